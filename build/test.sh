@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test: unit, task, targets and end-to-end (against a real Docker engine, which this script starts).
+# Usage: bash build/test.sh [extra dotnet test arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bash build/setup-docker.sh
+# Testcontainers' reaper image cannot be pulled here; tests remove what they start by id.
+export TESTCONTAINERS_RYUK_DISABLED=true
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build FileSync.sln -c Release -v q -nologo
+# One package per run, shared by every end-to-end test.
+export FILESYNC_PACKAGE_DIR="$root/artifacts/package"
+rm -rf "$FILESYNC_PACKAGE_DIR"
+dotnet pack src/FileSync.Tasks -c Release --no-build -o "$FILESYNC_PACKAGE_DIR" -v q -nologo
+
+status=0
+dotnet test FileSync.sln -c Release --no-build --logger "trx" --results-directory "$results" "$@" || status=$?
+
+# One closing line over all test projects, from the TRX counters.
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed=$((passed + $(get passed))); failed=$((failed + $(get failed)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$passed" -eq 0 ]; then
+  echo "no test ran" >&2
+  exit 1
+fi
+exit "$status"

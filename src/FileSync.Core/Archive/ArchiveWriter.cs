@@ -1,0 +1,147 @@
+using System.Formats.Tar;
+using FileSync.Diagnostics;
+using FileSync.Planning;
+using FileSync.State;
+
+namespace FileSync.Archive;
+
+/// <summary>What the archive carried: sources sent (with the hash of what was read) and sources left out.</summary>
+internal sealed class ArchiveResult
+{
+    public Dictionary<SourceFile, UInt128> Sent { get; } = [];
+
+    public List<SourceFile> Skipped { get; } = [];
+
+    public long Bytes { get; set; }
+}
+
+/// <summary>
+/// Streams copy operations as a PAX tar whose entry names are relative to '/', one source file open at a time, so
+/// memory does not grow with the bytes sent. Parent folders below a rule's destination are written with the owner.
+/// </summary>
+internal static class ArchiveWriter
+{
+    private const UnixFileMode FolderMode = (UnixFileMode)0b111_101_101;
+
+    public static async Task<ArchiveResult> WriteAsync(Stream output, IReadOnlyList<CopyOperation> copies, FileOwner owner, ILog log, CancellationToken cancellationToken)
+    {
+        var result = new ArchiveResult();
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        await using (var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (CopyOperation copy in copies)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (Destination destination in copy.Destinations)
+                {
+                    await WriteParentsAsync(writer, destination, owner, folders, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (await WriteSourceAsync(writer, copy, owner, log, cancellationToken).ConfigureAwait(false) is { } hash)
+                {
+                    result.Sent[copy.Source] = hash;
+                    result.Bytes += copy.Source.Size * copy.Destinations.Count;
+                }
+                else
+                {
+                    result.Skipped.Add(copy.Source);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Writes the source to every destination; null when it could not be read (logged, not sent).</summary>
+    private static async Task<UInt128?> WriteSourceAsync(TarWriter writer, CopyOperation copy, FileOwner owner, ILog log, CancellationToken cancellationToken)
+    {
+        SourceFile source = copy.Source;
+        if (source.Kind == SourceKind.Symlink)
+        {
+            foreach (Destination destination in copy.Destinations)
+            {
+                var link = Entry(TarEntryType.SymbolicLink, destination.Path, source, owner);
+                link.LinkName = source.LinkTarget!;
+                await writer.WriteEntryAsync(link, cancellationToken).ConfigureAwait(false);
+            }
+
+            return ContentHash.OfText(source.LinkTarget!);
+        }
+
+        UInt128 hash = StateEntry.UnknownHash;
+        foreach (Destination destination in copy.Destinations)
+        {
+            SourceReadStream? data = Open(source, log);
+            if (data is null)
+            {
+                return null;
+            }
+
+            await using (data.ConfigureAwait(false))
+            {
+                var entry = Entry(TarEntryType.RegularFile, destination.Path, source, owner);
+                entry.DataStream = data;
+                await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+                data.CheckForGrowth();
+                hash = data.Changed ? StateEntry.UnknownHash : data.Hash; // unknown: sent again next time
+            }
+        }
+
+        return hash;
+    }
+
+    private static SourceReadStream? Open(SourceFile source, ILog log)
+    {
+        try
+        {
+            var stream = new FileStream(source.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+            return new SourceReadStream(stream, source.Size);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            log.Warning(Diag.SourceVanished(source.FullPath));
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            log.Error(Diag.SourceUnreadable(source.FullPath, e.Message));
+        }
+
+        return null;
+    }
+
+    /// <summary>Folders between the rule's destination root and the file, each once, so they get the owner too.</summary>
+    private static async Task WriteParentsAsync(TarWriter writer, Destination destination, FileOwner owner, HashSet<string> written, CancellationToken cancellationToken)
+    {
+        string root = destination.Root.TrimEnd('/');
+        int start = root.Length + 1;
+        if (!destination.Path.StartsWith(root + "/", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        for (int slash = destination.Path.IndexOf('/', start); slash > 0; slash = destination.Path.IndexOf('/', slash + 1))
+        {
+            string folder = destination.Path[..slash];
+            if (written.Add(folder))
+            {
+                var entry = new PaxTarEntry(TarEntryType.Directory, folder[1..])
+                {
+                    Mode = FolderMode,
+                    Uid = owner.Uid,
+                    Gid = owner.Gid,
+                    ModificationTime = DateTimeOffset.UtcNow,
+                };
+                await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static PaxTarEntry Entry(TarEntryType type, string destination, SourceFile source, FileOwner owner) =>
+        new(type, destination[1..]) // relative to '/': the archive is extracted at the container's root
+        {
+            Mode = source.Mode,
+            Uid = owner.Uid,
+            Gid = owner.Gid,
+            ModificationTime = new DateTimeOffset(source.MtimeTicks, TimeSpan.Zero),
+        };
+}

@@ -1,0 +1,54 @@
+namespace FileSync.Diagnostics;
+
+/// <summary>
+/// One factory per message in Strings.resx; the method name is the resource name, so nothing is spelt twice.
+/// Codes: 0xxx configuration, 1xxx rules and sources, 2xxx Docker, 3xxx state, 4xxx directory target.
+/// </summary>
+internal static class Diag
+{
+    private static Diagnostic Make(string name, string? file, params object?[] args) => Diagnostic.FromResource(name, file, args);
+
+    // Configuration
+    public static Diagnostic NoTargetConfigured() => Make(nameof(NoTargetConfigured), null);
+    public static Diagnostic UnknownRuntime(string runtime) => Make(nameof(UnknownRuntime), null, runtime);
+    public static Diagnostic RuntimeNotAvailable(string runtime) => Make(nameof(RuntimeNotAvailable), null, runtime);
+    public static Diagnostic DirectoryNotSet() => Make(nameof(DirectoryNotSet), null);
+    public static Diagnostic InvalidOwner(string owner) => Make(nameof(InvalidOwner), null, owner);
+    public static Diagnostic InvalidSelector(string selector) => Make(nameof(InvalidSelector), null, selector);
+    public static Diagnostic TooManyTargetSettings(string settings) => Make(nameof(TooManyTargetSettings), null, settings);
+    public static Diagnostic InvalidWorkingDirectory(string value) => Make(nameof(InvalidWorkingDirectory), null, value);
+
+    // Rules and sources
+    public static Diagnostic RuleMissingDest(string rule) => Make(nameof(RuleMissingDest), null, rule);
+    public static Diagnostic DestEscapes(string rule, string dest) => Make(nameof(DestEscapes), null, rule, dest);
+    public static Diagnostic StripInvalid(string rule, string strip) => Make(nameof(StripInvalid), null, rule, strip);
+    public static Diagnostic GlobNotExpanded(string rule) => Make(nameof(GlobNotExpanded), null, rule);
+    public static Diagnostic SourceOutsideContext(string file, string context) => Make(nameof(SourceOutsideContext), file, file, context);
+    public static Diagnostic SymlinkOutsideContext(string file, string target) => Make(nameof(SymlinkOutsideContext), file, file, target);
+    public static Diagnostic SourceUnreadable(string file, string reason) => Make(nameof(SourceUnreadable), file, file, reason);
+    public static Diagnostic SourceVanished(string file) => Make(nameof(SourceVanished), file, file);
+    public static Diagnostic PathTooLong(string path, int bytes) => Make(nameof(PathTooLong), null, path.Length > 120 ? path[..120] + "..." : path, bytes);
+    public static Diagnostic DestinationConflict(string first, string second, string dest) => Make(nameof(DestinationConflict), second, first, second, dest);
+    public static Diagnostic SourceIsFolder(string rule) => Make(nameof(SourceIsFolder), null, rule);
+
+    // Docker
+    public static Diagnostic DockerUnreachable(string endpoint, string reason) => Make(nameof(DockerUnreachable), null, endpoint, reason);
+    public static Diagnostic ContainerNotFound(string container, string endpoint) => Make(nameof(ContainerNotFound), null, container, endpoint);
+    public static Diagnostic ContainerNotRunning(string container, string status) => Make(nameof(ContainerNotRunning), null, container, status);
+    public static Diagnostic NoContainerMatches(string what, string endpoint) => Make(nameof(NoContainerMatches), null, what, endpoint);
+    public static Diagnostic UploadFailed(string container, string reason) => Make(nameof(UploadFailed), null, container, reason);
+    public static Diagnostic DeleteNeedsRm(string container, int count, string files) => Make(nameof(DeleteNeedsRm), null, container, count, files);
+    public static Diagnostic DeleteFailed(string container, string reason) => Make(nameof(DeleteFailed), null, container, reason);
+    public static Diagnostic DockerApiFailed(string operation, string container, string reason) => Make(nameof(DockerApiFailed), null, operation, container, reason);
+    public static Diagnostic UserNotResolved(string user, string container) => Make(nameof(UserNotResolved), null, user, container);
+
+    // State
+    public static Diagnostic StateDiscarded(string file, string reason) => Make(nameof(StateDiscarded), file, file, reason);
+    public static Diagnostic StateLocked(string file, int seconds) => Make(nameof(StateLocked), file, file, seconds);
+    public static Diagnostic StateNotWritten(string file, string reason) => Make(nameof(StateNotWritten), file, file, reason);
+
+    // Directory target
+    public static Diagnostic DirectoryMissing(string directory) => Make(nameof(DirectoryMissing), null, directory);
+    public static Diagnostic UnsafeEntry(string entry, string root) => Make(nameof(UnsafeEntry), null, entry, root);
+    public static Diagnostic DirectoryWriteFailed(string path, string reason) => Make(nameof(DirectoryWriteFailed), path, path, reason);
+}

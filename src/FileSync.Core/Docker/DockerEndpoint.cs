@@ -1,0 +1,340 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace FileSync.Docker;
+
+internal enum DockerTransport
+{
+    /// <summary>HTTP over a Unix domain socket.</summary>
+    Unix,
+    /// <summary>Plain HTTP over TCP.</summary>
+    Http,
+    /// <summary>HTTPS over TCP: server validated against <c>ca.pem</c> (else the system roots), client certificate <c>cert.pem</c>/<c>key.pem</c>.</summary>
+    Https,
+}
+
+/// <summary>Where the Docker engine listens, as given by FileSyncDockerHost, DOCKER_HOST or the default socket.</summary>
+internal sealed class DockerEndpoint
+{
+    public const string DefaultSocketPath = "/var/run/docker.sock";
+    public const int DefaultHttpPort = 2375;
+    public const int DefaultHttpsPort = 2376;
+
+    private DockerEndpoint(DockerTransport transport, string display, string? socketPath, string? host, int port, string basePath, string? certPath)
+    {
+        Transport = transport;
+        Display = display;
+        SocketPath = socketPath;
+        Host = host;
+        Port = port;
+        BasePath = basePath;
+        CertPath = certPath;
+    }
+
+    public DockerTransport Transport { get; }
+
+    /// <summary>The endpoint for messages, e.g. <c>unix:///var/run/docker.sock</c> or <c>tcp://host:2376</c>. Never holds secrets.</summary>
+    public string Display { get; }
+
+    /// <summary>Unix transport: the socket's path.</summary>
+    public string? SocketPath { get; }
+
+    /// <summary>TCP transports: host name or IP address (IPv6 without brackets).</summary>
+    public string? Host { get; }
+
+    /// <summary>TCP transports: port.</summary>
+    public int Port { get; }
+
+    /// <summary>URL path prefix, always starting and ending with '/' (e.g. "/" or "/docker/").</summary>
+    public string BasePath { get; }
+
+    /// <summary>Https: the folder holding ca.pem, cert.pem, key.pem.</summary>
+    public string? CertPath { get; }
+
+    /// <summary>Base address for requests; relative request paths have no leading '/'.</summary>
+    public Uri BaseAddress => Transport switch
+    {
+        DockerTransport.Unix => new Uri("http://localhost/"),
+        _ => new UriBuilder(Transport == DockerTransport.Https ? "https" : "http", Host, Port, BasePath).Uri,
+    };
+
+    public override string ToString() => Display;
+
+    /// <summary>Explicit host, else DOCKER_HOST, else the default socket; TLS from DOCKER_TLS_VERIFY / DOCKER_TLS / DOCKER_CERT_PATH.</summary>
+    public static DockerEndpoint Resolve(string? host) => Resolve(host, Environment.GetEnvironmentVariable);
+
+    /// <summary>Test seam: <paramref name="getEnvironmentVariable"/> stands for the process environment.</summary>
+    internal static DockerEndpoint Resolve(string? host, Func<string, string?> getEnvironmentVariable)
+    {
+        string? value = string.IsNullOrWhiteSpace(host) ? getEnvironmentVariable("DOCKER_HOST") : host;
+        // Like the docker CLI: any non-empty DOCKER_TLS_VERIFY turns TLS with verification on. DOCKER_TLS (TLS without
+        // verification in the CLI) is also honoured, but FileSync always validates the server.
+        bool tls = !string.IsNullOrEmpty(getEnvironmentVariable("DOCKER_TLS_VERIFY")) || !string.IsNullOrEmpty(getEnvironmentVariable("DOCKER_TLS"));
+        string? certPath = getEnvironmentVariable("DOCKER_CERT_PATH");
+        if (string.IsNullOrEmpty(certPath) && tls)
+        {
+            certPath = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
+        }
+
+        return Parse(value, tls, certPath);
+    }
+
+    /// <summary>Parses <c>unix:///path</c> or <c>tcp://host[:port][/prefix]</c>; null or blank means the default socket.</summary>
+    internal static DockerEndpoint Parse(string? host, bool tls, string? certPath)
+    {
+        string value = host?.Trim() ?? string.Empty;
+        if (value.Length == 0)
+        {
+            return Unix(DefaultSocketPath);
+        }
+
+        int schemeEnd = value.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0)
+        {
+            throw Invalid(value, "expected unix:///path/to/docker.sock or tcp://host:port");
+        }
+
+        string scheme = value.Substring(0, schemeEnd).ToLowerInvariant();
+        string rest = value.Substring(schemeEnd + 3);
+        switch (scheme)
+        {
+            case "unix":
+                if (rest.Length == 0)
+                {
+                    return Unix(DefaultSocketPath);
+                }
+
+                if (rest[0] != '/')
+                {
+                    throw Invalid(value, "the socket path must be absolute, e.g. unix:///var/run/docker.sock");
+                }
+
+                return Unix(rest);
+            case "tcp":
+                return Tcp(value, rest, tls, certPath);
+            case "npipe":
+            case "ssh":
+            case "fd":
+                throw Invalid(value, $"'{scheme}://' endpoints are not supported; use unix:// or tcp://");
+            default:
+                throw Invalid(value, $"unsupported scheme '{scheme}://'; use unix:// or tcp://");
+        }
+    }
+
+    /// <summary>Connecting (including a TLS handshake) takes at most this long; then the engine is reported unreachable.</summary>
+    internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The HTTP handler that reaches this endpoint: a Unix socket, TCP, or TCP + TLS.</summary>
+    internal SocketsHttpHandler CreateHandler()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = ConnectTimeout,
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            Expect100ContinueTimeout = TimeSpan.FromSeconds(2),
+        };
+        if (Transport == DockerTransport.Https)
+        {
+            handler.SslOptions = CreateSslOptions();
+        }
+        else if (Transport == DockerTransport.Unix)
+        {
+            string path = SocketPath!, display = Display;
+            UnixDomainSocketEndPoint socketEndPoint;
+            try
+            {
+                socketEndPoint = new UnixDomainSocketEndPoint(path);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new DockerException($"Invalid Docker endpoint '{display}': {ex.Message}", invalidEndpoint: true, innerException: ex);
+            }
+
+            handler.ConnectCallback = async (_, ct) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(socketEndPoint, ct).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch (SocketException ex)
+                {
+                    socket.Dispose();
+                    string reason = !File.Exists(path) ? "the socket " + path + " does not exist (is the Docker engine running?)"
+                        : ex.SocketErrorCode == SocketError.AccessDenied ? "permission denied on " + path + " (is this user allowed to use Docker?)"
+                        : ex.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused (is the Docker engine running?)"
+                        : ex.Message;
+                    throw new DockerException($"Cannot connect to the Docker engine at {display}: {reason}", unreachable: true, innerException: ex);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        return handler;
+    }
+
+    /// <summary>Https: trust <c>ca.pem</c> only (else the system roots), present <c>cert.pem</c>/<c>key.pem</c>, check the host name.</summary>
+    internal SslClientAuthenticationOptions CreateSslOptions()
+    {
+        // Messages name files, never their contents.
+        string folder = CertPath ?? string.Empty;
+        string caFile = Path.Combine(folder, "ca.pem"), certFile = Path.Combine(folder, "cert.pem"), keyFile = Path.Combine(folder, "key.pem");
+        var options = new SslClientAuthenticationOptions { TargetHost = Host };
+        X509Certificate2Collection? roots = null;
+        try
+        {
+            if (File.Exists(caFile))
+            {
+                roots = new X509Certificate2Collection();
+                roots.ImportFromPemFile(caFile);
+                if (roots.Count == 0)
+                {
+                    throw new DockerException($"The Docker CA file {caFile} holds no certificate.", invalidEndpoint: true);
+                }
+            }
+
+            bool hasCert = File.Exists(certFile), hasKey = File.Exists(keyFile);
+            if (hasCert != hasKey)
+            {
+                throw new DockerException($"Docker TLS needs both {certFile} and {keyFile}; only {(hasCert ? certFile : keyFile)} exists.", invalidEndpoint: true);
+            }
+
+            if (hasCert)
+            {
+                var client = X509Certificate2.CreateFromPemFile(certFile, keyFile);
+                if (OperatingSystem.IsWindows())
+                {
+                    // SChannel cannot use the ephemeral key of a PEM-loaded certificate.
+                    using var pemLoaded = client;
+                    client = new X509Certificate2(pemLoaded.Export(X509ContentType.Pkcs12));
+                }
+
+                options.ClientCertificates = [client];
+            }
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new DockerException($"Cannot load the Docker TLS files from {folder} (ca.pem, cert.pem, key.pem): {ex.GetType().Name}.", invalidEndpoint: true, innerException: ex);
+        }
+
+        if (roots is not null)
+        {
+            options.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            {
+                if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0)
+                {
+                    return false;
+                }
+
+                using var custom = new X509Chain();
+                custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                custom.ChainPolicy.CustomTrustStore.AddRange(roots);
+                custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                if (chain is not null)
+                {
+                    foreach (var element in chain.ChainElements)
+                    {
+                        custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+                    }
+                }
+
+                using var leaf = new X509Certificate2(certificate);
+                return custom.Build(leaf);
+            };
+        }
+
+        return options;
+    }
+
+    private static DockerEndpoint Unix(string path) =>
+        new(DockerTransport.Unix, "unix://" + path, path, null, 0, "/", null);
+
+    private static DockerEndpoint Tcp(string value, string rest, bool tls, string? certPath)
+    {
+        string basePath = "/";
+        int slash = rest.IndexOf('/');
+        if (slash >= 0)
+        {
+            string prefix = rest.Substring(slash).TrimEnd('/');
+            basePath = prefix.Length == 0 ? "/" : prefix + "/";
+            rest = rest.Substring(0, slash);
+        }
+
+        if (rest.Contains('@'))
+        {
+            // Not echoed: it could hold a password.
+            throw new DockerException("Invalid Docker endpoint: user information in a tcp:// address is not supported.", invalidEndpoint: true);
+        }
+
+        if (rest.IndexOfAny(['?', '#']) >= 0)
+        {
+            throw Invalid(value, "expected tcp://host:port");
+        }
+
+        string hostName;
+        string? portText = null;
+        if (rest.StartsWith('['))
+        {
+            int close = rest.IndexOf(']');
+            if (close < 0)
+            {
+                throw Invalid(value, "unterminated IPv6 address");
+            }
+
+            hostName = rest.Substring(1, close - 1);
+            string after = rest.Substring(close + 1);
+            if (after.Length > 0)
+            {
+                if (after[0] != ':')
+                {
+                    throw Invalid(value, "expected tcp://[address]:port");
+                }
+
+                portText = after.Substring(1);
+            }
+        }
+        else
+        {
+            int colon = rest.LastIndexOf(':');
+            if (colon >= 0 && rest.IndexOf(':') != colon)
+            {
+                throw Invalid(value, "an IPv6 address must be in brackets, e.g. tcp://[::1]:2375");
+            }
+
+            hostName = colon >= 0 ? rest.Substring(0, colon) : rest;
+            portText = colon >= 0 ? rest.Substring(colon + 1) : null;
+        }
+
+        if (hostName.Length == 0)
+        {
+            hostName = "127.0.0.1"; // like the docker CLI: tcp://:2375
+        }
+
+        int port = tls ? DefaultHttpsPort : DefaultHttpPort;
+        if (!string.IsNullOrEmpty(portText)
+            && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port < 1 || port > 65535))
+        {
+            throw Invalid(value, $"invalid port '{portText}'");
+        }
+
+        string hostForDisplay = hostName.Contains(':') ? "[" + hostName + "]" : hostName;
+        string display = "tcp://" + hostForDisplay + ":" + port.ToString(CultureInfo.InvariantCulture) + (basePath == "/" ? string.Empty : basePath.TrimEnd('/'));
+        return new DockerEndpoint(tls ? DockerTransport.Https : DockerTransport.Http, display, null, hostName, port, basePath, tls ? certPath : null);
+    }
+
+    private static DockerException Invalid(string value, string reason) =>
+        new($"Invalid Docker endpoint '{value}': {reason}.", invalidEndpoint: true);
+}

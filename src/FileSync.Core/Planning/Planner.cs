@@ -1,0 +1,129 @@
+using FileSync.Diagnostics;
+using FileSync.Rules;
+using FileSync.State;
+
+namespace FileSync.Planning;
+
+/// <summary>
+/// Compares the sources (stat only) with what a target instance is known to hold and decides what to send and
+/// delete. Size+mtime is the fast path; a file whose stat moved but size did not is hashed to confirm.
+/// </summary>
+internal static class Planner
+{
+    public static SyncPlan Plan(IReadOnlyList<SourceFile> sources, SyncState state, string workingDirectory, bool resendAll, ILog log)
+    {
+        var plan = new SyncPlan();
+        foreach (SourceFile source in sources)
+        {
+            List<Destination> destinations = Map(source, workingDirectory, plan, log);
+            if (destinations.Count == 0)
+            {
+                continue;
+            }
+
+            state.Entries.TryGetValue(source.RelativePath, out StateEntry? known);
+            switch (resendAll ? Change.Content : Compare(source, known, destinations))
+            {
+                case Change.None:
+                    break;
+                case Change.Touched:
+                    plan.Touched.Add(source);
+                    break;
+                default:
+                    plan.Copies.Add(new CopyOperation(source, destinations));
+                    break;
+            }
+        }
+
+        // Whatever the instance holds that no current source owns any more: deleted sources, changed rules, retries.
+        var deletes = new SortedSet<string>(state.PendingDeletes, StringComparer.Ordinal);
+        foreach (StateEntry entry in state.Entries.Values)
+        {
+            deletes.UnionWith(entry.Destinations);
+        }
+
+        deletes.ExceptWith(plan.Owners.Keys);
+        plan.Deletes.AddRange(deletes);
+        return plan;
+    }
+
+    private enum Change
+    {
+        None,
+        Touched,
+        Content,
+    }
+
+    private static Change Compare(SourceFile source, StateEntry? known, List<Destination> destinations)
+    {
+        if (known is null || known.Hash == StateEntry.UnknownHash || known.Mode != source.Mode
+            || known.Size != source.Size || known.LinkTarget != source.LinkTarget
+            || !SameDestinations(known.Destinations, destinations))
+        {
+            return Change.Content;
+        }
+
+        if (known.MtimeTicks == source.MtimeTicks)
+        {
+            return Change.None;
+        }
+
+        try
+        {
+            UInt128 hash = source.Kind == SourceKind.Symlink ? ContentHash.OfText(source.LinkTarget!) : ContentHash.Of(source.FullPath);
+            return hash == known.Hash ? Change.Touched : Change.Content;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Change.Content; // the archive writer reports it with the file's name
+        }
+    }
+
+    private static bool SameDestinations(string[] known, List<Destination> current)
+    {
+        if (known.Length != current.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < known.Length; i++)
+        {
+            if (!string.Equals(known[i], current[i].Path, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Every destination of a source, sorted; one source per destination (the first, by path, wins).</summary>
+    private static List<Destination> Map(SourceFile source, string workingDirectory, SyncPlan plan, ILog log)
+    {
+        var destinations = new List<Destination>(source.Rules.Count);
+        foreach (SyncRule rule in source.Rules)
+        {
+            string path = rule.MapDestination(source.RelativePath, workingDirectory);
+            if (!UnixPath.FitsLinuxLimits(path, out int bytes))
+            {
+                throw new FileSyncException(Diag.PathTooLong(path, bytes));
+            }
+
+            if (plan.Owners.TryGetValue(path, out string? owner))
+            {
+                if (owner != source.RelativePath)
+                {
+                    log.Warning(Diag.DestinationConflict(owner, source.RelativePath, path));
+                }
+
+                continue;
+            }
+
+            plan.Owners[path] = source.RelativePath;
+            destinations.Add(new Destination(path, rule.DestinationRoot(workingDirectory)));
+        }
+
+        destinations.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return destinations;
+    }
+}

@@ -1,0 +1,35 @@
+using FileSync.Rules;
+
+namespace FileSync.Planning;
+
+internal enum SourceKind
+{
+    File,
+    Symlink,
+}
+
+/// <summary>One file of the context that at least one rule matches, as stat saw it (no content read).</summary>
+internal sealed class SourceFile(string relativePath, string fullPath, SourceKind kind)
+{
+    /// <summary>Relative to the context, '/'-separated: what Skaffold's rules map.</summary>
+    public string RelativePath { get; } = relativePath;
+
+    public string FullPath { get; } = fullPath;
+
+    public SourceKind Kind { get; } = kind;
+
+    public long Size { get; init; }
+
+    public long MtimeTicks { get; init; }
+
+    public UnixFileMode Mode { get; init; }
+
+    /// <summary>For a symlink that stays inside the context: the link text, relative to the link's folder.</summary>
+    public string? LinkTarget { get; init; }
+
+    /// <summary>Every rule that matched this file (several rules give several destinations).</summary>
+    public List<SyncRule> Rules { get; } = [];
+}
+
+/// <summary>What a build asked to sync: one MSBuild item (a file the rule's glob matched) with its metadata.</summary>
+internal sealed record SyncItem(string ItemSpec, string FullPath, string? Dest, string? Strip);

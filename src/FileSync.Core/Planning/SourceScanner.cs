@@ -1,0 +1,177 @@
+using FileSync.Diagnostics;
+using FileSync.Rules;
+
+namespace FileSync.Planning;
+
+/// <summary>
+/// Turns the rule items of a build into the set of source files (stat only, no reads), checking every rule and
+/// refusing anything that would carry content from outside the context (paths, parent folder links, file links).
+/// </summary>
+internal sealed class SourceScanner(string contextDirectory, ILog log)
+{
+    private readonly string _context = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDirectory));
+    private readonly Dictionary<string, bool> _folderInside = new(StringComparer.Ordinal);
+    private string? _realContext;
+
+    public IReadOnlyList<SourceFile> Scan(IEnumerable<SyncItem> items)
+    {
+        var rules = new Dictionary<(string Dest, string Strip), SyncRule>();
+        var files = new Dictionary<string, SourceFile?>(StringComparer.Ordinal);
+        var ordered = new List<SourceFile>();
+        foreach (SyncItem item in items)
+        {
+            var key = (item.Dest ?? "", item.Strip ?? "");
+            if (!rules.TryGetValue(key, out SyncRule? rule))
+            {
+                rule = SyncRule.Create(item.ItemSpec, item.Dest, item.Strip);
+                rules[key] = rule;
+            }
+
+            if (!files.TryGetValue(item.FullPath, out SourceFile? file))
+            {
+                file = Stat(item);
+                files[item.FullPath] = file;
+                if (file is not null)
+                {
+                    ordered.Add(file);
+                }
+            }
+
+            if (file is not null && !file.Rules.Contains(rule))
+            {
+                file.Rules.Add(rule);
+            }
+        }
+
+        ordered.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        return ordered;
+    }
+
+    private SourceFile? Stat(SyncItem item)
+    {
+        string full = Path.GetFullPath(item.FullPath);
+        string relative = Path.GetRelativePath(_context, full).Replace('\\', '/');
+        if (relative == "." || relative.StartsWith("../", StringComparison.Ordinal) || relative == ".." || Path.IsPathRooted(relative))
+        {
+            throw new FileSyncException(Diag.SourceOutsideContext(full, _context));
+        }
+
+        // One lstat: the attributes say missing, folder or link without another system call.
+        var info = new FileInfo(full);
+        FileAttributes attributes = info.Attributes;
+        if ((int)attributes == -1)
+        {
+            if (item.ItemSpec.AsSpan().IndexOfAny('*', '?') >= 0)
+            {
+                throw new FileSyncException(Diag.GlobNotExpanded(item.ItemSpec));
+            }
+
+            return null; // missing now: if it was synced before, the planner deletes it
+        }
+
+        if ((attributes & FileAttributes.ReparsePoint) != 0 && info.LinkTarget is { } linkText)
+        {
+            return IsFolderInside(UnixPath.Parent("/" + relative)[1..]) ? Symlink(info, relative, linkText) : Refuse(full, linkText);
+        }
+
+        if ((attributes & FileAttributes.Directory) != 0)
+        {
+            log.Warning(Diag.SourceIsFolder(item.ItemSpec));
+            return null;
+        }
+
+        string folder = UnixPath.Parent("/" + relative)[1..];
+        if (!IsFolderInside(folder))
+        {
+            return Refuse(full, Path.Combine(_context, folder));
+        }
+
+        return new SourceFile(relative, full, SourceKind.File)
+        {
+            Size = info.Length,
+            MtimeTicks = info.LastWriteTimeUtc.Ticks,
+            Mode = OperatingSystem.IsWindows() ? DefaultFileMode : info.UnixFileMode,
+        };
+    }
+
+    private const UnixFileMode DefaultFileMode =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private SourceFile? Symlink(FileInfo info, string relative, string linkText)
+    {
+        FileSystemInfo? final = info.ResolveLinkTarget(returnFinalTarget: true);
+        string? resolved = final is null ? null : RealPath(final.FullName);
+        if (resolved is null || !IsUnder(resolved, RealContext))
+        {
+            return Refuse(info.FullName, linkText);
+        }
+
+        // Keep the link inside the synced tree wherever it lands: rewrite it relative to its own folder.
+        string relativeTarget = Path.GetRelativePath(RealPath(info.DirectoryName!), resolved).Replace('\\', '/');
+        return new SourceFile(relative, info.FullName, SourceKind.Symlink)
+        {
+            MtimeTicks = info.LastWriteTimeUtc.Ticks,
+            LinkTarget = relativeTarget,
+            Mode = (UnixFileMode)0b111_111_111,
+        };
+    }
+
+    private SourceFile? Refuse(string file, string target)
+    {
+        log.Warning(Diag.SymlinkOutsideContext(file, target));
+        return null;
+    }
+
+    /// <summary>True when no folder between the context and this one is a link leading out of the context.</summary>
+    private bool IsFolderInside(string folder)
+    {
+        if (folder.Length == 0)
+        {
+            return true;
+        }
+
+        if (_folderInside.TryGetValue(folder, out bool inside))
+        {
+            return inside;
+        }
+
+        inside = IsFolderInside(UnixPath.Parent("/" + folder)[1..]);
+        if (inside)
+        {
+            var info = new DirectoryInfo(Path.Combine(_context, folder));
+            if ((info.Attributes & FileAttributes.ReparsePoint) != 0 && info.LinkTarget is not null)
+            {
+                FileSystemInfo? final = info.ResolveLinkTarget(returnFinalTarget: true);
+                inside = final is not null && IsUnder(RealPath(final.FullName), RealContext);
+            }
+        }
+
+        _folderInside[folder] = inside;
+        return inside;
+    }
+
+    private string RealContext => _realContext ??= RealPath(_context);
+
+    /// <summary>The path with every link along it resolved (like realpath(3)), for containment checks.</summary>
+    internal static string RealPath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string root = Path.GetPathRoot(full)!;
+        string current = root;
+        foreach (string segment in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, segment);
+            FileSystemInfo info = new FileInfo(current);
+            if ((int)info.Attributes != -1 && (info.Attributes & FileAttributes.ReparsePoint) != 0 && info.LinkTarget is not null)
+            {
+                FileSystemInfo? target = info.ResolveLinkTarget(returnFinalTarget: true);
+                current = target is null ? current : RealPath(target.FullName);
+            }
+        }
+
+        return current;
+    }
+
+    private static bool IsUnder(string path, string folder) =>
+        path == folder || path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+}

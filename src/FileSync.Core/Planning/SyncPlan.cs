@@ -1,0 +1,28 @@
+namespace FileSync.Planning;
+
+/// <summary>A destination in the container and the rule folder it sits under (parents below it are created).</summary>
+internal sealed record Destination(string Path, string Root);
+
+/// <summary>Send one source to one or more destinations.</summary>
+internal sealed record CopyOperation(SourceFile Source, IReadOnlyList<Destination> Destinations);
+
+/// <summary>
+/// What a sync will do to one target instance, computed without touching it (Skaffold's split): copies, deletes, and
+/// the state entries that only need their stat fields refreshed (touched, content unchanged).
+/// </summary>
+internal sealed class SyncPlan
+{
+    public List<CopyOperation> Copies { get; } = [];
+
+    public List<string> Deletes { get; } = [];
+
+    /// <summary>Sources whose mtime moved but whose content hash did not: nothing to send, state refreshed.</summary>
+    public List<SourceFile> Touched { get; } = [];
+
+    /// <summary>Every destination a current source owns (copied or already there).</summary>
+    public Dictionary<string, string> Owners { get; } = new(StringComparer.Ordinal);
+
+    public bool HasWork => Copies.Count > 0 || Deletes.Count > 0;
+
+    public long Bytes => Copies.Sum(copy => copy.Source.Size * copy.Destinations.Count);
+}

@@ -1,0 +1,49 @@
+using FileSync.Diagnostics;
+
+namespace FileSync.Rules;
+
+/// <summary>
+/// A Skaffold manual sync rule: <c>src</c> glob (MSBuild expands it into one item per file), <c>dest</c>
+/// (absolute, or relative to the container's working directory) and optional <c>strip</c> prefix.
+/// </summary>
+internal sealed record SyncRule(string Src, string Dest, string Strip)
+{
+    /// <summary>Checks the rule the way a user wrote it; throws a coded error naming it.</summary>
+    public static SyncRule Create(string src, string? dest, string? strip)
+    {
+        if (string.IsNullOrWhiteSpace(dest))
+        {
+            throw new FileSyncException(Diag.RuleMissingDest(src));
+        }
+
+        if (UnixPath.HasDotDotSegment(dest))
+        {
+            throw new FileSyncException(Diag.DestEscapes(src, dest));
+        }
+
+        strip ??= "";
+        if (strip.StartsWith('/') || UnixPath.HasDotDotSegment(strip))
+        {
+            throw new FileSyncException(Diag.StripInvalid(src, strip));
+        }
+
+        return new SyncRule(src, dest, strip);
+    }
+
+    /// <summary>
+    /// Skaffold's mapping (pkg/skaffold/sync: <c>path.Join(dest, strings.TrimPrefix(rel, strip))</c>, then
+    /// joined to the working directory when relative). <paramref name="relativePath"/> uses '/'.
+    /// </summary>
+    public string MapDestination(string relativePath, string workingDirectory)
+    {
+        string rest = Strip.Length > 0 && relativePath.StartsWith(Strip, StringComparison.Ordinal)
+            ? relativePath[Strip.Length..]
+            : relativePath;
+        string destination = UnixPath.Join(Dest, rest);
+        return destination.StartsWith('/') ? destination : UnixPath.Join(workingDirectory, destination);
+    }
+
+    /// <summary>The folder this rule writes below: the parents it creates under it belong to the owner.</summary>
+    public string DestinationRoot(string workingDirectory) =>
+        Dest.StartsWith('/') ? UnixPath.Clean(Dest) : UnixPath.Join(workingDirectory, Dest);
+}

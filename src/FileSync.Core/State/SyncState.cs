@@ -1,0 +1,30 @@
+namespace FileSync.State;
+
+/// <summary>What one target instance (a container, a folder) is known to hold, as the last confirmed sync left it.</summary>
+internal sealed class SyncState
+{
+    public required string InstanceId { get; init; }
+
+    /// <summary>The container's working directory the destinations were resolved against.</summary>
+    public string WorkingDirectory { get; set; } = "/";
+
+    /// <summary>The owner given to files ("uid:gid"), and the container user it was resolved from.</summary>
+    public string Owner { get; set; } = "";
+
+    public string OwnerSource { get; set; } = "";
+
+    /// <summary>Synced sources by path relative to the context.</summary>
+    public Dictionary<string, StateEntry> Entries { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Destinations whose delete the target has not confirmed yet: retried on every sync.</summary>
+    public SortedSet<string> PendingDeletes { get; } = new(StringComparer.Ordinal);
+
+    public static SyncState Empty(string instanceId) => new() { InstanceId = instanceId };
+}
+
+/// <summary>A source as it was when the target confirmed it: stat fields (fast path), content hash, destinations.</summary>
+internal sealed record StateEntry(long Size, long MtimeTicks, UInt128 Hash, UnixFileMode Mode, string? LinkTarget, string[] Destinations)
+{
+    /// <summary>A hash that never matches: the content was not confirmed (e.g. the file changed while it was sent).</summary>
+    public static readonly UInt128 UnknownHash = UInt128.Zero;
+}

@@ -1,0 +1,159 @@
+using System.Formats.Tar;
+using System.Globalization;
+using FileSync.Archive;
+using FileSync.Diagnostics;
+using FileSync.Docker;
+using FileSync.State;
+
+namespace FileSync.Targets;
+
+/// <summary>
+/// A running Docker container, over the Engine API: the archive goes in with one streamed <c>PUT archive</c> (no
+/// <c>tar</c> needed in the container), deletes are one <c>rm -f --</c> exec per batch, given as an argv array.
+/// </summary>
+internal sealed class DockerTarget(DockerClient client, ContainerInfo container, ILog log) : ISyncTarget
+{
+    /// <summary>Arguments per rm exec: far below Linux's ARG_MAX, so no batch is ever refused for length.</summary>
+    private const int DeleteBatchChars = 64 * 1024;
+
+    public string Kind => "docker";
+
+    public string DisplayName => container.Name;
+
+    public string InstanceId => container.Id;
+
+    public string? WorkingDirectory => string.IsNullOrEmpty(container.WorkingDir) ? null : container.WorkingDir;
+
+    public async Task<FileOwner> ResolveDefaultOwnerAsync(SyncState state, CancellationToken cancellationToken)
+    {
+        // The state remembers what the configured user resolved to, so only a first sync reads /etc/passwd.
+        if (state.OwnerSource == container.User && FileOwner.TryParse(state.Owner, out FileOwner known))
+        {
+            return known;
+        }
+
+        FileOwner owner = await ContainerUser.ResolveAsync(container.User, ReadFileAsync, cancellationToken).ConfigureAwait(false)
+            ?? Unresolved();
+        state.OwnerSource = container.User;
+        return owner;
+    }
+
+    private FileOwner Unresolved()
+    {
+        log.Warning(Diag.UserNotResolved(container.User, container.Name));
+        return FileOwner.Root;
+    }
+
+    private async Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken)
+    {
+        Stream? archive = await Call("read " + path, () => client.GetArchiveAsync(container.Id, path, cancellationToken)).ConfigureAwait(false);
+        if (archive is null)
+        {
+            return null;
+        }
+
+        await using (archive.ConfigureAwait(false))
+        {
+            using var reader = new TarReader(archive);
+            TarEntry? entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
+            if (entry?.DataStream is null)
+            {
+                return null;
+            }
+
+            using var text = new StreamReader(entry.DataStream);
+            return await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task UploadAsync(Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken) =>
+        Call("upload", async () =>
+        {
+            await client.PutArchiveAsync(container.Id, "/", writeArchive, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, upload: true);
+
+    public async Task<IReadOnlyList<string>> DeleteAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        var failed = new List<string>();
+        int attempted = 0;
+        foreach (List<string> batch in Batches(paths))
+        {
+            string[] argv = ["rm", "-f", "--", .. batch];
+            ExecResult result = await Call("exec rm", () => client.ExecAsync(container.Id, argv, "0", cancellationToken)).ConfigureAwait(false);
+            if (result.CommandNotFound)
+            {
+                // Never dropped silently: named in a warning, and kept pending in the state.
+                List<string> remaining = paths.Skip(attempted).ToList();
+                log.Warning(Diag.DeleteNeedsRm(container.Name, remaining.Count, Describe(remaining)));
+                failed.AddRange(remaining);
+                return failed;
+            }
+
+            attempted += batch.Count;
+
+            if (result.ExitCode != 0)
+            {
+                log.Error(Diag.DeleteFailed(container.Name, (result.StdErr + result.StdOut).Trim()));
+                failed.AddRange(batch);
+            }
+        }
+
+        return failed;
+    }
+
+    private static IEnumerable<List<string>> Batches(IReadOnlyList<string> paths)
+    {
+        var batch = new List<string>();
+        int chars = 0;
+        foreach (string path in paths)
+        {
+            if (batch.Count > 0 && chars + path.Length > DeleteBatchChars)
+            {
+                yield return batch;
+                batch = [];
+                chars = 0;
+            }
+
+            batch.Add(path);
+            chars += path.Length + 1;
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    private static string Describe(List<string> paths) =>
+        paths.Count <= 10 ? string.Join(", ", paths) : string.Join(", ", paths.Take(10)) + string.Format(CultureInfo.InvariantCulture, " and {0} more", paths.Count - 10);
+
+    /// <summary>Turns the client's failures into coded errors naming this container.</summary>
+    private async Task<T> Call<T>(string operation, Func<Task<T>> call, bool upload = false)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (DockerException e) when (e.Unreachable)
+        {
+            throw new FileSyncException(Diag.DockerUnreachable(client.Endpoint, e.Message), e);
+        }
+        catch (DockerException e) when (e.StatusCode == 404)
+        {
+            throw new FileSyncException(Diag.ContainerNotFound(container.Name, client.Endpoint), e);
+        }
+        catch (DockerException e) when (e.StatusCode == 409)
+        {
+            throw new FileSyncException(Diag.ContainerNotRunning(container.Name, "not running"), e);
+        }
+        catch (DockerException e)
+        {
+            throw new FileSyncException(upload ? Diag.UploadFailed(container.Name, e.Message) : Diag.DockerApiFailed(operation, container.Name, e.Message), e);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && upload)
+        {
+            throw new FileSyncException(Diag.UploadFailed(container.Name, e.Message), e);
+        }
+    }
+}

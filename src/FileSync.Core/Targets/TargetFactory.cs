@@ -1,0 +1,160 @@
+using FileSync.Archive;
+using FileSync.Diagnostics;
+using FileSync.Docker;
+
+namespace FileSync.Targets;
+
+/// <summary>Which instances to sync, as the build's properties describe them.</summary>
+internal sealed record TargetSettings(string Runtime)
+{
+    public string? Container { get; init; }
+
+    public string? Selector { get; init; }
+
+    public string? Image { get; init; }
+
+    public string? DockerHost { get; init; }
+
+    public string? Directory { get; init; }
+
+    public FileOwner? Owner { get; init; }
+
+    public bool IsConfigured => Runtime.Equals("directory", StringComparison.OrdinalIgnoreCase)
+        ? !string.IsNullOrWhiteSpace(Directory)
+        : !string.IsNullOrWhiteSpace(Container) || !string.IsNullOrWhiteSpace(Selector) || !string.IsNullOrWhiteSpace(Image);
+}
+
+/// <summary>Finds the running instances a sync goes to: a named container, every container with some labels, or
+/// every container of an image (Skaffold's way), or a folder.</summary>
+internal static class TargetFactory
+{
+    public static async Task<IReadOnlyList<ISyncTarget>> ResolveAsync(TargetSettings settings, Func<string?, DockerClient> dockerClient, ILog log, CancellationToken cancellationToken)
+    {
+        switch (settings.Runtime.Trim().ToLowerInvariant())
+        {
+            case "directory":
+                if (string.IsNullOrWhiteSpace(settings.Directory))
+                {
+                    throw new FileSyncException(Diag.DirectoryNotSet());
+                }
+
+                return [new DirectoryTarget(settings.Directory, workingDirectory: null, settings.Owner)];
+            case "docker":
+                return await ResolveDockerAsync(settings, dockerClient, log, cancellationToken).ConfigureAwait(false);
+            case "kubernetes":
+                throw new FileSyncException(Diag.RuntimeNotAvailable(settings.Runtime));
+            default:
+                throw new FileSyncException(Diag.UnknownRuntime(settings.Runtime));
+        }
+    }
+
+    private static async Task<IReadOnlyList<ISyncTarget>> ResolveDockerAsync(TargetSettings settings, Func<string?, DockerClient> dockerClient, ILog log, CancellationToken cancellationToken)
+    {
+        string[] chosen = new[] { ("FileSyncContainer", settings.Container), ("FileSyncSelector", settings.Selector), ("FileSyncImage", settings.Image) }
+            .Where(setting => !string.IsNullOrWhiteSpace(setting.Item2)).Select(setting => setting.Item1).ToArray();
+        if (chosen.Length > 1)
+        {
+            throw new FileSyncException(Diag.TooManyTargetSettings(string.Join(", ", chosen)));
+        }
+
+        DockerClient client;
+        try
+        {
+            client = dockerClient(settings.DockerHost);
+        }
+        catch (DockerException e)
+        {
+            throw new FileSyncException(Diag.DockerUnreachable(settings.DockerHost ?? "DOCKER_HOST", e.Message), e);
+        }
+
+        try
+        {
+            if (!string.IsNullOrWhiteSpace(settings.Container))
+            {
+                ContainerInfo container = await client.InspectContainerAsync(settings.Container.Trim(), cancellationToken).ConfigureAwait(false)
+                    ?? throw new FileSyncException(Diag.ContainerNotFound(settings.Container, client.Endpoint));
+                if (!container.Running)
+                {
+                    throw new FileSyncException(Diag.ContainerNotRunning(container.Name, container.Status));
+                }
+
+                return [new DockerTarget(client, container, log)];
+            }
+
+            IReadOnlyList<ContainerSummary> running = await client.ListContainersAsync(Labels(settings.Selector), cancellationToken).ConfigureAwait(false);
+            var matches = string.IsNullOrWhiteSpace(settings.Image)
+                ? running
+                : running.Where(summary => ImageReference.Matches(settings.Image, summary.Image, summary.ImageId)).ToList();
+            if (matches.Count == 0)
+            {
+                string what = string.IsNullOrWhiteSpace(settings.Image) ? $"labels '{settings.Selector}'" : $"image '{settings.Image}'";
+                throw new FileSyncException(Diag.NoContainerMatches(what, client.Endpoint));
+            }
+
+            var targets = new List<ISyncTarget>(matches.Count);
+            foreach (ContainerSummary summary in matches)
+            {
+                ContainerInfo? container = await client.InspectContainerAsync(summary.Id, cancellationToken).ConfigureAwait(false);
+                if (container is { Running: true })
+                {
+                    targets.Add(new DockerTarget(client, container, log));
+                }
+            }
+
+            return targets;
+        }
+        catch (DockerException e) when (e.Unreachable || e.InvalidEndpoint)
+        {
+            throw new FileSyncException(Diag.DockerUnreachable(client.Endpoint, e.Message), e);
+        }
+    }
+
+    /// <summary>"k=v,k2=v2" (a bare "k" means the label is present), as the engine's label filter takes them.</summary>
+    internal static IReadOnlyList<string> Labels(string? selector)
+    {
+        if (string.IsNullOrWhiteSpace(selector))
+        {
+            return [];
+        }
+
+        string[] labels = selector.Split(',', StringSplitOptions.TrimEntries);
+        if (labels.Any(label => label.Length == 0 || label.StartsWith('=')))
+        {
+            throw new FileSyncException(Diag.InvalidSelector(selector));
+        }
+
+        return labels;
+    }
+}
+
+/// <summary>Docker image references compared the way users write them: "web" is "web:latest" is "docker.io/library/web:latest".</summary>
+internal static class ImageReference
+{
+    public static bool Matches(string wanted, string image, string imageId)
+    {
+        string want = wanted.Trim();
+        if (want.StartsWith("sha256:", StringComparison.Ordinal))
+        {
+            return imageId.StartsWith(want, StringComparison.Ordinal);
+        }
+
+        return Normalize(want) == Normalize(image);
+    }
+
+    internal static string Normalize(string reference)
+    {
+        string name = reference;
+        foreach (string prefix in (string[])["docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/"])
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                name = name[prefix.Length..];
+                break;
+            }
+        }
+
+        int slash = name.LastIndexOf('/');
+        bool hasTagOrDigest = name.IndexOf('@') >= 0 || name.IndexOf(':', slash + 1) >= 0;
+        return hasTagOrDigest ? name : name + ":latest";
+    }
+}

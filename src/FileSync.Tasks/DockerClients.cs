@@ -1,0 +1,31 @@
+using FileSync.Diagnostics;
+using FileSync.Docker;
+using Microsoft.Build.Framework;
+
+namespace FileSync.Tasks;
+
+/// <summary>
+/// One Docker client per endpoint for the life of the MSBuild node: a resident node (IDE, dotnet watch, node reuse)
+/// keeps its connection warm between builds.
+/// </summary>
+internal static class DockerClients
+{
+    public static Func<string?, DockerClient> For(IBuildEngine engine, ILog log) => host =>
+    {
+        string key = "FileSync.DockerClient|" + (host ?? "") + "|" + Environment.GetEnvironmentVariable("DOCKER_HOST");
+        if (engine is IBuildEngine4 registry)
+        {
+            if (registry.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.AppDomain) is DockerClient cached)
+            {
+                log.Detail($"FileSync: reusing the Docker client for {cached.Endpoint}");
+                return cached;
+            }
+
+            DockerClient client = DockerClient.Create(host);
+            registry.RegisterTaskObject(key, client, RegisteredTaskObjectLifetime.AppDomain, allowEarlyCollection: false);
+            return client;
+        }
+
+        return DockerClient.Create(host);
+    };
+}

@@ -1,0 +1,51 @@
+using Microsoft.Build.Framework;
+
+namespace FileSync.Tasks;
+
+/// <summary>Syncs the files of <c>FileSyncRule</c> items into the configured target (see FileSync.targets).</summary>
+public sealed partial class SyncFiles
+{
+    /// <summary>@(FileSyncRule): one item per file its glob matched, with Dest and optional Strip.</summary>
+    [Required]
+    public ITaskItem[] Rules { get; set; } = [];
+
+    /// <summary>What the rules' paths are relative to (FileSyncContextDirectory).</summary>
+    [Required]
+    public string ContextDirectory { get; set; } = "";
+
+    /// <summary>Where per-instance state is kept (under obj/).</summary>
+    [Required]
+    public string StateDirectory { get; set; } = "";
+
+    /// <summary>docker, kubernetes or directory.</summary>
+    public string Runtime { get; set; } = "docker";
+
+    public string? Container { get; set; }
+
+    public string? Selector { get; set; }
+
+    public string? Image { get; set; }
+
+    public string? DockerHost { get; set; }
+
+    public string? Directory { get; set; }
+
+    /// <summary>FileSyncWorkingDirectory: base for relative Dest, over the container's WORKDIR.</summary>
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>ContainerWorkingDirectory from the SDK's container support: used when the container has no WORKDIR.</summary>
+    public string? FallbackWorkingDirectory { get; set; }
+
+    /// <summary>uid[:gid] given to synced files instead of the container's user.</summary>
+    public string? Owner { get; set; }
+
+    public bool DryRun { get; set; }
+
+    /// <summary>Files sent (summed over instances).</summary>
+    [Output]
+    public int CopiedCount { get; set; }
+
+    /// <summary>Files deleted (summed over instances).</summary>
+    [Output]
+    public int DeletedCount { get; set; }
+}

@@ -1,0 +1,81 @@
+using FileSync.Docker;
+
+namespace FileSync.Tests.Docker;
+
+public sealed class DockerEndpointTests
+{
+    /// <summary>sentence, host argument, DOCKER_HOST, DOCKER_TLS_VERIFY, expected display, transport, base address.</summary>
+    public static TheoryData<string, string?, string?, string?, string, string, string> Valid => new()
+    {
+        { "Nothing given means the local socket", null, null, null, "unix:///var/run/docker.sock", "Unix", "http://localhost/" },
+        { "DOCKER_HOST is used when no host is given", null, "unix:///run/user/1000/docker.sock", null, "unix:///run/user/1000/docker.sock", "Unix", "http://localhost/" },
+        { "The host argument wins over DOCKER_HOST", "tcp://10.0.0.5:2375", "unix:///other.sock", null, "tcp://10.0.0.5:2375", "Http", "http://10.0.0.5:2375/" },
+        { "A blank host argument falls back to DOCKER_HOST", "  ", "tcp://docker.local:1234", null, "tcp://docker.local:1234", "Http", "http://docker.local:1234/" },
+        { "A blank DOCKER_HOST means the local socket", null, "", null, "unix:///var/run/docker.sock", "Unix", "http://localhost/" },
+        { "unix:// without a path is the local socket", "unix://", null, null, "unix:///var/run/docker.sock", "Unix", "http://localhost/" },
+        { "tcp without a port uses 2375", "tcp://docker.local", null, null, "tcp://docker.local:2375", "Http", "http://docker.local:2375/" },
+        { "tcp without a port uses 2376 under TLS", "tcp://docker.local", null, "1", "tcp://docker.local:2376", "Https", "https://docker.local:2376/" },
+        { "DOCKER_TLS_VERIFY turns tcp into https", null, "tcp://192.168.99.100:2376", "1", "tcp://192.168.99.100:2376", "Https", "https://192.168.99.100:2376/" },
+        { "TLS does not apply to a unix socket", "unix:///var/run/docker.sock", null, "1", "unix:///var/run/docker.sock", "Unix", "http://localhost/" },
+        { "An IPv6 address goes in brackets", "tcp://[::1]:2375", null, null, "tcp://[::1]:2375", "Http", "http://[::1]:2375/" },
+        { "An empty host is the loopback address", "tcp://:2375", null, null, "tcp://127.0.0.1:2375", "Http", "http://127.0.0.1:2375/" },
+        { "A path prefix is kept", "tcp://proxy.local:80/docker/", null, null, "tcp://proxy.local:80/docker", "Http", "http://proxy.local/docker/" },
+        { "The scheme is case-insensitive and spaces around are ignored", "  TCP://h:1  ", null, null, "tcp://h:1", "Http", "http://h:1/" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Valid))]
+    public void Resolves(string sentence, string? host, string? dockerHost, string? tlsVerify, string display, string transport, string baseAddress)
+    {
+        var env = new Dictionary<string, string?> { ["DOCKER_HOST"] = dockerHost, ["DOCKER_TLS_VERIFY"] = tlsVerify, ["DOCKER_CERT_PATH"] = "/certs" };
+
+        var endpoint = DockerEndpoint.Resolve(host, name => env.GetValueOrDefault(name));
+
+        Assert.True(display == endpoint.Display, $"{sentence}: expected {display}, got {endpoint.Display}");
+        Assert.Equal(transport, endpoint.Transport.ToString());
+        Assert.Equal(baseAddress, endpoint.BaseAddress.ToString());
+        Assert.Equal(transport == "Https" ? "/certs" : null, endpoint.CertPath);
+    }
+
+    /// <summary>sentence, host, text expected in the message.</summary>
+    public static TheoryData<string, string, string> Invalid => new()
+    {
+        { "Named pipes are not supported", "npipe:////./pipe/docker_engine", "not supported" },
+        { "ssh is not supported", "ssh://me@build-host", "not supported" },
+        { "http:// is not a Docker host", "http://docker.local:2375", "unsupported scheme" },
+        { "A bare path is not a Docker host", "/var/run/docker.sock", "expected unix:///path" },
+        { "A relative socket path is refused", "unix://docker.sock", "must be absolute" },
+        { "A port must be a number", "tcp://docker.local:abc", "invalid port 'abc'" },
+        { "A port must be in range", "tcp://docker.local:70000", "invalid port '70000'" },
+        { "An IPv6 address needs brackets", "tcp://::1:2375", "brackets" },
+        { "Credentials are refused and not echoed", "tcp://me:s3cr3t@docker.local:2375", "user information" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Refuses(string sentence, string host, string expected)
+    {
+        var ex = Assert.Throws<DockerException>(() => DockerEndpoint.Resolve(host, _ => null));
+
+        Assert.True(ex.InvalidEndpoint, sentence);
+        Assert.False(ex.Unreachable);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_refuses_an_unsupported_host_with_a_DockerException()
+    {
+        var ex = Assert.Throws<DockerException>(() => DockerClient.Create("npipe:////./pipe/docker_engine"));
+
+        Assert.True(ex.InvalidEndpoint);
+    }
+
+    [Fact]
+    public void TLS_without_DOCKER_CERT_PATH_reads_the_user_docker_folder()
+    {
+        var endpoint = DockerEndpoint.Resolve("tcp://h:2376", name => name == "DOCKER_TLS_VERIFY" ? "1" : null);
+
+        Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker"), endpoint.CertPath);
+    }
+}
