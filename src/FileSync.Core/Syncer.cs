@@ -62,26 +62,25 @@ internal sealed class Syncer(ILog log)
             return new SyncOutcome(label, plan.Copies.Count, plan.Deletes.Count, plan.Bytes, DryRun: true);
         }
 
-        foreach (CopyOperation copy in plan.Copies)
-        {
-            log.Detail($"  {copy.Source.RelativePath} -> {string.Join(", ", copy.Destinations.Select(d => d.Path))}");
-        }
-
+        cancellationToken.ThrowIfCancellationRequested();
         ArchiveResult sent = new();
         if (plan.Copies.Count > 0)
         {
             await target.UploadAsync(async (stream, token) => sent = await ArchiveWriter.WriteAsync(stream, plan.Copies, owner, log, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            foreach (CopyOperation copy in plan.Copies.Where(copy => sent.Sent.ContainsKey(copy.Source)))
+            {
+                log.Detail($"  {copy.Source.RelativePath} -> {string.Join(", ", copy.Destinations.Select(d => d.Path))}");
+            }
         }
 
         IReadOnlyList<string> notDeleted = [];
         if (plan.Deletes.Count > 0)
         {
-            foreach (string path in plan.Deletes)
+            notDeleted = await target.DeleteAsync(plan.Deletes, cancellationToken).ConfigureAwait(false);
+            foreach (string path in plan.Deletes.Except(notDeleted, StringComparer.Ordinal))
             {
                 log.Detail($"  delete {path}");
             }
-
-            notDeleted = await target.DeleteAsync(plan.Deletes, cancellationToken).ConfigureAwait(false);
         }
 
         bool changed = Record(state, sources, plan, sent, notDeleted, workingDirectory, owner);

@@ -31,11 +31,13 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             // MSBuild reports the cancellation; the state was not advanced past what the target confirmed.
         }
 
-        return !Log.HasLoggedErrors;
+        // A cancelled sync is not a success: the targets must not stamp it as synced.
+        return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
     }
 
     private async Task ExecuteAsync(ILog log, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         FileOwner? owner = null;
         if (!string.IsNullOrWhiteSpace(Owner))
         {

@@ -139,7 +139,7 @@ internal sealed class DockerEndpoint
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            Expect100ContinueTimeout = TimeSpan.FromSeconds(2),
+            Expect100ContinueTimeout = TimeSpan.FromSeconds(1),
         };
         if (Transport == DockerTransport.Https)
         {
@@ -275,8 +275,7 @@ internal sealed class DockerEndpoint
 
         if (rest.Contains('@'))
         {
-            // Not echoed: it could hold a password.
-            throw new DockerException("Invalid Docker endpoint: user information in a tcp:// address is not supported.", invalidEndpoint: true);
+            throw Invalid(value, "user information in a tcp:// address is not supported");
         }
 
         if (rest.IndexOfAny(['?', '#']) >= 0)
@@ -336,5 +335,12 @@ internal sealed class DockerEndpoint
     }
 
     private static DockerException Invalid(string value, string reason) =>
-        new($"Invalid Docker endpoint '{value}': {reason}.", invalidEndpoint: true);
+        new($"Invalid Docker endpoint '{Redact(value)}': {reason}.", invalidEndpoint: true);
+
+    /// <summary>Hides user information (it could hold a password): <c>ssh://me:pw@host</c> -> <c>ssh://***@host</c>.</summary>
+    private static string Redact(string value)
+    {
+        int start = value.IndexOf("://", StringComparison.Ordinal), at = value.IndexOf('@');
+        return start >= 0 && at > start ? value.Substring(0, start + 3) + "***" + value.Substring(at) : value;
+    }
 }

@@ -102,7 +102,7 @@ internal sealed class ErrorResponse
     public string? Message { get; set; }
 }
 
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNameCaseInsensitive = true)]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(VersionResponse))]
 [JsonSerializable(typeof(ContainerInspectResponse))]
 [JsonSerializable(typeof(List<ContainerListItem>))]

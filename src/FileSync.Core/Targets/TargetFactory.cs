@@ -19,9 +19,14 @@ internal sealed record TargetSettings(string Runtime)
 
     public FileOwner? Owner { get; init; }
 
-    public bool IsConfigured => Runtime.Equals("directory", StringComparison.OrdinalIgnoreCase)
-        ? !string.IsNullOrWhiteSpace(Directory)
-        : !string.IsNullOrWhiteSpace(Container) || !string.IsNullOrWhiteSpace(Selector) || !string.IsNullOrWhiteSpace(Image);
+    /// <summary>False only when nothing names a target; a runtime that is unknown or unavailable counts as
+    /// configured, so its own error is reported rather than "nothing configured".</summary>
+    public bool IsConfigured => Runtime.Trim().ToLowerInvariant() switch
+    {
+        "directory" => !string.IsNullOrWhiteSpace(Directory),
+        "docker" => !string.IsNullOrWhiteSpace(Container) || !string.IsNullOrWhiteSpace(Selector) || !string.IsNullOrWhiteSpace(Image),
+        _ => true,
+    };
 }
 
 /// <summary>Finds the running instances a sync goes to: a named container, every container with some labels, or

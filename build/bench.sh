@@ -1,0 +1,492 @@
+#!/usr/bin/env bash
+# Whole-process benchmarks of FileSync against a real local Docker engine (issue 3). Not part of the test run.
+# Prints medians of repeated runs, side by side, as a Markdown table, and writes it with the machine, the date,
+# the SDK and the command to artifacts/bench/results.md.
+#
+#   1. no-op `dotnet build` with FileSync configured vs the same project without FileSync     (target: < 3 % added)
+#   2. one changed file: SyncToContainer above an empty target vs `docker cp` vs `tar | docker exec -i tar x`
+#                                                                                 (target: at or below `docker cp`)
+#   3. first sync of 3,000 files / 60 MB and of 30,000 small files into a fresh container vs `docker cp` of the
+#      folder (target: at or below `docker cp`); peak RSS of the build for 60 MB and 600 MB (target: no growth)
+#   4. change detection over a 100,000-file context with one change                (target: task < 150 ms)
+#
+# Usage (as root, on Debian with the .NET SDK): bash build/bench.sh
+# Settings, from the environment:
+#   BENCH_N=7              runs per case of items 1, 2 and 4
+#   BENCH_N_BULK=3         runs per case of item 3 (each run starts a fresh container)
+#   BENCH_SECTIONS="1 2 3 4"
+#   BENCH_R2R=1            also time item 2 with a ReadyToRun-compiled task (restores the Crossgen2 and runtime packs
+#                          from NuGet; 0 skips it)
+#   BENCH_WORK=/var/tmp    parent of the work folder: on disk, not tmpfs (the file trees are real writes)
+#   BENCH_KEEP=0           1 keeps the work folder (projects, logs, raw timings) for inspection
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+N=${BENCH_N:-7}
+N_BULK=${BENCH_N_BULK:-3}
+SECTIONS=${BENCH_SECTIONS:-1 2 3 4}
+R2R=${BENCH_R2R:-1}
+KEEP=${BENCH_KEEP:-0}
+IMAGE=${FILESYNC_TEST_IMAGE:-filesync-test:busybox}
+COMMAND_LINE="$(printf '%q ' bash build/bench.sh "$@")"
+COMMAND_ENV="BENCH_N=$N BENCH_N_BULK=$N_BULK BENCH_SECTIONS=\"$SECTIONS\" BENCH_R2R=$R2R"
+
+# The after-build hook is off in CI (CI, ContinuousIntegrationBuild): these builds must see neither.
+unset CI ContinuousIntegrationBuild
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Every build is one cold process, as on a developer's first `dotnet build` of the day; no node stays behind.
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
+
+section() { printf '\n==== %s\n' "$*" >&2; }
+note() { printf '  %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------------------------
+section "Setup: Docker engine and image, work folder"
+bash "$REPO/build/setup-docker.sh"
+command -v dotnet >/dev/null || die "the .NET SDK is not installed"
+if [ ! -x /usr/bin/time ]; then
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+fi
+
+mkdir -p "${BENCH_WORK:-/var/tmp}"
+WORK=$(mktemp -d -p "${BENCH_WORK:-/var/tmp}" filesync-bench.XXXXXX)
+TIMES=$WORK/times
+LOGS=$WORK/logs
+mkdir -p "$TIMES" "$LOGS"
+CONTAINERS=$WORK/containers
+: >"$CONTAINERS"
+
+cleanup() {
+  local status=$?
+  if [ -s "$CONTAINERS" ]; then
+    # By id, only the containers this run started.
+    xargs -r docker rm -f <"$CONTAINERS" >/dev/null 2>&1 || true
+  fi
+  if [ "$KEEP" = 1 ]; then
+    echo "bench: work folder kept: $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+note "work folder: $WORK"
+
+start_container() {
+  local id
+  id=$(docker run -d --network none --label filesync-bench=1 "$IMAGE")
+  echo "$id" >>"$CONTAINERS"
+  echo "$id"
+}
+
+remove_container() {
+  docker rm -f "$1" >/dev/null
+  sed -i "/^$1\$/d" "$CONTAINERS"
+}
+
+# ---- timing -----------------------------------------------------------------------------------------------------
+# timed CASE CMD...: runs CMD once, its output in $LOGS/CASE.<k>.log, its wall time (ms) appended to $TIMES/CASE.
+# A failed command stops the benchmark with its output.
+timed() {
+  local name=$1
+  shift
+  local k t0 t1
+  k=$(($(runs "$name") + 1))
+  LAST_LOG=$LOGS/$name.$k.log
+  t0=$(date +%s%N)
+  if ! "$@" >"$LAST_LOG" 2>&1; then
+    echo "bench: case '$name' run $k failed: $*" >&2
+    tail -n 40 "$LAST_LOG" >&2
+    exit 1
+  fi
+  t1=$(date +%s%N)
+  echo $(((t1 - t0) / 1000000)) >>"$TIMES/$name"
+}
+
+# timed_rss CASE CMD...: as timed, under GNU time; the peak RSS (KB) goes to $TIMES/CASE.rss.
+timed_rss() {
+  local name=$1
+  shift
+  timed "$name" /usr/bin/time -v -o "$WORK/rss.tmp" "$@"
+  awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/rss.tmp" >>"$TIMES/$name.rss"
+}
+
+runs() { if [ -f "$TIMES/$1" ]; then wc -l <"$TIMES/$1"; else echo 0; fi; }
+
+# The task's own time, from its summary line `FileSync: ... in X ms`, appended to $TIMES/CASE.task.
+task_time() {
+  local name=$1 expect=$2 line
+  line=$(grep -o 'FileSync: .* in [0-9]* ms' "$LAST_LOG" | tail -n 1 || true)
+  [ -n "$line" ] || { tail -n 40 "$LAST_LOG" >&2; die "case '$name': no FileSync summary line in $LAST_LOG"; }
+  case "$line" in
+    *"$expect"*) ;;
+    *) die "case '$name': expected '$expect' in the summary, got: $line" ;;
+  esac
+  echo "$line" | sed 's/.* in \([0-9]*\) ms$/\1/' >>"$TIMES/$name.task"
+}
+
+median() {
+  [ -s "$1" ] || { echo "?"; return; }
+  sort -n "$1" | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%d\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+spread() { [ -s "$1" ] && sort -n "$1" | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%s-%s", lo, hi}'; }
+
+ROWS=()
+TARGETS=()
+# row ITEM "what" CASE [note]: median, min-max and run count of a case.
+row() {
+  local item=$1 what=$2 name=$3 extra=${4:-}
+  ROWS+=("| $item | $what | $(median "$TIMES/$name") ms | $(spread "$TIMES/$name") | $(runs "$name") | $extra |")
+}
+row_value() { ROWS+=("| $1 | $2 | $3 | | | ${4:-} |"); }
+target() { TARGETS+=("| $1 | $2 | $3 |"); }
+percent() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.1f %%", (a - b) * 100 / b}'; }
+mb() { awk -v k="$1" 'BEGIN {printf "%.0f MB", k / 1024}'; }
+
+# ---- projects ---------------------------------------------------------------------------------------------------
+section "Pack FileSync (dotnet pack src/FileSync.Tasks -c Release)"
+dotnet pack "$REPO/src/FileSync.Tasks" -c Release -o "$WORK/feed" --artifacts-path "$WORK/pack-artifacts" -nologo -v q >"$LOGS/pack.log" 2>&1 \
+  || { tail -n 40 "$LOGS/pack.log" >&2; die "dotnet pack failed"; }
+PACKAGE=$(ls "$WORK/feed"/FileSync.*.nupkg)
+VERSION=$(basename "$PACKAGE" .nupkg)
+VERSION=${VERSION#FileSync.}
+note "package: $(basename "$PACKAGE")"
+
+# Offline: only the package just built; a per-run package folder so no older build of the same version is used.
+cat >"$WORK/NuGet.config" <<EOF
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="bench" value="$WORK/feed" />
+  </packageSources>
+  <fallbackPackageFolders>
+    <clear />
+  </fallbackPackageFolders>
+  <config>
+    <add key="globalPackagesFolder" value="$WORK/packages" />
+  </config>
+</configuration>
+EOF
+
+# project NAME FILESYNC(0|1) CONTAINER INCLUDE DEST STRIP: a net10.0 class library under $WORK/NAME, restored.
+# FileSync projects get one rule (dropped with -p:BenchNoRules=true) and the target Empty; CONTAINER may be ''
+# (then it comes with -p:FileSyncContainer=...).
+project() {
+  local name=$1 filesync=$2 container=$3 include=$4 dest=$5 strip=$6
+  local dir=$WORK/$name
+  mkdir -p "$dir"
+  {
+    echo '<Project Sdk="Microsoft.NET.Sdk">'
+    echo '  <PropertyGroup>'
+    echo '    <TargetFramework>net10.0</TargetFramework>'
+    echo "    <RestorePackagesPath>$WORK/packages</RestorePackagesPath>"
+    if [ "$filesync" = 1 ] && [ -n "$container" ]; then
+      echo "    <FileSyncContainer>$container</FileSyncContainer>"
+    fi
+    echo '  </PropertyGroup>'
+    if [ "$filesync" = 1 ]; then
+      echo '  <ItemGroup>'
+      echo "    <PackageReference Include=\"FileSync\" Version=\"$VERSION\" PrivateAssets=\"all\" />"
+      echo '  </ItemGroup>'
+      echo "  <ItemGroup Condition=\"'\$(BenchNoRules)' != 'true'\">"
+      echo "    <FileSyncRule Include=\"$include\" Dest=\"$dest\" Strip=\"$strip\" />"
+      echo '  </ItemGroup>'
+    fi
+    echo '  <Target Name="Empty" />'
+    echo '</Project>'
+  } >"$dir/$name.csproj"
+  echo 'namespace Bench; public static class Lib { public static int Answer => 42; }' >"$dir/Lib.cs"
+  dotnet restore "$dir" -nologo -v q >"$LOGS/restore-$name.log" 2>&1 \
+    || { tail -n 40 "$LOGS/restore-$name.log" >&2; die "restore of $name failed"; }
+}
+
+build() { dotnet build "$@" --no-restore -nologo -tl:off; }
+
+# Ten small rule files under wwwroot/ (the same in both projects of item 1).
+small_files() {
+  mkdir -p "$1/wwwroot/css" "$1/wwwroot/js"
+  for i in 1 2 3 4 5; do
+    printf 'body { margin: %dpx; }\n' "$i" >"$1/wwwroot/css/site$i.css"
+    printf 'console.log("page %d");\n' "$i" >"$1/wwwroot/js/page$i.js"
+  done
+}
+
+# make_tree DIR FOLDERS FILES_PER_FOLDER BYTES: random files, written by split (one process per folder).
+make_tree() {
+  local dir=$1 folders=$2 files=$3 bytes=$4 f
+  for ((f = 0; f < folders; f++)); do
+    mkdir -p "$dir/d$f"
+    head -c $((files * bytes)) /dev/urandom | (cd "$dir/d$f" && split -a 5 -d -b "$bytes" - f)
+  done
+}
+
+REV=0
+# Rewrites a file with new content of the same size: the planner's size+mtime fast path sees a change, the hash confirms.
+touch_change() { REV=$((REV + 1)); printf 'console.log("rev %012d");\n' "$REV" >"$1"; }
+
+SDK=$(dotnet --version)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# Where the time goes: build/bench/PhaseLogger timestamps evaluation, FileSync's targets, the SyncFiles task and
+# each message it logs. timeline CASE TITLE ARGS...: one more build with it and MSBuild's performance summary.
+TIMELINES=
+PHASE_LOGGER=
+if [[ " $SECTIONS " == *" 1 "* || " $SECTIONS " == *" 2 "* || " $SECTIONS " == *" 4 "* ]]; then
+  section "Build the timeline logger (build/bench/PhaseLogger)"
+  dotnet build "$REPO/build/bench/PhaseLogger" -c Release -o "$WORK/phaselogger" --artifacts-path "$WORK/phaselogger-artifacts" -nologo -v q \
+    >"$LOGS/phaselogger.log" 2>&1 || { tail -n 40 "$LOGS/phaselogger.log" >&2; die "building the timeline logger failed"; }
+  PHASE_LOGGER=$WORK/phaselogger/PhaseLogger.dll
+fi
+timeline() {
+  local name=$1 title=$2 t0 t1
+  shift 2
+  t0=$(date +%s%N)
+  build "$@" -clp:PerformanceSummary "-logger:FileSync.Bench.PhaseLogger,$PHASE_LOGGER;$WORK/$name.tsv" >"$LOGS/$name.log" 2>&1 \
+    || { tail -n 40 "$LOGS/$name.log" >&2; die "diagnostic build '$name' failed"; }
+  t1=$(date +%s%N)
+  LAST_LOG=$LOGS/$name.log
+  TIMELINES+=$'\n'"### $title"$'\n\n'"\`dotnet build $(printf '%s ' "$@" | sed "s|$WORK/||g")--no-restore -nologo -tl:off\`, one run with a timeline logger: ms since the process started (and since the line before)."$'\n\n```\n'
+  TIMELINES+=$( { printf '%s\tprocess started\n' "$((t0 / 1000000))"; cat "$WORK/$name.tsv"; printf '%s\tprocess exited\n' "$((t1 / 1000000))"; } |
+    awk -F'\t' 'NR == 1 {start = $1; prev = $1} {printf "%6d ms (%+5d)  %s\n", $1 - start, $1 - prev, $2; prev = $1}')
+  TIMELINES+=$'\n'"$(sed -n '/^Task Performance Summary:/,/^$/p' "$LOGS/$name.log" | grep -v '^$')"$'\n```\n'
+}
+perf_ms() { awk -v want="$2" '/Performance Summary:/ {t = 1} t && $3 == want {print $1; exit}' "$LOGS/$1.log"; }
+
+# ---------------------------------------------------------------------------------------------------------------
+if [[ " $SECTIONS " == *" 1 "* || " $SECTIONS " == *" 2 "* ]]; then
+  section "Items 1-2: projects (10 rule files), container"
+  C_SMALL=$(start_container)
+  project small 1 "$C_SMALL" 'wwwroot/**/*' '/app/wwwroot' 'wwwroot/'
+  project plain 0 '' '' '' ''
+  small_files "$WORK/small"
+  small_files "$WORK/plain"
+  # Build both once: the measured runs are no-ops. The first build of `small` syncs the 10 files (hook on).
+  timed first-build-small build "$WORK/small"
+  task_time first-build-small '10 changed'
+  timed first-build-plain build "$WORK/plain"
+  # A second build of each, unmeasured, so that both are settled no-ops (incremental outputs written).
+  timed settle-small build "$WORK/small"
+  timed settle-plain build "$WORK/plain"
+fi
+
+if [[ " $SECTIONS " == *" 1 "* ]]; then
+  section "Item 1: no-op dotnet build, with vs without FileSync ($N runs each, interleaved)"
+  for ((i = 0; i < N; i++)); do
+    timed noop-plain build "$WORK/plain"
+    timed noop-small build "$WORK/small"
+    # The no-op path must not run the task (no summary line: MSBuild skipped _FileSyncSync).
+    if grep -q 'FileSync: ' "$LAST_LOG"; then die "the no-op build ran the SyncFiles task: $LAST_LOG"; fi
+  done
+  plain=$(median "$TIMES/noop-plain")
+  small=$(median "$TIMES/noop-small")
+  added=$(percent "$small" "$plain")
+  timeline timeline-noop 'Item 1: no-op `dotnet build` with FileSync' "$WORK/small"
+  if grep -q 'FileSync: ' "$LAST_LOG"; then die "the no-op build ran the SyncFiles task: $LAST_LOG"; fi
+  row 1 'no-op `dotnet build`, project without FileSync' noop-plain
+  row 1 'no-op `dotnet build`, same project with FileSync (container set, after-build hook on)' noop-small "$added"
+  met=$(awk -v a="$small" -v b="$plain" 'BEGIN {print ((a - b) * 100 / b < 3) ? "yes" : "no"}')
+  target '1. no-op build adds < 3 %' "$added ($((small - plain)) ms on ${plain} ms)" "$met"
+fi
+
+if [[ " $SECTIONS " == *" 2 "* ]]; then
+  section "Item 2: one changed file ($N runs each, interleaved)"
+  changed=$WORK/small/wwwroot/js/page1.js
+  tar_one() { tar -c -C "$WORK/small/wwwroot/js" page1.js | docker exec -i "$C_SMALL" tar -x -C /app; }
+  R2R_TASK=
+  if [ "$R2R" = 1 ]; then
+    note "ReadyToRun: dotnet publish src/FileSync.Tasks -r linux-<arch> -p:PublishReadyToRun=true (Crossgen2 from NuGet)"
+    rid=linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+    if dotnet publish "$REPO/src/FileSync.Tasks" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
+      -o "$WORK/r2r" --artifacts-path "$WORK/r2r-artifacts" -nologo -v q >"$LOGS/r2r.log" 2>&1; then
+      R2R_TASK=$WORK/r2r/FileSync.Tasks.dll
+    else
+      note "ReadyToRun publish failed (no NuGet access?): skipped; see the tail below"
+      tail -n 5 "$LOGS/r2r.log" >&2
+    fi
+  fi
+  for ((i = 0; i < N; i++)); do
+    timed empty-small build "$WORK/small" -t:Empty
+    touch_change "$changed"
+    timed sync-one build "$WORK/small" -t:SyncToContainer
+    task_time sync-one '1 changed'
+    if [ -n "$R2R_TASK" ]; then
+      touch_change "$changed"
+      timed sync-one-r2r build "$WORK/small" -t:SyncToContainer "-p:FileSyncTasksAssembly=$R2R_TASK"
+      task_time sync-one-r2r '1 changed'
+    fi
+    # The same sync into a folder (runtime directory): the task without any Engine API call.
+    touch_change "$changed"
+    timed sync-one-dir build "$WORK/small" -t:SyncToContainer -p:FileSyncRuntime=directory "-p:FileSyncDirectory=$WORK/dir-target"
+    task_time sync-one-dir '1 changed'
+    touch_change "$changed"
+    timed cp-one docker cp "$changed" "$C_SMALL:/app/"
+    touch_change "$changed"
+    timed tar-one tar_one
+  done
+  touch_change "$changed"
+  timeline timeline-one 'Item 2: one changed file, `SyncToContainer`' "$WORK/small" -t:SyncToContainer
+  task_time timeline-one '1 changed'
+  task_ms=$(perf_ms timeline-one SyncFiles)
+  eval_ms=$(awk '/Project Evaluation Performance Summary/ {t = 1} t && /\.csproj/ {print $1; exit}' "$LOGS/timeline-one.log")
+
+  empty=$(median "$TIMES/empty-small")
+  sync=$(median "$TIMES/sync-one")
+  cp=$(median "$TIMES/cp-one")
+  above=$((sync - empty))
+  row 2 '`dotnet build -t:Empty` (empty target, same project)' empty-small
+  row 2 '`dotnet build -t:SyncToContainer`, 1 changed file' sync-one "$above ms above the empty target"
+  row 2 '(same runs) its summary line `FileSync: 1 changed ... in X ms`' sync-one.task "SyncFiles task per MSBuild's performance summary: ${task_ms:-?} ms; evaluation ${eval_ms:-?} ms"
+  if [ -n "$R2R_TASK" ]; then
+    r2r=$(median "$TIMES/sync-one-r2r")
+    row 2 '`dotnet build -t:SyncToContainer`, 1 changed file, ReadyToRun task assembly' sync-one-r2r "$((r2r - empty)) ms above the empty target ($((r2r - sync)) ms vs IL)"
+    row 2 '(same runs) its summary line' sync-one-r2r.task
+  else
+    row_value 2 'ReadyToRun task assembly' 'skipped' 'BENCH_R2R=0 or the Crossgen2 pack could not be restored'
+  fi
+  row 2 'the same with `-p:FileSyncRuntime=directory` (a local folder: no Engine API call)' sync-one-dir "$(($(median "$TIMES/sync-one-dir") - empty)) ms above the empty target"
+  row 2 '(same runs) its summary line' sync-one-dir.task
+  row 2 '`docker cp <file> <id>:/app/`' cp-one
+  row 2 '`tar -c <file> \| docker exec -i <id> tar -x -C /app`' tar-one
+  target '2. one file: SyncToContainer above the empty target <= `docker cp`' "$above ms vs $cp ms" "$([ "$above" -le "$cp" ] && echo yes || echo no)"
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+if [[ " $SECTIONS " == *" 3 "* ]]; then
+  section "Item 3: first sync into a fresh container, vs docker cp ($N_BULK runs each)"
+  note "generating 3,000 x 20 KB, 30,000 x 100 B and 30 x 20 MB files"
+  for p in bulk60 bulk30k bulk600; do project "$p" 1 '' 'payload/**/*' '/app/payload' 'payload/'; done
+  make_tree "$WORK/bulk60/payload" 30 100 20480
+  make_tree "$WORK/bulk30k/payload" 100 300 100
+  make_tree "$WORK/bulk600/payload" 1 30 $((20 * 1024 * 1024))
+  # Build each once (compile, no container yet: BenchNoRules keeps the hook quiet), so every measured run is the sync alone.
+  for p in bulk60 bulk30k bulk600; do timed "settle-$p" build "$WORK/$p" -p:BenchNoRules=true; done
+
+  # bulk CASE FILES: one run of each contender into its own fresh container; checks the file count once.
+  bulk() {
+    local p=$1 files=$2 id count
+    timed_rss "empty-$p" build "$WORK/$p" -t:Empty -p:FileSyncContainer=none
+    id=$(start_container)
+    timed_rss "sync-$p" build "$WORK/$p" -t:SyncToContainer "-p:FileSyncContainer=$id"
+    task_time "sync-$p" "$files changed"
+    if [ "$(runs "sync-$p")" = 1 ]; then
+      count=$(docker exec "$id" find /app/payload -type f | wc -l)
+      [ "$count" = "$files" ] || die "FileSync left $count files in the container, expected $files"
+    fi
+    remove_container "$id"
+    if [ "$p" != bulk600 ]; then
+      id=$(start_container)
+      timed "cp-$p" docker cp "$WORK/$p/payload" "$id:/app/"
+      if [ "$(runs "cp-$p")" = 1 ]; then
+        count=$(docker exec "$id" find /app/payload -type f | wc -l)
+        [ "$count" = "$files" ] || die "docker cp left $count files in the container, expected $files"
+      fi
+      remove_container "$id"
+      id=$(start_container)
+      timed "tar-$p" sh -c 'tar -c -C "$1" payload | docker exec -i "$2" tar -x -C /app' tar "$WORK/$p" "$id"
+      remove_container "$id"
+    fi
+  }
+  for ((i = 0; i < N_BULK; i++)); do
+    bulk bulk60 3000
+    bulk bulk30k 30000
+    bulk bulk600 30
+  done
+
+  for p in bulk60 bulk30k; do
+    label=$([ "$p" = bulk60 ] && echo '3,000 files / 60 MB' || echo '30,000 files / 3 MB')
+    empty=$(median "$TIMES/empty-$p")
+    sync=$(median "$TIMES/sync-$p")
+    cp=$(median "$TIMES/cp-$p")
+    row 3 "$label: \`dotnet build -t:Empty\`" "empty-$p"
+    row 3 "$label: \`dotnet build -t:SyncToContainer\`, fresh container" "sync-$p" "$((sync - empty)) ms above the empty target"
+    row 3 "(same runs) its summary line" "sync-$p.task"
+    row 3 "$label: \`docker cp <folder> <id>:/app/\`, fresh container" "cp-$p"
+    row 3 "$label: \`tar -c <folder> \\| docker exec -i <id> tar -x\`, fresh container" "tar-$p"
+    target "3. first sync, $label: SyncToContainer above the empty target <= \`docker cp\`" "$((sync - empty)) ms vs $cp ms" "$([ $((sync - empty)) -le "$cp" ] && echo yes || echo no)"
+  done
+  row 3 '600 MB (30 x 20 MB): `dotnet build -t:SyncToContainer`, fresh container' sync-bulk600 "$(($(median "$TIMES/sync-bulk600") - $(median "$TIMES/empty-bulk600"))) ms above the empty target"
+  rss_empty=$(median "$TIMES/empty-bulk60.rss")
+  rss60=$(median "$TIMES/sync-bulk60.rss")
+  rss30k=$(median "$TIMES/sync-bulk30k.rss")
+  rss600=$(median "$TIMES/sync-bulk600.rss")
+  row_value 3 'peak RSS of `dotnet build`: empty target / 60 MB sync / 600 MB sync / 30,000-file sync' \
+    "$(mb "$rss_empty") / $(mb "$rss60") / $(mb "$rss600") / $(mb "$rss30k")" 'GNU time "Maximum resident set size", medians'
+  met=$(awk -v a="$rss600" -v b="$rss60" 'BEGIN {print (a <= b * 1.1) ? "yes" : "no"}')
+  target '3. peak memory does not grow with bytes (600 MB vs 60 MB, within 10 %)' "$(mb "$rss600") vs $(mb "$rss60")" "$met"
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+if [[ " $SECTIONS " == *" 4 "* ]]; then
+  section "Item 4: change detection over 100,000 files ($N runs each)"
+  C_BIG=$(start_container)
+  project big 1 "$C_BIG" 'ctx/**/*' '/app/ctx' 'ctx/'
+  t0=$(date +%s%N)
+  make_tree "$WORK/big/ctx" 100 1000 64
+  note "generated 100,000 files in $((($(date +%s%N) - t0) / 1000000)) ms"
+  changed=$WORK/big/ctx/d42/f00042
+  timed settle-big build "$WORK/big" -p:BenchNoRules=true
+  # The first sync of all 100,000 files (once, for information).
+  timed first-sync-big build "$WORK/big" -t:SyncToContainer
+  task_time first-sync-big '100000 changed'
+  for ((i = 0; i < N; i++)); do
+    timed empty-big-norules build "$WORK/big" -t:Empty -p:BenchNoRules=true
+    timed empty-big build "$WORK/big" -t:Empty
+    touch_change "$changed"
+    timed sync-big build "$WORK/big" -t:SyncToContainer
+    task_time sync-big '1 changed'
+  done
+  touch_change "$changed"
+  timeline timeline-big 'Item 4: 100,000-file context, one changed file, `SyncToContainer`' "$WORK/big" -t:SyncToContainer
+  task_time timeline-big '1 changed'
+  big_task_ms=$(perf_ms timeline-big SyncFiles)
+  big_eval_ms=$(awk '/Project Evaluation Performance Summary/ {t = 1} t && /\.csproj/ {print $1; exit}' "$LOGS/timeline-big.log")
+  big_inputs_ms=$(perf_ms timeline-big _FileSyncComputeInputs)
+
+  norules=$(median "$TIMES/empty-big-norules")
+  empty=$(median "$TIMES/empty-big")
+  sync=$(median "$TIMES/sync-big")
+  task=$(median "$TIMES/sync-big.task")
+  row 4 '100,000 files: first sync of all (once)' first-sync-big "summary line: $(median "$TIMES/first-sync-big.task") ms"
+  row 4 '100,000 files: `dotnet build -t:Empty` without the rule' empty-big-norules
+  row 4 '100,000 files: `dotnet build -t:Empty` with the `ctx/**/*` rule' empty-big "$((empty - norules)) ms: MSBuild expanding the rule's glob"
+  row 4 '100,000 files: `dotnet build -t:SyncToContainer`, 1 changed file' sync-big "$((sync - empty)) ms above the empty target"
+  row 4 '(same runs) its summary line `FileSync: 1 changed ... in X ms`' sync-big.task "per MSBuild's performance summary: SyncFiles ${big_task_ms:-?} ms, _FileSyncComputeInputs ${big_inputs_ms:-?} ms, evaluation ${big_eval_ms:-?} ms"
+  target "4. change detection over 100,000 files, task's own time < 150 ms" "$task ms (summary line); SyncFiles ${big_task_ms:-?} ms (MSBuild)" "$([ "$task" -lt 150 ] && echo yes || echo no)"
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+section "Results"
+mem_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)
+cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+{
+  echo "# FileSync benchmark"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk -v k="$mem_kb" 'BEGIN {printf "%.0f GiB", k / 1048576}') RAM, $(uname -sr)"
+  echo "- .NET SDK $SDK, Docker engine $(docker version --format '{{.Server.Version}}') ($(docker info --format '{{.Driver}}') storage), FileSync $VERSION"
+  echo "- command: \`$COMMAND_ENV $COMMAND_LINE\`"
+  echo "- load average (1, 5, 15 min) at start: $LOAD_START; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- whole processes, wall time; every \`dotnet build\` is \`--no-restore -nologo -tl:off\`, cold (no node reuse, no MSBuild server)"
+  echo
+  echo "| item | case | median | min-max (ms) | runs | notes |"
+  echo "| --- | --- | ---: | --- | ---: | --- |"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "| target | measured (medians) | met |"
+  echo "| --- | --- | --- |"
+  if [ ${#TARGETS[@]} -gt 0 ]; then printf '%s\n' "${TARGETS[@]}"; fi
+  if [ -n "$TIMELINES" ]; then
+    echo
+    echo "## Where the time goes"
+    echo "$TIMELINES"
+  fi
+} >"$WORK/results.md"
+mkdir -p "$REPO/artifacts/bench"
+cp "$WORK/results.md" "$REPO/artifacts/bench/results.md"
+cat "$WORK/results.md"
+echo >&2
+echo "bench: written to artifacts/bench/results.md" >&2
