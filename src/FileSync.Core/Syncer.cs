@@ -50,7 +50,7 @@ internal sealed class Syncer(ILog log)
         using StateLock _ = await StateLock.AcquireAsync(statePath, options.LockTimeout, cancellationToken).ConfigureAwait(false);
         SyncState state = StateStore.Load(statePath, target.InstanceId, log);
 
-        string workingDirectory = UnixPath.Clean(options.WorkingDirectory ?? target.WorkingDirectory ?? options.FallbackWorkingDirectory ?? "/");
+        string workingDirectory = UnixPath.Clean("/" + (options.WorkingDirectory ?? target.WorkingDirectory ?? options.FallbackWorkingDirectory ?? "/"));
         FileOwner owner = options.Owner ?? await target.ResolveDefaultOwnerAsync(state, cancellationToken).ConfigureAwait(false);
         bool ownerChanged = state.Entries.Count > 0 && state.Owner != owner.ToString();
         SyncPlan plan = Planner.Plan(sources, state, workingDirectory, resendAll: ownerChanged, log);
@@ -116,7 +116,7 @@ internal sealed class Syncer(ILog log)
             {
                 entries[source.RelativePath] = known with { MtimeTicks = source.MtimeTicks };
             }
-            else if (known is not null)
+            else if (known is not null && known.Destinations.All(path => plan.Owners.TryGetValue(path, out string? owner) && owner == source.RelativePath))
             {
                 entries[source.RelativePath] = known; // unchanged, or not sent this time: the container holds what it held
             }

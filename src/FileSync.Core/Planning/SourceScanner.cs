@@ -50,7 +50,12 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
     private SourceFile? Stat(SyncItem item)
     {
         string full = Path.GetFullPath(item.FullPath);
-        string relative = Path.GetRelativePath(_context, full).Replace('\\', '/');
+        string relative = Path.GetRelativePath(_context, full);
+        if (Path.DirectorySeparatorChar == '\\')
+        {
+            relative = relative.Replace('\\', '/'); // on Linux a backslash is part of a file name
+        }
+
         if (relative == "." || relative.StartsWith("../", StringComparison.Ordinal) || relative == ".." || Path.IsPathRooted(relative))
         {
             throw new FileSyncException(Diag.SourceOutsideContext(full, _context));
@@ -107,7 +112,12 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
         }
 
         // Keep the link inside the synced tree wherever it lands: rewrite it relative to its own folder.
-        string relativeTarget = Path.GetRelativePath(RealPath(info.DirectoryName!), resolved).Replace('\\', '/');
+        string relativeTarget = Path.GetRelativePath(RealPath(info.DirectoryName!), resolved);
+        if (Path.DirectorySeparatorChar == '\\')
+        {
+            relativeTarget = relativeTarget.Replace('\\', '/');
+        }
+
         return new SourceFile(relative, info.FullName, SourceKind.Symlink)
         {
             MtimeTicks = info.LastWriteTimeUtc.Ticks,

@@ -40,10 +40,10 @@ internal sealed record SyncRule(string Src, string Dest, string Strip)
             ? relativePath[Strip.Length..]
             : relativePath;
         string destination = UnixPath.Join(Dest, rest);
-        return destination.StartsWith('/') ? destination : UnixPath.Join(workingDirectory, destination);
+        return destination.StartsWith('/') ? destination : UnixPath.Join("/" + workingDirectory, destination);
     }
 
     /// <summary>The folder this rule writes below: the parents it creates under it belong to the owner.</summary>
     public string DestinationRoot(string workingDirectory) =>
-        Dest.StartsWith('/') ? UnixPath.Clean(Dest) : UnixPath.Join(workingDirectory, Dest);
+        Dest.StartsWith('/') ? UnixPath.Clean(Dest) : UnixPath.Join("/" + workingDirectory, Dest);
 }

@@ -130,7 +130,7 @@ internal sealed class DirectoryTarget : ISyncTarget
             }
 
             ApplyMetadata(temporary, entry, isLink: false);
-            File.Move(temporary, path, overwrite: true); // replaces a link at the path instead of writing through it
+            Rename(temporary, path); // replaces a link at the path instead of writing through it
         }
         finally
         {
@@ -142,8 +142,28 @@ internal sealed class DirectoryTarget : ISyncTarget
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string temporary = TemporaryName(path);
-        create(temporary);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            create(temporary);
+            Rename(temporary, path);
+        }
+        finally
+        {
+            File.Delete(temporary); // gone after the rename; left only when something failed
+        }
+    }
+
+    /// <summary>rename(2): atomic, and it moves a link itself whatever it points at (File.Move follows it).</summary>
+    private static void Rename(string from, string to)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            File.Move(from, to, overwrite: true);
+        }
+        else if (Native.rename(from, to) != 0)
+        {
+            throw new IOException($"cannot rename '{from}' to '{to}' (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
+        }
     }
 
     private static string TemporaryName(string path) =>
@@ -210,6 +230,10 @@ internal sealed class DirectoryTarget : ISyncTarget
             {
                 File.Delete(SafePath(path)); // a missing file is not an error (rm -f)
             }
+            catch (DirectoryNotFoundException)
+            {
+                // nor is a missing folder: the file is not there
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 failed.Add(path);
@@ -223,5 +247,8 @@ internal sealed class DirectoryTarget : ISyncTarget
     {
         [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
         internal static extern int lchown(string path, int owner, int group);
+
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        internal static extern int rename(string oldpath, string newpath);
     }
 }

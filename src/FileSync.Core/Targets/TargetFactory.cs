@@ -149,7 +149,7 @@ internal static class ImageReference
     internal static string Normalize(string reference)
     {
         string name = reference;
-        foreach (string prefix in (string[])["docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/"])
+        foreach (string prefix in (string[])["docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/", "library/"])
         {
             if (name.StartsWith(prefix, StringComparison.Ordinal))
             {

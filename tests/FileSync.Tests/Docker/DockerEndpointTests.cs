@@ -48,7 +48,8 @@ public sealed class DockerEndpointTests
         { "A port must be a number", "tcp://docker.local:abc", "invalid port 'abc'" },
         { "A port must be in range", "tcp://docker.local:70000", "invalid port '70000'" },
         { "An IPv6 address needs brackets", "tcp://::1:2375", "brackets" },
-        { "Credentials are refused and not echoed", "tcp://me:s3cr3t@docker.local:2375", "user information" },
+        { "Credentials are refused and not echoed", "tcp://me:s3cr3t@docker.local:2375", "'tcp://***@docker.local:2375': user information" },
+        { "ssh credentials are not echoed either", "ssh://me:s3cr3t@build-host", "'ssh://***@build-host'" },
     };
 
     [Theory]

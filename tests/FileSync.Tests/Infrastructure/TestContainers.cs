@@ -125,3 +125,17 @@ internal sealed class TestContainer : IAsyncDisposable
         }
     }
 }
+
+/// <summary>One running container shared by the tests of a class (xunit class fixture); removed by id at the end.
+/// Tests that use it must not stop, restart or remove it, and must write only below paths of their own.</summary>
+public sealed class SharedContainer : IAsyncLifetime
+{
+    private TestContainer? _container;
+
+    internal TestContainer Container => _container ?? throw new InvalidOperationException("The shared container was not started.");
+
+    public async ValueTask InitializeAsync() =>
+        _container = await TestContainer.StartAsync(new Dictionary<string, string> { ["filesync.role"] = "web" });
+
+    public ValueTask DisposeAsync() => _container?.DisposeAsync() ?? default;
+}
