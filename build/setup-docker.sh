@@ -5,6 +5,8 @@
 set -euo pipefail
 
 IMAGE="${FILESYNC_TEST_IMAGE:-filesync-test:busybox}"
+# Bumped whenever the image recipe changes, so an older local image is rebuilt.
+IMAGE_VERSION=2
 LOG="${FILESYNC_DOCKERD_LOG:-/tmp/filesync-dockerd.log}"
 
 engine_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
@@ -32,10 +34,11 @@ if [ ! -x /bin/busybox ]; then
   apt-get install -y -qq busybox-static >/dev/null
 fi
 
-if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
+if [ "$(docker image inspect --format '{{ index .Config.Labels "filesync.test-image" }}' "$IMAGE" 2>/dev/null)" != "$IMAGE_VERSION" ]; then
   echo "setup-docker: building $IMAGE from /bin/busybox" >&2
   root=$(mktemp -d)
   trap 'rm -rf "$root"' EXIT
+  chmod 755 "$root" # mktemp makes it 0700: a non-root container user could not even run /bin/sleep
   mkdir -p "$root/bin" "$root/app" "$root/etc" "$root/tmp"
   cp /bin/busybox "$root/bin/busybox"
   for applet in $(/bin/busybox --list); do
@@ -46,6 +49,7 @@ if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
   chmod 1777 "$root/tmp"
   tar -C "$root" -c . | docker import \
     --change 'WORKDIR /app' \
+    --change "LABEL filesync.test-image=$IMAGE_VERSION" \
     --change 'ENV PATH=/bin' \
     --change 'CMD ["sleep","infinity"]' \
     - "$IMAGE" >/dev/null
