@@ -1,0 +1,33 @@
+using FileSync.EndToEnd.Tests.Infrastructure;
+
+namespace FileSync.EndToEnd.Tests;
+
+/// <summary>FileSyncRuntime=directory: a local folder stands for the container's '/', through the packed task too.</summary>
+public sealed class DirectoryRuntimeTests(PackageFixture package)
+{
+    [Fact]
+    public async Task The_directory_runtime_adds_changes_and_deletes_files()
+    {
+        string root = Directory.CreateDirectory(Path.Combine(package.RunDirectory, "directory-root-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        using var project = new ConsumerProject(package, "directory-runtime")
+            .Rule("assets/**/*", dest: "/var/www", strip: "assets/")
+            .Property("FileSyncRuntime", "directory")
+            .Property("FileSyncDirectory", root);
+        project.WriteFile("assets/a.txt", "a\n");
+        project.WriteFile("assets/img/b.bin", [0, 1, 2, 255]);
+
+        var added = SyncSummary.Single((await project.SyncAsync()).Succeeded());
+
+        Assert.Equal((2, "directory", root), (added.Changed, added.Kind, added.Name));
+        Assert.Equal("a\n", File.ReadAllText(Path.Combine(root, "var", "www", "a.txt")));
+        Assert.Equal([0, 1, 2, 255], File.ReadAllBytes(Path.Combine(root, "var", "www", "img", "b.bin")));
+
+        project.WriteFile("assets/a.txt", "changed\n");
+        project.DeleteFile("assets/img/b.bin");
+        var changed = SyncSummary.Single((await project.SyncAsync()).Succeeded());
+
+        Assert.Equal((1, 1), (changed.Changed, changed.Deleted));
+        Assert.Equal("changed\n", File.ReadAllText(Path.Combine(root, "var", "www", "a.txt")));
+        Assert.False(File.Exists(Path.Combine(root, "var", "www", "img", "b.bin")));
+    }
+}
