@@ -189,7 +189,8 @@ public sealed class DockerClientTests(SharedContainer shared) : IClassFixture<Sh
     {
         using var client = NewClient();
 
-        Assert.StartsWith("uid=1000 gid=1000", (await client.ExecAsync(_container.Id, ["id"], "1000:1000", Ct)).StdOut, StringComparison.Ordinal);
+        // "uid=1000(app) gid=1000(app) ..." when the image's /etc/passwd names the user, else "uid=1000 gid=1000 ...".
+        Assert.Matches(@"^uid=1000(\([^)]*\))? gid=1000(\([^)]*\))? ", (await client.ExecAsync(_container.Id, ["id"], "1000:1000", Ct)).StdOut);
         Assert.Equal("0\n", (await client.ExecAsync(_container.Id, ["id", "-u"], null, Ct)).StdOut);
     }
 
