@@ -76,6 +76,13 @@ internal sealed class Syncer(ILog log)
         IReadOnlyList<string> notDeleted = [];
         if (plan.Deletes.Count > 0)
         {
+            if (sent.Sent.Count > 0)
+            {
+                // Record the confirmed upload before deleting: a failed delete must not cost a resend.
+                Record(state, sources, plan, sent, plan.Deletes, workingDirectory, owner);
+                Save(statePath, state);
+            }
+
             notDeleted = await target.DeleteAsync(plan.Deletes, cancellationToken).ConfigureAwait(false);
             foreach (string path in plan.Deletes.Except(notDeleted, StringComparer.Ordinal))
             {

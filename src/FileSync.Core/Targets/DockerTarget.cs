@@ -143,9 +143,9 @@ internal sealed class DockerTarget(DockerClient client, ContainerInfo container,
         {
             throw new FileSyncException(Diag.ContainerNotFound(container.Name, client.Endpoint), e);
         }
-        catch (DockerException e) when (e.StatusCode == 409)
+        catch (DockerException e) when (e.StatusCode == 409 || e.Message.Contains("is not running", StringComparison.OrdinalIgnoreCase))
         {
-            throw new FileSyncException(Diag.ContainerNotRunning(container.Name, "not running"), e);
+            throw new FileSyncException(Diag.ContainerNotRunning(container.Name, e.Message), e);
         }
         catch (DockerException e)
         {
