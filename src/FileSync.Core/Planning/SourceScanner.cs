@@ -11,6 +11,7 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
 {
     private readonly string _context = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDirectory));
     private readonly Dictionary<string, bool> _folderInside = new(StringComparer.Ordinal);
+    private readonly string _contextPrefix = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDirectory)) + Path.DirectorySeparatorChar;
     private string? _realContext;
 
     public IReadOnlyList<SourceFile> Scan(IEnumerable<SyncItem> items)
@@ -50,7 +51,9 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
     private SourceFile? Stat(SyncItem item)
     {
         string full = Path.GetFullPath(item.FullPath);
-        string relative = Path.GetRelativePath(_context, full);
+        string relative = full.StartsWith(_contextPrefix, StringComparison.Ordinal)
+            ? full[_contextPrefix.Length..] // the common case, without GetRelativePath's work
+            : Path.GetRelativePath(_context, full);
         if (Path.DirectorySeparatorChar == '\\')
         {
             relative = relative.Replace('\\', '/'); // on Linux a backslash is part of a file name

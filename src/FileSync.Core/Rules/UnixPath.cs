@@ -23,6 +23,11 @@ internal static class UnixPath
             return ".";
         }
 
+        if (IsClean(path))
+        {
+            return path; // the common case, on the hot path of every planned file: no allocation
+        }
+
         bool rooted = path[0] == '/';
         var parts = new List<string>();
         foreach (string segment in path.Split('/'))
@@ -53,9 +58,44 @@ internal static class UnixPath
         return rooted ? "/" + joined : joined.Length == 0 ? "." : joined;
     }
 
+    /// <summary>No empty, "." or ".." segment and no trailing '/': what Clean would return unchanged.</summary>
+    private static bool IsClean(string path)
+    {
+        if (path == "/")
+        {
+            return true;
+        }
+
+        int start = path[0] == '/' ? 1 : 0;
+        for (int i = start; i <= path.Length; i++)
+        {
+            if (i < path.Length && path[i] != '/')
+            {
+                continue;
+            }
+
+            int length = i - start;
+            if (length == 0 || (length == 1 && path[start] == '.') || (length == 2 && path[start] == '.' && path[start + 1] == '.'))
+            {
+                return false;
+            }
+
+            start = i + 1;
+        }
+
+        return true;
+    }
+
     /// <summary>True when the path fits Linux's limits (so the container can hold it).</summary>
     public static bool FitsLinuxLimits(string absolutePath, out int bytes)
     {
+        // A UTF-16 char is at most 3 UTF-8 bytes: short paths need no counting.
+        if (absolutePath.Length * 3 <= MaxNameBytes)
+        {
+            bytes = absolutePath.Length;
+            return true;
+        }
+
         bytes = Encoding.UTF8.GetByteCount(absolutePath);
         if (bytes >= MaxPathBytes)
         {
@@ -64,7 +104,7 @@ internal static class UnixPath
 
         foreach (string segment in absolutePath.Split('/'))
         {
-            if (Encoding.UTF8.GetByteCount(segment) > MaxNameBytes)
+            if (segment.Length * 3 > MaxNameBytes && Encoding.UTF8.GetByteCount(segment) > MaxNameBytes)
             {
                 return false;
             }
