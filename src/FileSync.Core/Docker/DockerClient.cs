@@ -1,23 +1,23 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 
 namespace FileSync.Docker;
 
-/// <summary>A small Docker Engine API client: unversioned paths, one pooled connection set, source-generated JSON.</summary>
+/// <summary>A small Docker Engine API client: unversioned paths, our own HTTP/1.1 (<see cref="HttpConnection"/>) and JSON
+/// (<see cref="DockerJson"/>), both chosen for a short first call in a fresh build process.</summary>
 internal sealed class DockerClient : IDisposable
 {
     private const int MaxExecOutputBytes = 4 * 1024 * 1024;
+    private const string Json = "application/json";
     private static readonly byte[] ExecStartBody = "{\"Detach\":false,\"Tty\":false}"u8.ToArray();
 
-    private readonly HttpClient _http;
+    private readonly HttpConnectionPool _http;
+    private readonly string _basePath;
 
-    private DockerClient(HttpClient http, string endpoint)
+    private DockerClient(HttpConnectionPool http, string basePath, string endpoint)
     {
         _http = http;
+        _basePath = basePath;
         Endpoint = endpoint;
     }
 
@@ -27,46 +27,31 @@ internal sealed class DockerClient : IDisposable
     /// <summary><paramref name="host"/> null or empty: DOCKER_HOST, else the default socket. TLS from DOCKER_TLS_VERIFY / DOCKER_CERT_PATH.</summary>
     public static DockerClient Create(string? host) => Create(DockerEndpoint.Resolve(host));
 
-    internal static DockerClient Create(DockerEndpoint endpoint)
-    {
-        var http = new HttpClient(endpoint.CreateHandler(), disposeHandler: true) { BaseAddress = endpoint.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        return new DockerClient(http, endpoint.Display);
-    }
+    internal static DockerClient Create(DockerEndpoint endpoint) => new(new HttpConnectionPool(endpoint.CreateConnector()), endpoint.BasePath, endpoint.Display);
 
     public void Dispose() => _http.Dispose();
 
     /// <summary>The engine's API version (e.g. "1.41").</summary>
     public async Task<string> GetVersionAsync(CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Get, "version", null, ct).ConfigureAwait(false);
+        using var response = await SendAsync(new("GET", "version"), ct).ConfigureAwait(false);
         await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-        var version = await ReadJsonAsync(response, DockerJsonContext.Default.VersionResponse, ct).ConfigureAwait(false);
-        return version?.ApiVersion ?? throw new DockerException($"The Docker engine at {Endpoint} did not report its API version.");
+        return Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadProperty(json, "ApiVersion"u8))
+            ?? throw new DockerException($"The Docker engine at {Endpoint} did not report its API version.");
     }
 
     /// <summary>GET /containers/{id}/json; null when the engine knows no such container.</summary>
     public async Task<ContainerInfo?> InspectContainerAsync(string nameOrId, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(nameOrId);
-        using var response = await SendAsync(HttpMethod.Get, "containers/" + Uri.EscapeDataString(nameOrId) + "/json", null, ct).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        using var response = await SendAsync(new("GET", "containers/" + Uri.EscapeDataString(nameOrId) + "/json"), ct).ConfigureAwait(false);
+        if (response.StatusCode == 404)
         {
             return null;
         }
 
         await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-        var c = await ReadJsonAsync(response, DockerJsonContext.Default.ContainerInspectResponse, ct).ConfigureAwait(false)
-            ?? throw new DockerException($"The Docker engine at {Endpoint} returned an empty inspection of '{nameOrId}'.");
-        return new ContainerInfo(
-            c.Id ?? string.Empty,
-            TrimSlash(c.Name),
-            c.Config?.Image ?? string.Empty,
-            c.Image ?? string.Empty,
-            c.State?.Running ?? false,
-            c.State?.Status ?? string.Empty,
-            c.Config?.WorkingDir ?? string.Empty,
-            c.Config?.User ?? string.Empty,
-            (IReadOnlyDictionary<string, string>?)c.Config?.Labels ?? EmptyLabels);
+        return Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadContainer(json));
     }
 
     /// <summary>Running containers carrying every label filter ("k=v" or "k").</summary>
@@ -76,33 +61,12 @@ internal sealed class DockerClient : IDisposable
         string path = "containers/json";
         if (labelFilters.Count > 0)
         {
-            string filters = JsonSerializer.Serialize(new LabelFilters { Label = labelFilters }, DockerJsonContext.Default.LabelFilters);
-            path += "?filters=" + Uri.EscapeDataString(filters);
+            path += "?filters=" + Uri.EscapeDataString(DockerJson.LabelFilters(labelFilters));
         }
 
-        using var response = await SendAsync(HttpMethod.Get, path, null, ct).ConfigureAwait(false);
+        using var response = await SendAsync(new("GET", path), ct).ConfigureAwait(false);
         await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-        var items = await ReadJsonAsync(response, DockerJsonContext.Default.ListContainerListItem, ct).ConfigureAwait(false);
-        if (items is null || items.Count == 0)
-        {
-            return [];
-        }
-
-        var result = new ContainerSummary[items.Count];
-        for (int i = 0; i < items.Count; i++)
-        {
-            var item = items[i];
-            var names = new string[item.Names?.Count ?? 0];
-            for (int n = 0; n < names.Length; n++)
-            {
-                names[n] = TrimSlash(item.Names![n]);
-            }
-
-            result[i] = new ContainerSummary(item.Id ?? string.Empty, names, item.Image ?? string.Empty, item.ImageId ?? string.Empty,
-                item.State ?? string.Empty, (IReadOnlyDictionary<string, string>?)item.Labels ?? EmptyLabels);
-        }
-
-        return result;
+        return Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadContainerList(json));
     }
 
     /// <summary>PUT /containers/{id}/archive?path=...: extracts the tar that <paramref name="writeTar"/> writes, streamed
@@ -113,11 +77,9 @@ internal sealed class DockerClient : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(writeTar);
-        var content = new StreamingContent(writeTar);
-        using var request = new HttpRequestMessage(HttpMethod.Put, ArchivePath(id, path)) { Content = content };
-        request.Headers.ExpectContinue = true;
-        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        using var response = await SendAsync(new("PUT", ArchivePath(id, path), "application/x-tar", WriteContent: writeTar), ct).ConfigureAwait(false);
         await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+        await response.ReadBodyAsync(ct).ConfigureAwait(false); // (empty) to its end: the connection is reused
     }
 
     /// <summary>GET /containers/{id}/archive?path=...: a tar stream the caller disposes; null when the container or path does not exist.</summary>
@@ -125,17 +87,17 @@ internal sealed class DockerClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var response = await SendAsync(HttpMethod.Get, ArchivePath(id, path), null, ct).ConfigureAwait(false);
+        var response = await SendAsync(new("GET", ArchivePath(id, path)), ct).ConfigureAwait(false);
         try
         {
-            if (response.StatusCode == HttpStatusCode.NotFound)
+            if (response.StatusCode == 404)
             {
                 response.Dispose();
                 return null;
             }
 
             await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-            return await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false); // disposing it releases the response
+            return response.Body; // disposing it releases the connection
         }
         catch
         {
@@ -153,23 +115,21 @@ internal sealed class DockerClient : IDisposable
             throw new ArgumentException("The command must have at least one element.", nameof(argv));
         }
 
-        var create = new ExecCreateRequest { AttachStdout = true, AttachStderr = true, Cmd = argv, User = string.IsNullOrEmpty(user) ? null : user };
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(create, DockerJsonContext.Default.ExecCreateRequest);
+        byte[] body = DockerJson.ExecCreate(argv, string.IsNullOrEmpty(user) ? null : user);
         string execId;
-        using (var response = await SendAsync(HttpMethod.Post, "containers/" + Uri.EscapeDataString(id) + "/exec", body, ct).ConfigureAwait(false))
+        using (var response = await SendAsync(new("POST", "containers/" + Uri.EscapeDataString(id) + "/exec", Json, body), ct).ConfigureAwait(false))
         {
             await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-            var created = await ReadJsonAsync(response, DockerJsonContext.Default.IdResponse, ct).ConfigureAwait(false);
-            execId = created?.Id ?? throw new DockerException($"The Docker engine at {Endpoint} did not return an exec id.");
+            execId = Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadProperty(json, "Id"u8))
+                ?? throw new DockerException($"The Docker engine at {Endpoint} did not return an exec id.");
         }
 
         var stdout = new MemoryStream();
         var stderr = new MemoryStream();
-        using (var response = await SendAsync(HttpMethod.Post, "exec/" + execId + "/start", ExecStartBody, ct).ConfigureAwait(false))
+        using (var response = await SendAsync(new("POST", "exec/" + Uri.EscapeDataString(execId) + "/start", Json, ExecStartBody), ct).ConfigureAwait(false))
         {
             await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-            using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-            await DemultiplexAsync(stream, stdout, stderr, ct).ConfigureAwait(false);
+            await DemultiplexAsync(response.Body, stdout, stderr, ct).ConfigureAwait(false); // the raw stream, to the end of the connection
         }
 
         int exitCode = await GetExecExitCodeAsync(execId, ct).ConfigureAwait(false);
@@ -191,8 +151,9 @@ internal sealed class DockerClient : IDisposable
             path += "?t=" + t.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        using var response = await SendAsync(HttpMethod.Post, path, null, ct).ConfigureAwait(false);
+        using var response = await SendAsync(new("POST", path), ct).ConfigureAwait(false);
         await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+        await response.ReadBodyAsync(ct).ConfigureAwait(false); // (204: none) to its end: the connection is reused
     }
 
     /// <summary>The runtime could not start the executable: it does not exist (by path or on PATH). runc through the engine
@@ -215,9 +176,9 @@ internal sealed class DockerClient : IDisposable
         // Should it not be yet, ask again briefly rather than report a wrong code.
         for (int attempt = 0; ; attempt++)
         {
-            using var response = await SendAsync(HttpMethod.Get, "exec/" + execId + "/json", null, ct).ConfigureAwait(false);
+            using var response = await SendAsync(new("GET", "exec/" + Uri.EscapeDataString(execId) + "/json"), ct).ConfigureAwait(false);
             await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-            var inspect = await ReadJsonAsync(response, DockerJsonContext.Default.ExecInspectResponse, ct).ConfigureAwait(false);
+            var inspect = Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadExecState(json));
             if (inspect is { Running: false, ExitCode: int code })
             {
                 return code;
@@ -268,167 +229,40 @@ internal sealed class DockerClient : IDisposable
     private static string ArchivePath(string id, string path) =>
         "containers/" + Uri.EscapeDataString(id) + "/archive?path=" + Uri.EscapeDataString(path);
 
-    private static string TrimSlash(string? name) => string.IsNullOrEmpty(name) ? string.Empty : name[0] == '/' ? name.Substring(1) : name;
+    private Task<HttpResponse> SendAsync(HttpRequest request, CancellationToken ct) =>
+        _http.SendAsync(request with { Target = _basePath + request.Target }, ct);
 
-    private static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>();
+    /// <summary>An error status becomes a <see cref="DockerException"/> with the engine's message. (Not async when it
+    /// succeeds: one state machine less to compile on a cold start.)</summary>
+    private Task EnsureSuccessAsync(HttpResponse response, CancellationToken ct) => response.IsSuccess ? Task.CompletedTask : ThrowEngineErrorAsync(response, ct);
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, byte[]? jsonBody, CancellationToken ct)
+    private async Task ThrowEngineErrorAsync(HttpResponse response, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (jsonBody is not null)
-        {
-            request.Content = new ByteArrayContent(jsonBody);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        }
-
-        return await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
-    {
-        try
-        {
-            return await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
-        }
-        catch (Exception) when (request.Content is StreamingContent { Failure: { } failure })
-        {
-            failure.Throw(); // the caller's tar writer failed (not the connection): surface its own exception
-            throw;
-        }
-        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
-        {
-            throw new DockerException($"Cannot connect to the Docker engine at {Endpoint}: no answer within {DockerEndpoint.ConnectTimeout.TotalSeconds:0} s.", unreachable: true, innerException: ex);
-        }
-        catch (HttpRequestException ex) when (ex.InnerException is DockerException inner)
-        {
-            throw new DockerException(inner.Message, inner.StatusCode, inner.Unreachable, inner.InvalidEndpoint, ex);
-        }
-        catch (HttpRequestException ex) when (IsConnectFailure(ex))
-        {
-            throw new DockerException($"Cannot connect to the Docker engine at {Endpoint}: {Reason(ex)}", unreachable: true, innerException: ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new DockerException($"The request to the Docker engine at {Endpoint} failed: {Reason(ex)}", innerException: ex);
-        }
-    }
-
-    private static bool IsConnectFailure(HttpRequestException ex) =>
-        ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError
-        || ex.InnerException is SocketException or TimeoutException or System.Security.Authentication.AuthenticationException;
-
-    private static string Reason(HttpRequestException ex)
-    {
-        // "The SSL connection could not be established, see inner exception." needs the innermost message; others hold it already.
-        Exception inner = ex;
-        while (inner.InnerException is not null)
-        {
-            inner = inner.InnerException;
-        }
-
-        return ex.Message.Contains(inner.Message, StringComparison.Ordinal) ? ex.Message : ex.Message + " " + inner.Message;
-    }
-
-    private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-
         string text = string.Empty;
         try
         {
-            text = (await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)).Trim();
-            text = (text.StartsWith('{') ? JsonSerializer.Deserialize(text, DockerJsonContext.Default.ErrorResponse)?.Message?.Trim() : null) ?? text;
+            byte[] body = await response.ReadBodyAsync(ct).ConfigureAwait(false);
+            text = Encoding.UTF8.GetString(body).Trim();
+            text = (text.StartsWith('{') ? DockerJson.ReadProperty(body, "message"u8)?.Trim() : null) ?? text;
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException)
+        catch (Exception ex) when (ex is DockerException or JsonException)
         {
         }
 
-        int status = (int)response.StatusCode;
-        string message = text.Length == 0 ? response.ReasonPhrase ?? "error" : text.Length > 1000 ? text.Substring(0, 1000) : text;
+        int status = response.StatusCode;
+        string message = text.Length == 0 ? (response.ReasonPhrase.Length > 0 ? response.ReasonPhrase : "error") : text.Length > 1000 ? text.Substring(0, 1000) : text;
         throw new DockerException($"Docker engine at {Endpoint}: {message} (HTTP {status})", statusCode: status);
     }
 
-    private async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken ct)
+    private T Parse<T>(byte[] json, Func<byte[], T> parse)
     {
         try
         {
-            using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync(stream, typeInfo, ct).ConfigureAwait(false);
+            return parse(json);
         }
         catch (JsonException ex)
         {
             throw new DockerException($"The Docker engine at {Endpoint} returned malformed JSON: {ex.Message}", innerException: ex);
-        }
-    }
-
-    /// <summary>A request body produced by a callback while it is sent: chunked, never buffered.</summary>
-    private sealed class StreamingContent : HttpContent
-    {
-        private readonly Func<Stream, CancellationToken, Task> _write;
-
-        public StreamingContent(Func<Stream, CancellationToken, Task> write)
-        {
-            _write = write;
-            Headers.ContentType = new MediaTypeHeaderValue("application/x-tar");
-        }
-
-        /// <summary>Set when the callback failed by itself, not because writing to the connection failed.</summary>
-        public ExceptionDispatchInfo? Failure { get; private set; }
-
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
-        {
-            var guarded = new GuardedStream(stream);
-            try
-            {
-                await _write(guarded, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && !guarded.Failed)
-            {
-                Failure = ExceptionDispatchInfo.Capture(ex);
-                throw;
-            }
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = -1;
-            return false; // Transfer-Encoding: chunked
-        }
-    }
-
-    /// <summary>Write-only pass-through that remembers whether the connection itself failed.</summary>
-    private sealed class GuardedStream(Stream inner) : Stream
-    {
-        public bool Failed { get; private set; }
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Flush() => Guard(() => inner.Flush());
-        public override void Write(byte[] buffer, int offset, int count) => Guard(() => inner.Write(buffer, offset, count));
-        public override Task FlushAsync(CancellationToken ct) => GuardAsync(() => new ValueTask(inner.FlushAsync(ct))).AsTask();
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) => WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) => GuardAsync(() => inner.WriteAsync(buffer, ct));
-
-        private void Guard(Action write)
-        {
-            try { write(); }
-            catch { Failed = true; throw; }
-        }
-
-        private async ValueTask GuardAsync(Func<ValueTask> write)
-        {
-            try { await write().ConfigureAwait(false); }
-            catch { Failed = true; throw; }
         }
     }
 }

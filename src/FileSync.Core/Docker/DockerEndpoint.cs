@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.Security;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -55,7 +56,7 @@ internal sealed class DockerEndpoint
     /// <summary>Https: the folder holding ca.pem, cert.pem, key.pem.</summary>
     public string? CertPath { get; }
 
-    /// <summary>Base address for requests; relative request paths have no leading '/'.</summary>
+    /// <summary>The endpoint as an HTTP URL (requests go to <see cref="BasePath"/> + a path without a leading '/').</summary>
     public Uri BaseAddress => Transport switch
     {
         DockerTransport.Unix => new Uri("http://localhost/"),
@@ -128,62 +129,96 @@ internal sealed class DockerEndpoint
     /// <summary>Connecting (including a TLS handshake) takes at most this long; then the engine is reported unreachable.</summary>
     internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>The HTTP handler that reaches this endpoint: a Unix socket, TCP, or TCP + TLS.</summary>
-    internal SocketsHttpHandler CreateHandler()
+    /// <summary>Connects to this endpoint: a Unix socket, TCP, or TCP + TLS. Checks the socket path and loads the TLS
+    /// files now (an <see cref="DockerException.InvalidEndpoint"/> when they are wrong), before any connection.</summary>
+    internal Func<CancellationToken, Task<HttpConnection>> CreateConnector()
     {
-        var handler = new SocketsHttpHandler
+        EndPoint target;
+        SslClientAuthenticationOptions? ssl = null;
+        if (Transport == DockerTransport.Unix)
         {
-            ConnectTimeout = ConnectTimeout,
-            UseProxy = false,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            Expect100ContinueTimeout = TimeSpan.FromSeconds(1),
-        };
-        if (Transport == DockerTransport.Https)
-        {
-            handler.SslOptions = CreateSslOptions();
-        }
-        else if (Transport == DockerTransport.Unix)
-        {
-            string path = SocketPath!, display = Display;
-            UnixDomainSocketEndPoint socketEndPoint;
             try
             {
-                socketEndPoint = new UnixDomainSocketEndPoint(path);
+                target = new UnixDomainSocketEndPoint(SocketPath!);
             }
             catch (ArgumentException ex)
             {
-                throw new DockerException($"Invalid Docker endpoint '{display}': {ex.Message}", invalidEndpoint: true, innerException: ex);
+                throw new DockerException($"Invalid Docker endpoint '{Display}': {ex.Message}", invalidEndpoint: true, innerException: ex);
             }
-
-            handler.ConnectCallback = async (_, ct) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(socketEndPoint, ct).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch (SocketException ex)
-                {
-                    socket.Dispose();
-                    string reason = !File.Exists(path) ? "the socket " + path + " does not exist (is the Docker engine running?)"
-                        : ex.SocketErrorCode == SocketError.AccessDenied ? "permission denied on " + path + " (is this user allowed to use Docker?)"
-                        : ex.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused (is the Docker engine running?)"
-                        : ex.Message;
-                    throw new DockerException($"Cannot connect to the Docker engine at {display}: {reason}", unreachable: true, innerException: ex);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            };
+        }
+        else
+        {
+            target = IPAddress.TryParse(Host, out IPAddress? address) ? new IPEndPoint(address, Port) : new DnsEndPoint(Host!, Port);
+            ssl = Transport == DockerTransport.Https ? CreateSslOptions() : null;
         }
 
-        return handler;
+        // The Host header: for a socket any name does (HttpClient sent "localhost"); for TCP, the address as given.
+        string host = Transport == DockerTransport.Unix ? "localhost"
+            : (Host!.Contains(':') ? "[" + Host + "]" : Host) + ":" + Port.ToString(CultureInfo.InvariantCulture);
+        return ct => ConnectAsync(target, ssl, host, ct);
+    }
+
+    private async Task<HttpConnection> ConnectAsync(EndPoint target, SslClientAuthenticationOptions? ssl, string host, CancellationToken ct)
+    {
+        var socket = Transport == DockerTransport.Unix
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(target, timeout.Token).ConfigureAwait(false);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (ssl is not null)
+            {
+                var tls = new SslStream(stream);
+                stream = tls;
+                await tls.AuthenticateAsClientAsync(ssl, timeout.Token).ConfigureAwait(false);
+            }
+
+            return new HttpConnection(socket, stream, host, Display);
+        }
+        catch (Exception ex)
+        {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
+            socket.Dispose();
+            if (ct.IsCancellationRequested || ex is not (SocketException or IOException or AuthenticationException or OperationCanceledException))
+            {
+                throw;
+            }
+
+            throw new DockerException($"Cannot connect to the Docker engine at {Display}: {ConnectFailure(ex)}", unreachable: true, innerException: ex);
+        }
+    }
+
+    private string ConnectFailure(Exception ex)
+    {
+        if (ex is OperationCanceledException)
+        {
+            return $"no answer within {ConnectTimeout.TotalSeconds:0} s.";
+        }
+
+        if (ex is SocketException socketError && Transport == DockerTransport.Unix)
+        {
+            return !File.Exists(SocketPath) ? "the socket " + SocketPath + " does not exist (is the Docker engine running?)"
+                : socketError.SocketErrorCode == SocketError.AccessDenied ? "permission denied on " + SocketPath + " (is this user allowed to use Docker?)"
+                : socketError.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused (is the Docker engine running?)"
+                : socketError.Message;
+        }
+
+        // TLS: "Authentication failed, see inner exception." needs the innermost message (never key material).
+        Exception inner = ex;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        return ex is AuthenticationException ? "the TLS handshake failed: " + inner.Message : ex.Message.Contains(inner.Message, StringComparison.Ordinal) ? ex.Message : ex.Message + " " + inner.Message;
     }
 
     /// <summary>Https: trust <c>ca.pem</c> only (else the system roots), present <c>cert.pem</c>/<c>key.pem</c>, check the host name.</summary>

@@ -151,7 +151,7 @@ internal sealed class DockerTarget(DockerClient client, ContainerInfo container,
         {
             throw new FileSyncException(upload ? Diag.UploadFailed(container.Name, e.Message) : Diag.DockerApiFailed(operation, container.Name, e.Message), e);
         }
-        catch (Exception e) when (e is IOException or HttpRequestException && upload)
+        catch (IOException e) when (upload)
         {
             throw new FileSyncException(Diag.UploadFailed(container.Name, e.Message), e);
         }
