@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using FileSync.Diagnostics;
 using FileSync.Planning;
 using FileSync.State;
@@ -27,42 +26,40 @@ internal static class ArchiveWriter
     {
         var result = new ArchiveResult();
         var folders = new HashSet<string>(StringComparer.Ordinal);
-        await using (var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true))
+        var tar = new TarStream(output);
+        foreach (CopyOperation copy in copies)
         {
-            foreach (CopyOperation copy in copies)
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (Destination destination in copy.Destinations)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                foreach (Destination destination in copy.Destinations)
-                {
-                    await WriteParentsAsync(writer, destination, owner, folders, cancellationToken).ConfigureAwait(false);
-                }
+                await WriteParentsAsync(tar, destination, owner, folders, cancellationToken).ConfigureAwait(false);
+            }
 
-                if (await WriteSourceAsync(writer, copy, owner, log, cancellationToken).ConfigureAwait(false) is { } hash)
-                {
-                    result.Sent[copy.Source] = hash;
-                    result.Bytes += copy.Source.Size * copy.Destinations.Count;
-                }
-                else
-                {
-                    result.Skipped.Add(copy.Source);
-                }
+            if (await WriteSourceAsync(tar, copy, owner, log, cancellationToken).ConfigureAwait(false) is { } hash)
+            {
+                result.Sent[copy.Source] = hash;
+                result.Bytes += copy.Source.Size * copy.Destinations.Count;
+            }
+            else
+            {
+                result.Skipped.Add(copy.Source);
             }
         }
 
+        await tar.FinishAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
 
     /// <summary>Writes the source to every destination; null when it could not be read (logged, not sent).</summary>
-    private static async Task<UInt128?> WriteSourceAsync(TarWriter writer, CopyOperation copy, FileOwner owner, ILog log, CancellationToken cancellationToken)
+    private static async Task<UInt128?> WriteSourceAsync(TarStream tar, CopyOperation copy, FileOwner owner, ILog log, CancellationToken cancellationToken)
     {
         SourceFile source = copy.Source;
+        var modified = new DateTimeOffset(source.MtimeTicks, TimeSpan.Zero);
         if (source.Kind == SourceKind.Symlink)
         {
             foreach (Destination destination in copy.Destinations)
             {
-                var link = Entry(TarEntryType.SymbolicLink, destination.Path, source, owner);
-                link.LinkName = source.LinkTarget!;
-                await writer.WriteEntryAsync(link, cancellationToken).ConfigureAwait(false);
+                await tar.WriteEntryAsync('2', destination.Path[1..], source.LinkTarget!, source.Mode, owner, 0, modified, cancellationToken).ConfigureAwait(false);
             }
 
             return ContentHash.OfText(source.LinkTarget!);
@@ -79,9 +76,9 @@ internal static class ArchiveWriter
 
             await using (data.ConfigureAwait(false))
             {
-                var entry = Entry(TarEntryType.RegularFile, destination.Path, source, owner);
-                entry.DataStream = data;
-                await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+                // Names are relative to '/': the archive is extracted at the container's root.
+                await tar.WriteEntryAsync('0', destination.Path[1..], null, source.Mode, owner, source.Size, modified, cancellationToken).ConfigureAwait(false);
+                await tar.WriteDataAsync(data, source.Size, cancellationToken).ConfigureAwait(false);
                 data.CheckForGrowth();
                 hash = data.Changed ? StateEntry.UnknownHash : data.Hash; // unknown: sent again next time
             }
@@ -110,7 +107,7 @@ internal static class ArchiveWriter
     }
 
     /// <summary>Folders between the rule's destination root and the file, each once, so they get the owner too.</summary>
-    private static async Task WriteParentsAsync(TarWriter writer, Destination destination, FileOwner owner, HashSet<string> written, CancellationToken cancellationToken)
+    private static async Task WriteParentsAsync(TarStream tar, Destination destination, FileOwner owner, HashSet<string> written, CancellationToken cancellationToken)
     {
         string root = destination.Root.TrimEnd('/');
         int start = root.Length + 1;
@@ -124,24 +121,8 @@ internal static class ArchiveWriter
             string folder = destination.Path[..slash];
             if (written.Add(folder))
             {
-                var entry = new PaxTarEntry(TarEntryType.Directory, folder[1..])
-                {
-                    Mode = FolderMode,
-                    Uid = owner.Uid,
-                    Gid = owner.Gid,
-                    ModificationTime = DateTimeOffset.UtcNow,
-                };
-                await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+                await tar.WriteEntryAsync('5', folder[1..] + "/", null, FolderMode, owner, 0, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
             }
         }
     }
-
-    private static PaxTarEntry Entry(TarEntryType type, string destination, SourceFile source, FileOwner owner) =>
-        new(type, destination[1..]) // relative to '/': the archive is extracted at the container's root
-        {
-            Mode = source.Mode,
-            Uid = owner.Uid,
-            Gid = owner.Gid,
-            ModificationTime = new DateTimeOffset(source.MtimeTicks, TimeSpan.Zero),
-        };
 }

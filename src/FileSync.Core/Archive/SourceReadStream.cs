@@ -18,7 +18,7 @@ internal sealed class SourceReadStream(Stream inner, long length) : Stream
 
     public override bool CanRead => true;
 
-    public override bool CanSeek => true; // TarWriter takes the entry size from Length without copying the data first
+    public override bool CanSeek => false;
 
     public override bool CanWrite => false;
 

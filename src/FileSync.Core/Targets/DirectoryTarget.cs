@@ -86,7 +86,7 @@ internal sealed class DirectoryTarget : ISyncTarget
 
     private async Task ExtractAsync(Stream archive, CancellationToken cancellationToken)
     {
-        using var reader = new TarReader(archive);
+        using var reader = new TarReader(archive, leaveOpen: true);
         while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
         {
             string path = SafePath(entry.Name);
@@ -113,6 +113,9 @@ internal sealed class DirectoryTarget : ISyncTarget
                 throw new FileSyncException(Diag.DirectoryWriteFailed(path, e.Message), e);
             }
         }
+
+        // The reader stops at the first end-of-archive block; take the rest so the writer can finish its own.
+        await archive.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WriteFileAsync(string path, TarEntry entry, CancellationToken cancellationToken)
