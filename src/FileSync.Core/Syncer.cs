@@ -54,6 +54,7 @@ internal sealed class Syncer(ILog log)
         FileOwner owner = options.Owner ?? await target.ResolveDefaultOwnerAsync(state, cancellationToken).ConfigureAwait(false);
         bool ownerChanged = state.Entries.Count > 0 && state.Owner != owner.ToString();
         SyncPlan plan = Planner.Plan(sources, state, workingDirectory, resendAll: ownerChanged, log);
+        log.Detail($"FileSync: planned {plan.Copies.Count} copies, {plan.Deletes.Count} deletes against {state.Entries.Count} known files in {clock.ElapsedMilliseconds} ms");
         string label = $"{target.Kind} {target.DisplayName} ({ShortId(target.InstanceId)})";
 
         if (options.DryRun)

@@ -57,10 +57,13 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         }
 
         // Sources first: a bad rule fails before any container is contacted.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<SourceFile> sources = new SourceScanner(ContextDirectory, log).Scan(Rules.Select(ToItem));
-        log.Detail($"FileSync: {sources.Count} source file(s) from {Rules.Length} rule item(s), context '{ContextDirectory}'");
+        log.Detail($"FileSync: {sources.Count} source file(s) from {Rules.Length} rule item(s), context '{ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
 
+        clock.Restart();
         IReadOnlyList<ISyncTarget> targets = await TargetFactory.ResolveAsync(settings, DockerClients.For(BuildEngine, log), log, cancellationToken).ConfigureAwait(false);
+        log.Detail($"FileSync: {targets.Count} target(s) resolved in {clock.ElapsedMilliseconds} ms");
         var options = new SyncOptions(StateDirectory)
         {
             WorkingDirectory = NullIfEmpty(WorkingDirectory),
