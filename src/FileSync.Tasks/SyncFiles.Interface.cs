@@ -13,6 +13,9 @@ public sealed partial class SyncFiles
     [Required]
     public string ContextDirectory { get; set; } = "";
 
+    /// <summary>$(MSBuildProjectDirectory): rule items' paths are relative to it (saves MSBuild computing FullPath per item).</summary>
+    public string? ProjectDirectory { get; set; }
+
     /// <summary>Where per-instance state is kept (under obj/).</summary>
     [Required]
     public string StateDirectory { get; set; } = "";

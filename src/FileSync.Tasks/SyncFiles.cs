@@ -76,8 +76,12 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         DeletedCount = outcomes.Sum(outcome => outcome.Deleted);
     }
 
-    private static SyncItem ToItem(ITaskItem item) =>
-        new(item.ItemSpec, item.GetMetadata("FullPath"), NullIfEmpty(item.GetMetadata("Dest")), NullIfEmpty(item.GetMetadata("Strip")));
+    private SyncItem ToItem(ITaskItem item)
+    {
+        string spec = item.ItemSpec;
+        string fullPath = string.IsNullOrEmpty(ProjectDirectory) ? item.GetMetadata("FullPath") : Path.GetFullPath(spec, ProjectDirectory);
+        return new(spec, fullPath, NullIfEmpty(item.GetMetadata("Dest")), NullIfEmpty(item.GetMetadata("Strip")));
+    }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
