@@ -1,3 +1,4 @@
+using FileSync.Tests.Infrastructure;
 using FileSync.Tasks.Tests.Infrastructure;
 using Microsoft.Build.Framework;
 
@@ -51,7 +52,7 @@ public sealed class SyncFilesDockerTests : IDisposable
     [Fact]
     public async Task A_second_run_on_the_same_engine_reuses_the_Docker_client()
     {
-        await using DockerContainer container = await DockerContainer.StartAsync();
+        await using TestContainer container = await TestContainer.StartAsync(ct: TestContext.Current.CancellationToken);
 
         SyncFiles first = NewTask(container.Id);
         Assert.True(first.Execute(), _engine.Log);
