@@ -36,21 +36,64 @@ internal sealed record SyncOutcome(string Target, int Copied, int Deleted, long 
 /// </summary>
 internal sealed class Syncer(ILog log)
 {
+    /// <summary>
+    /// Syncs every instance, in parallel, and reports each one's outcome: a failing replica's coded error is logged
+    /// (naming it when there are several) without hiding another's, and the others still record their state and print
+    /// their summary. Returns the outcomes of the instances that succeeded; the caller fails the build on logged errors.
+    /// </summary>
     public async Task<IReadOnlyList<SyncOutcome>> SyncAsync(IReadOnlyList<SourceFile> sources, IReadOnlyList<ISyncTarget> targets, SyncOptions options, CancellationToken cancellationToken)
     {
-        // Replicas get the sync in parallel; each has its own state and lock.
+        // Each has its own state and lock.
         Task<SyncOutcome>[] syncs = targets.Select(target => SyncOneAsync(sources, target, options, cancellationToken)).ToArray();
-        return await Task.WhenAll(syncs).ConfigureAwait(false);
+        var outcomes = new List<SyncOutcome>(syncs.Length);
+        Exception? unexpected = null;
+        for (int i = 0; i < syncs.Length; i++)
+        {
+            try
+            {
+                outcomes.Add(await syncs[i].ConfigureAwait(false));
+            }
+            catch (FileSyncException e)
+            {
+                Failed(targets[i], e.Diagnostic, several: syncs.Length > 1);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Failed(targets[i], Diag.FileOperationFailed(e.Message), several: syncs.Length > 1);
+            }
+            catch (Exception e)
+            {
+                unexpected ??= e; // cancellation (or a defect): rethrown once every instance has finished
+            }
+        }
+
+        if (unexpected is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unexpected);
+        }
+
+        return outcomes;
     }
+
+    private void Failed(ISyncTarget target, Diagnostic error, bool several)
+    {
+        log.Error(error);
+        if (several)
+        {
+            log.Summary($"FileSync: failed ({error.Code}) -> {Label(target)}");
+        }
+    }
+
+    internal static string Label(ISyncTarget target) => $"{target.Kind} {target.DisplayName} ({ShortId(target.InstanceId)})";
 
     public async Task<SyncOutcome> SyncOneAsync(IReadOnlyList<SourceFile> sources, ISyncTarget target, SyncOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         string statePath = StatePath(options.StateDirectory, target);
         using StateLock _ = await StateLock.AcquireAsync(statePath, options.LockTimeout, cancellationToken).ConfigureAwait(false);
-        SyncState state = StateStore.Load(statePath, target.InstanceId, log);
-
         string workingDirectory = UnixPath.Clean("/" + (options.WorkingDirectory ?? target.WorkingDirectory ?? options.FallbackWorkingDirectory ?? "/"));
+        SyncState state = StateStore.Load(statePath, target.InstanceId, log, DestinationFolders(sources, workingDirectory));
+
         FileOwner owner = options.Owner ?? await target.ResolveDefaultOwnerAsync(state, cancellationToken).ConfigureAwait(false);
         bool ownerChanged = state.Entries.Count > 0 && state.Owner != owner.ToString();
         SyncPlan plan = Planner.Plan(sources, state, workingDirectory, resendAll: ownerChanged, log);
@@ -172,6 +215,10 @@ internal sealed class Syncer(ILog log)
             log.Summary($"  delete {path}");
         }
     }
+
+    /// <summary>The rules' destination folders (deferred: only a discarded state names them).</summary>
+    private static IEnumerable<string> DestinationFolders(IReadOnlyList<SourceFile> sources, string workingDirectory) =>
+        sources.SelectMany(source => source.Rules).Distinct().Select(rule => rule.DestinationRoot(workingDirectory));
 
     /// <summary>One state file per target instance: a replaced container starts from nothing and gets everything.</summary>
     internal static string StatePath(string stateDirectory, ISyncTarget target)

@@ -44,6 +44,9 @@ public sealed partial class SyncFiles
 
     public bool DryRun { get; set; }
 
+    /// <summary>Touched after a real sync that succeeded: the after-build hook's Outputs.</summary>
+    public string? StampFile { get; set; }
+
     /// <summary>Files sent (summed over instances).</summary>
     [Output]
     public int CopiedCount { get; set; }

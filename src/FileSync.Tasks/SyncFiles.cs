@@ -20,11 +20,20 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         var log = new MSBuildLog(Log);
         try
         {
-            ExecuteAsync(log, _cancel.Token).GetAwaiter().GetResult();
+            bool synced = ExecuteAsync(log, _cancel.Token).GetAwaiter().GetResult();
+            if (synced && !Log.HasLoggedErrors)
+            {
+                WriteStamp(log);
+            }
         }
         catch (FileSyncException e)
         {
             log.Error(e.Diagnostic);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A safety net, never a stack trace (MSB4018): Core turns the failures it expects into their own codes.
+            log.Error(Diag.FileOperationFailed(e.Message));
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
@@ -35,7 +44,8 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
     }
 
-    private async Task ExecuteAsync(ILog log, CancellationToken cancellationToken)
+    /// <summary>Returns whether a real sync ran (not a dry run, not "nothing configured"): only then is the stamp written.</summary>
+    private async Task<bool> ExecuteAsync(ILog log, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         FileOwner? owner = null;
@@ -50,10 +60,20 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         }
 
         var settings = new TargetSettings(Runtime) { Container = Container, Selector = Selector, Image = Image, DockerHost = DockerHost, Directory = Directory, Owner = owner };
-        if (!settings.IsConfigured)
+        TargetDecision decision = settings.Decide();
+        foreach (Diagnostic warning in decision.Warnings)
         {
-            log.Warning(Diag.NoTargetConfigured());
-            return;
+            log.Warning(warning);
+        }
+
+        if (decision.Error is not null)
+        {
+            throw new FileSyncException(decision.Error);
+        }
+
+        if (decision.Kind == TargetKind.None)
+        {
+            return false;
         }
 
         // Sources first: a bad rule fails before any container is contacted.
@@ -74,6 +94,29 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         IReadOnlyList<SyncOutcome> outcomes = await new Syncer(log).SyncAsync(sources, targets, options, cancellationToken).ConfigureAwait(false);
         CopiedCount = outcomes.Sum(outcome => outcome.Copied);
         DeletedCount = outcomes.Sum(outcome => outcome.Deleted);
+        return !DryRun;
+    }
+
+    /// <summary>Marks the after-build hook's output up to date (MSBuild's Touch, with a coded warning instead of MSB3371).</summary>
+    private void WriteStamp(ILog log)
+    {
+        if (string.IsNullOrWhiteSpace(StampFile))
+        {
+            return;
+        }
+
+        try
+        {
+            using (new FileStream(StampFile, FileMode.OpenOrCreate, FileAccess.Write))
+            {
+            }
+
+            File.SetLastWriteTimeUtc(StampFile, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Warning(Diag.StampNotWritten(StampFile, e.Message));
+        }
     }
 
     private SyncItem ToItem(ITaskItem item)

@@ -17,6 +17,8 @@ internal static class Diag
     public static Diagnostic InvalidSelector(string selector) => Make(nameof(InvalidSelector), null, selector);
     public static Diagnostic TooManyTargetSettings(string settings) => Make(nameof(TooManyTargetSettings), null, settings);
     public static Diagnostic InvalidWorkingDirectory(string value) => Make(nameof(InvalidWorkingDirectory), null, value);
+    public static Diagnostic SettingsIgnored(string settings, string runtime) => Make(nameof(SettingsIgnored), null, settings, runtime);
+    public static Diagnostic DirectoryWithoutRuntime(string directory) => Make(nameof(DirectoryWithoutRuntime), null, directory);
 
     // Rules and sources
     public static Diagnostic RuleMissingDest(string rule) => Make(nameof(RuleMissingDest), null, rule);
@@ -41,11 +43,16 @@ internal static class Diag
     public static Diagnostic DeleteFailed(string container, string reason) => Make(nameof(DeleteFailed), null, container, reason);
     public static Diagnostic DockerApiFailed(string operation, string container, string reason) => Make(nameof(DockerApiFailed), null, operation, container, reason);
     public static Diagnostic UserNotResolved(string user, string container) => Make(nameof(UserNotResolved), null, user, container);
+    public static Diagnostic ContainerPaused(string container) => Make(nameof(ContainerPaused), null, container);
 
     // State
-    public static Diagnostic StateDiscarded(string file, string reason) => Make(nameof(StateDiscarded), file, file, reason);
+    public static Diagnostic StateDiscarded(string file, string reason, string folders) => Make(nameof(StateDiscarded), file, file, reason, folders);
     public static Diagnostic StateLocked(string file, int seconds) => Make(nameof(StateLocked), file, file, seconds);
     public static Diagnostic StateNotWritten(string file, string reason) => Make(nameof(StateNotWritten), file, file, reason);
+    public static Diagnostic StateLockFailed(string file, string reason) => Make(nameof(StateLockFailed), file, file, reason);
+    public static Diagnostic StateUnreadable(string file, string reason) => Make(nameof(StateUnreadable), file, file, reason);
+    public static Diagnostic StampNotWritten(string file, string reason) => Make(nameof(StampNotWritten), file, file, reason);
+    public static Diagnostic FileOperationFailed(string reason) => Make(nameof(FileOperationFailed), null, reason);
 
     // Directory target
     public static Diagnostic DirectoryMissing(string directory) => Make(nameof(DirectoryMissing), null, directory);

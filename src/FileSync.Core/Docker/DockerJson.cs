@@ -19,7 +19,7 @@ internal static class DockerJson
     {
         var reader = new Utf8JsonReader(json);
         string? id = null, name = null, imageId = null, status = null, image = null, workingDir = null, user = null;
-        bool running = false;
+        bool running = false, paused = false;
         IReadOnlyDictionary<string, string>? labels = null;
         for (bool any = StartObject(ref reader); any && NextProperty(ref reader);)
         {
@@ -32,6 +32,7 @@ internal static class DockerJson
                 {
                     if (reader.ValueTextEquals("Status"u8)) status = ReadString(ref reader);
                     else if (reader.ValueTextEquals("Running"u8)) running = ReadBool(ref reader);
+                    else if (reader.ValueTextEquals("Paused"u8)) paused = ReadBool(ref reader);
                     else reader.Skip();
                 }
             }
@@ -49,7 +50,7 @@ internal static class DockerJson
             else reader.Skip();
         }
 
-        return new ContainerInfo(id ?? "", TrimSlash(name), image ?? "", imageId ?? "", running, status ?? "", workingDir ?? "", user ?? "", labels ?? NoLabels);
+        return new ContainerInfo(id ?? "", TrimSlash(name), image ?? "", imageId ?? "", running, status ?? "", workingDir ?? "", user ?? "", labels ?? NoLabels) { Paused = paused };
     }
 
     /// <summary>GET /containers/json.</summary>

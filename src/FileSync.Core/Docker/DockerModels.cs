@@ -11,7 +11,11 @@ internal sealed record ContainerInfo(
     string Status,
     string WorkingDir,
     string User,
-    IReadOnlyDictionary<string, string> Labels);
+    IReadOnlyDictionary<string, string> Labels)
+{
+    /// <summary>State.Paused: a paused container also reports Running, but its processes (and exec) are frozen.</summary>
+    public bool Paused { get; init; }
+}
 
 /// <summary>A running container as listed; <see cref="Names"/> have no leading '/'.</summary>
 internal sealed record ContainerSummary(

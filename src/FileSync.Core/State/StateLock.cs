@@ -15,25 +15,39 @@ internal sealed class StateLock : IDisposable
     public static async Task<StateLock> AcquireAsync(string statePath, TimeSpan timeout, CancellationToken cancellationToken)
     {
         string path = statePath + ".lock";
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         DateTime deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             try
             {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+
                 // FileShare.None takes an exclusive advisory lock (flock) on Unix and a share lock on Windows.
                 return new StateLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException e) when (IsHeldByAnother(e) && DateTime.UtcNow < deadline)
             {
                 // Another build holds it: wait a little and try again (product retry, not test synchronisation).
                 await Task.Delay(25, cancellationToken).ConfigureAwait(false);
             }
-            catch (IOException)
+            catch (IOException e) when (IsHeldByAnother(e))
             {
                 throw new FileSyncException(Diag.StateLocked(statePath, (int)timeout.TotalSeconds));
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not contention: the folder is a file, not writable by this user (left by root), the disk is full...
+                throw new FileSyncException(Diag.StateLockFailed(path, e.Message), e);
+            }
         }
+    }
+
+    /// <summary>Only "someone else holds the lock" is worth waiting for: EWOULDBLOCK from flock on Unix, a sharing
+    /// violation on Windows. Any other I/O error (EISDIR, EACCES, ENOSPC, ...) will not go away by waiting.</summary>
+    private static bool IsHeldByAnother(IOException e)
+    {
+        const int EWouldBlock = 11, WindowsSharingViolation = unchecked((int)0x80070020), WindowsLockViolation = unchecked((int)0x80070021);
+        return e.GetType() == typeof(IOException) && e.HResult is EWouldBlock or WindowsSharingViolation or WindowsLockViolation;
     }
 
     public void Dispose() => _stream.Dispose();

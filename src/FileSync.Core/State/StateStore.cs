@@ -14,7 +14,9 @@ internal static class StateStore
     internal const int FormatVersion = 1;
     private static readonly byte[] Magic = "FSYNCST"u8.ToArray();
 
-    public static SyncState Load(string path, string instanceId, ILog log)
+    /// <param name="destinationFolders">The rules' destination folders, named in the warning when the state is
+    /// discarded (files deleted meanwhile may remain there); only enumerated then.</param>
+    public static SyncState Load(string path, string instanceId, ILog log, IEnumerable<string>? destinationFolders = null)
     {
         byte[] bytes;
         try
@@ -25,6 +27,11 @@ internal static class StateStore
         {
             return SyncState.Empty(instanceId);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable is not empty: starting afresh would forget what is in the container, and saving would fail too.
+            throw new FileSyncException(Diag.StateUnreadable(path, e.Message), e);
+        }
 
         try
         {
@@ -33,17 +40,47 @@ internal static class StateStore
         }
         catch (InvalidDataException e)
         {
-            log.Warning(Diag.StateDiscarded(path, e.Message));
+            log.Warning(Diag.StateDiscarded(path, e.Message, DescribeFolders(destinationFolders)));
             return SyncState.Empty(instanceId);
         }
     }
 
+    private static string DescribeFolders(IEnumerable<string>? folders)
+    {
+        string[] distinct = folders?.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray() ?? [];
+        return distinct.Length == 0 ? "the rules' destination folders"
+            : distinct.Length <= 10 ? string.Join(", ", distinct)
+            : string.Join(", ", distinct.Take(10)) + $" and {distinct.Length - 10} more";
+    }
+
+    /// <summary>Replaces the state atomically. Throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>
+    /// (the caller warns, FSYNC3003); never leaves a partial temporary file behind.</summary>
     public static void Save(string path, SyncState state)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, Serialize(state));
-        File.Move(temporary, path, overwrite: true); // atomic: a reader sees the old or the new state, never half
+        try
+        {
+            File.WriteAllBytes(temporary, Serialize(state));
+            File.Move(temporary, path, overwrite: true); // atomic: a reader sees the old or the new state, never half
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a stale temporary file is overwritten by the next save.
+        }
     }
 
     internal static byte[] Serialize(SyncState state)

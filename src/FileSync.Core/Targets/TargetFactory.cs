@@ -4,64 +4,27 @@ using FileSync.Docker;
 
 namespace FileSync.Targets;
 
-/// <summary>Which instances to sync, as the build's properties describe them.</summary>
-internal sealed record TargetSettings(string Runtime)
-{
-    public string? Container { get; init; }
-
-    public string? Selector { get; init; }
-
-    public string? Image { get; init; }
-
-    public string? DockerHost { get; init; }
-
-    public string? Directory { get; init; }
-
-    public FileOwner? Owner { get; init; }
-
-    /// <summary>False only when nothing names a target; a runtime that is unknown or unavailable counts as
-    /// configured, so its own error is reported rather than "nothing configured".</summary>
-    public bool IsConfigured => Runtime.Trim().ToLowerInvariant() switch
-    {
-        "directory" => !string.IsNullOrWhiteSpace(Directory),
-        "docker" => !string.IsNullOrWhiteSpace(Container) || !string.IsNullOrWhiteSpace(Selector) || !string.IsNullOrWhiteSpace(Image),
-        _ => true,
-    };
-}
-
 /// <summary>Finds the running instances a sync goes to: a named container, every container with some labels, or
 /// every container of an image (Skaffold's way), or a folder.</summary>
 internal static class TargetFactory
 {
     public static async Task<IReadOnlyList<ISyncTarget>> ResolveAsync(TargetSettings settings, Func<string?, DockerClient> dockerClient, ILog log, CancellationToken cancellationToken)
     {
-        switch (settings.Runtime.Trim().ToLowerInvariant())
+        TargetDecision decision = settings.Decide();
+        switch (decision.Kind)
         {
-            case "directory":
-                if (string.IsNullOrWhiteSpace(settings.Directory))
-                {
-                    throw new FileSyncException(Diag.DirectoryNotSet());
-                }
-
-                return [new DirectoryTarget(settings.Directory, workingDirectory: null, settings.Owner)];
-            case "docker":
+            case TargetKind.Directory:
+                return [new DirectoryTarget(settings.Directory!, workingDirectory: null, settings.Owner)];
+            case TargetKind.Docker:
                 return await ResolveDockerAsync(settings, dockerClient, log, cancellationToken).ConfigureAwait(false);
-            case "kubernetes":
-                throw new FileSyncException(Diag.RuntimeNotAvailable(settings.Runtime));
             default:
-                throw new FileSyncException(Diag.UnknownRuntime(settings.Runtime));
+                // The caller decided first (warnings logged, nothing configured handled); here only the error remains.
+                throw new FileSyncException(decision.Error ?? Diag.NoTargetConfigured());
         }
     }
 
     private static async Task<IReadOnlyList<ISyncTarget>> ResolveDockerAsync(TargetSettings settings, Func<string?, DockerClient> dockerClient, ILog log, CancellationToken cancellationToken)
     {
-        string[] chosen = new[] { ("FileSyncContainer", settings.Container), ("FileSyncSelector", settings.Selector), ("FileSyncImage", settings.Image) }
-            .Where(setting => !string.IsNullOrWhiteSpace(setting.Item2)).Select(setting => setting.Item1).ToArray();
-        if (chosen.Length > 1)
-        {
-            throw new FileSyncException(Diag.TooManyTargetSettings(string.Join(", ", chosen)));
-        }
-
         DockerClient client;
         try
         {
@@ -83,6 +46,12 @@ internal static class TargetFactory
                     throw new FileSyncException(Diag.ContainerNotRunning(container.Name, container.Status));
                 }
 
+                if (container.Paused)
+                {
+                    // Checked before anything is sent: the archive would land, then every exec would be refused.
+                    throw new FileSyncException(Diag.ContainerPaused(container.Name));
+                }
+
                 return [new DockerTarget(client, container, log)];
             }
 
@@ -100,7 +69,12 @@ internal static class TargetFactory
             foreach (ContainerSummary summary in matches)
             {
                 ContainerInfo? container = await client.InspectContainerAsync(summary.Id, cancellationToken).ConfigureAwait(false);
-                if (container is { Running: true })
+                if (container is { Running: true, Paused: true })
+                {
+                    // Reported, not skipped: the other matches still get the sync, the build fails on this error.
+                    log.Error(Diag.ContainerPaused(container.Name));
+                }
+                else if (container is { Running: true })
                 {
                     targets.Add(new DockerTarget(client, container, log));
                 }
