@@ -54,8 +54,18 @@ internal sealed class TestProject : IDisposable
     /// <summary>Evaluates the project as it is on disk now.</summary>
     public Project Evaluate() => new(FullPath, _globals, toolsVersion: null, _collection);
 
-    public BuildRun Build(params string[] targets)
+    public BuildRun Build(params string[] targets) => BuildWith("", targets);
+
+    /// <summary>Builds with extra global properties ("Name=value;Name=value") for this build only.</summary>
+    public BuildRun BuildWith(string globalProperties, params string[] targets)
     {
+        var globals = new Dictionary<string, string>(_globals, StringComparer.OrdinalIgnoreCase);
+        foreach (string pair in globalProperties.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] parts = pair.Split('=', 2);
+            globals[parts[0]] = parts[1];
+        }
+
         var recorder = new EventRecorder();
         var parameters = new BuildParameters(_collection)
         {
@@ -64,7 +74,7 @@ internal sealed class TestProject : IDisposable
             MaxNodeCount = 1,
             DisableInProcNode = false,
         };
-        var request = new BuildRequestData(FullPath, _globals, toolsVersion: null, targets, hostServices: null, BuildRequestDataFlags.ProvideProjectStateAfterBuild);
+        var request = new BuildRequestData(FullPath, globals, toolsVersion: null, targets, hostServices: null, BuildRequestDataFlags.ProvideProjectStateAfterBuild);
         using var manager = new BuildManager();
         BuildResult result = manager.Build(parameters, request);
         return new BuildRun(result, recorder.Events);
