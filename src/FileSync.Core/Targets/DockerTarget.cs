@@ -143,6 +143,11 @@ internal sealed class DockerTarget(DockerClient client, ContainerInfo container,
         {
             throw new FileSyncException(Diag.ContainerNotFound(container.Name, client.Endpoint), e);
         }
+        catch (DockerException e) when (e.StatusCode == 409 && e.Message.Contains("is paused", StringComparison.OrdinalIgnoreCase))
+        {
+            // Paused after the resolve's check (which catches the usual case before anything is sent).
+            throw new FileSyncException(Diag.ContainerPaused(container.Name), e);
+        }
         catch (DockerException e) when (e.StatusCode == 409 || e.Message.Contains("is not running", StringComparison.OrdinalIgnoreCase))
         {
             throw new FileSyncException(Diag.ContainerNotRunning(container.Name, e.Message), e);

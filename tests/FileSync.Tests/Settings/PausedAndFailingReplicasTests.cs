@@ -80,6 +80,26 @@ public sealed class PausedAndFailingReplicasTests : IDisposable
         Assert.Equal(["hello.txt"], state.Entries.Keys);
     }
 
+    [Fact]
+    public async Task A_container_paused_after_the_resolve_gets_FSYNC2030_from_the_delete_not_docker_start()
+    {
+        await using var container = await TestContainer.StartAsync(ct: Ct);
+        using var client = DockerClientTests.NewClient();
+        ISyncTarget target = Assert.Single(await TargetFactory.ResolveAsync(new TargetSettings("docker") { Container = container.Id }, _ => client, _log, Ct));
+        await DockerCli.RunCheckedAsync(["pause", container.Id], Ct);
+        try
+        {
+            var error = await Assert.ThrowsAsync<FileSyncException>(() => target.DeleteAsync(["/app/old.txt"], Ct));
+
+            Assert.Equal("FSYNC2030", error.Diagnostic.Code);
+            Assert.Contains($"docker unpause {container.Name}", error.Diagnostic.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await DockerCli.RunCheckedAsync(["unpause", container.Id], Ct);
+        }
+    }
+
     /// <summary>What the task does: decide, resolve (errors of single matches are logged there), sync every instance.</summary>
     private async Task<IReadOnlyList<SyncOutcome>> SyncLikeTheTaskAsync(TargetSettings settings)
     {
