@@ -60,6 +60,7 @@ public sealed class StateFolderTargetsTests
         IEnumerable<string> codes = succeeds ? run.Warnings.Select(w => w.Code) : run.Errors.Select(e => e.Code);
         Assert.True(codes.Contains(code), because);
         Assert.All(run.Errors, error => Assert.StartsWith("FSYNC", error.Code, StringComparison.Ordinal));
+        Assert.All(run.Warnings, warning => Assert.StartsWith("FSYNC", warning.Code, StringComparison.Ordinal));
         Assert.Equal(succeeds && entry != "DryRun", project.Folder.FilesUnder("root").Contains("app/wwwroot/new.html"));
     }
 
