@@ -6,6 +6,9 @@ namespace FileSync.Targets;
 /// <summary>
 /// The *at(2) calls from libc: every one takes a folder descriptor and a single name, so nothing is resolved by
 /// path and no link is followed. Flag values differ between Linux (x86 vs arm) and macOS.
+/// Callers read errno with <see cref="Marshal.GetLastPInvokeError"/> right after the call, in the same method: a
+/// helper compiled on first use could load an assembly in between (MSBuild probes with its own P/Invokes) and the
+/// saved error would be that probe's.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 internal static class UnixAt
@@ -33,8 +36,6 @@ internal static class UnixAt
     public const int EINVAL = 22;
     public static readonly int ELOOP = Mac ? 62 : 40;
     public static readonly int ENOTEMPTY = Mac ? 66 : 39;
-
-    public static int LastError => Marshal.GetLastPInvokeError();
 
     /// <summary>strerror(3) text for an errno, as the message of an <see cref="IOException"/>.</summary>
     public static IOException Failure(string call, string name, int errno) =>

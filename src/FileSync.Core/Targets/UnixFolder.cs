@@ -24,7 +24,7 @@ internal sealed class UnixFolder : TargetFolder
     public static UnixFolder Open(string path)
     {
         int fd = open(path, ReadOnly | DirectoryOnly | CloseOnExec, 0);
-        return fd >= 0 ? new UnixFolder(fd) : throw Failure("open", path, LastError);
+        return fd >= 0 ? new UnixFolder(fd) : throw Failure("open", path, Marshal.GetLastPInvokeError());
     }
 
     public override FolderLookup TryOpen(string name, out TargetFolder? folder)
@@ -37,7 +37,7 @@ internal sealed class UnixFolder : TargetFolder
             return FolderLookup.Opened;
         }
 
-        int errno = LastError;
+        int errno = Marshal.GetLastPInvokeError();
         return errno == ENOENT ? FolderLookup.Missing : Kind(name) switch
         {
             PathKind.Missing => FolderLookup.Missing, // gone since the open
@@ -51,14 +51,17 @@ internal sealed class UnixFolder : TargetFolder
     {
         if (mkdirat(_fd, name, NewFolderMode) != 0)
         {
-            int errno = LastError;
+            int errno = Marshal.GetLastPInvokeError();
             return errno == EEXIST ? false : throw Failure("mkdir", name, errno);
         }
 
         if (owner is { } given)
         {
             using SafeFileHandle folder = OpenOwn(name, FolderFlags, "open");
-            Check(fchown(Fd(folder), given.Uid, given.Gid), "chown", name);
+            if (fchown(Fd(folder), given.Uid, given.Gid) != 0)
+            {
+                throw Failure("chown", name, Marshal.GetLastPInvokeError());
+            }
         }
 
         return true;
@@ -73,10 +76,17 @@ internal sealed class UnixFolder : TargetFolder
         }
 
         using var folder = new SafeFileHandle(fd, ownsHandle: true);
-        Check(fchmod(fd, (int)mode & 0xFFF), "chmod", name);
+        if (fchmod(fd, (int)mode & 0xFFF) != 0)
+        {
+            throw Failure("chmod", name, Marshal.GetLastPInvokeError());
+        }
+
         if (mtimeUtc is { } mtime)
         {
-            Check(futimens(fd, [TimeSpec.From(mtime), TimeSpec.From(mtime)]), "set the time of", name);
+            if (futimens(fd, [TimeSpec.From(mtime), TimeSpec.From(mtime)]) != 0)
+            {
+                throw Failure("set the time of", name, Marshal.GetLastPInvokeError());
+            }
         }
 
         return true;
@@ -96,23 +106,44 @@ internal sealed class UnixFolder : TargetFolder
             int fd = Fd(handle);
             if (owner is { } given)
             {
-                Check(fchown(fd, given.Uid, given.Gid), "chown", name); // before chmod: chown clears set-id bits
+                // before chmod: chown clears the set-id bits
+                if (fchown(fd, given.Uid, given.Gid) != 0)
+                {
+                    throw Failure("chown", name, Marshal.GetLastPInvokeError());
+                }
             }
 
-            Check(fchmod(fd, (int)mode & 0xFFF), "chmod", name);
-            Check(futimens(fd, [TimeSpec.From(mtimeUtc), TimeSpec.From(mtimeUtc)]), "set the time of", name);
+            if (fchmod(fd, (int)mode & 0xFFF) != 0)
+            {
+                throw Failure("chmod", name, Marshal.GetLastPInvokeError());
+            }
+
+            if (futimens(fd, [TimeSpec.From(mtimeUtc), TimeSpec.From(mtimeUtc)]) != 0)
+            {
+                throw Failure("set the time of", name, Marshal.GetLastPInvokeError());
+            }
         }
     }
 
     public override void CreateLink(string name, string text, FileOwner? owner, DateTime mtimeUtc)
     {
-        Check(symlinkat(text, _fd, name), "create the link", name);
-        if (owner is { } given)
+        if (symlinkat(text, _fd, name) != 0)
         {
-            Check(fchownat(_fd, name, given.Uid, given.Gid, SymlinkNoFollow), "chown", name);
+            throw Failure("create the link", name, Marshal.GetLastPInvokeError());
         }
 
-        Check(utimensat(_fd, name, [TimeSpec.From(mtimeUtc), TimeSpec.From(mtimeUtc)], SymlinkNoFollow), "set the time of", name);
+        if (owner is { } given)
+        {
+            if (fchownat(_fd, name, given.Uid, given.Gid, SymlinkNoFollow) != 0)
+            {
+                throw Failure("chown", name, Marshal.GetLastPInvokeError());
+            }
+        }
+
+        if (utimensat(_fd, name, [TimeSpec.From(mtimeUtc), TimeSpec.From(mtimeUtc)], SymlinkNoFollow) != 0)
+        {
+            throw Failure("set the time of", name, Marshal.GetLastPInvokeError());
+        }
     }
 
     public override bool TryReplace(string temporary, string name)
@@ -122,7 +153,7 @@ internal sealed class UnixFolder : TargetFolder
             return true;
         }
 
-        int errno = LastError;
+        int errno = Marshal.GetLastPInvokeError();
         return errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST ? false : throw Failure("rename", name, errno);
     }
 
@@ -133,7 +164,7 @@ internal sealed class UnixFolder : TargetFolder
             return Removal.Removed;
         }
 
-        int errno = LastError;
+        int errno = Marshal.GetLastPInvokeError();
         if (errno == ENOENT)
         {
             return Removal.Missing;
@@ -167,7 +198,7 @@ internal sealed class UnixFolder : TargetFolder
             return PathKind.Link;
         }
 
-        int errno = LastError;
+        int errno = Marshal.GetLastPInvokeError();
         if (errno == ENOENT || errno == ENOTDIR)
         {
             return PathKind.Missing;
@@ -180,7 +211,7 @@ internal sealed class UnixFolder : TargetFolder
             return PathKind.Folder;
         }
 
-        errno = LastError;
+        errno = Marshal.GetLastPInvokeError();
         return errno == ENOTDIR ? PathKind.File : throw Failure("stat", name, errno);
     }
 
@@ -199,7 +230,7 @@ internal sealed class UnixFolder : TargetFolder
         {
             if (statx(_fd, name, SymlinkNoFollow, 1 /* STATX_TYPE */, buffer) != 0)
             {
-                int errno = LastError;
+                int errno = Marshal.GetLastPInvokeError();
                 return errno == ENOENT || errno == ENOTDIR ? PathKind.Missing : throw Failure("stat", name, errno);
             }
         }
@@ -224,18 +255,10 @@ internal sealed class UnixFolder : TargetFolder
     private SafeFileHandle OpenOwn(string name, int flags, string what, int mode = 0)
     {
         int fd = openat(_fd, name, flags, mode);
-        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw Failure(what, name, LastError);
+        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw Failure(what, name, Marshal.GetLastPInvokeError());
     }
 
     private static int Fd(SafeFileHandle handle) => (int)handle.DangerousGetHandle();
-
-    private static void Check(int result, string what, string name)
-    {
-        if (result != 0)
-        {
-            throw Failure(what, name, LastError);
-        }
-    }
 
     public override void Dispose()
     {
