@@ -40,15 +40,15 @@ internal sealed partial class DirectoryTarget
     private async Task ExtractEntryAsync(TargetFolder uploadRoot, string[] rootSegments, TarEntry entry, Dictionary<string, CreatedFolder> created, CancellationToken cancellationToken)
     {
         string[] below = PathSegments(entry.Name, entry.Name);
+        if (entry.EntryType is not (TarEntryType.Directory or TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.SymbolicLink)
+            || (below.Length == 0 && entry.EntryType != TarEntryType.Directory))
+        {
+            throw new FileSyncException(Diag.UnsafeEntry(entry.Name, _root)); // before any folder is made for it
+        }
+
         if (below.Length == 0)
         {
-            // The upload root itself: an existing folder keeps everything, and no other kind can be there.
-            if (entry.EntryType != TarEntryType.Directory)
-            {
-                throw new FileSyncException(Diag.UnsafeEntry(entry.Name, _root));
-            }
-
-            return;
+            return; // the upload root's own entry: an existing folder keeps everything
         }
 
         string[] segments = [.. rootSegments, .. below];
@@ -68,15 +68,13 @@ internal sealed partial class DirectoryTarget
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
                     await PlaceAsync(parent, name, shown, "file", temporary => parent.WriteNewFileAsync(temporary, entry.DataStream, entry.Mode, _explicitOwner, mtime, cancellationToken)).ConfigureAwait(false);
                     break;
-                case TarEntryType.SymbolicLink:
+                default:
                     await PlaceAsync(parent, name, shown, "symbolic link", temporary =>
                     {
                         parent.CreateLink(temporary, entry.LinkName, _explicitOwner, mtime);
                         return Task.CompletedTask;
                     }).ConfigureAwait(false);
                     break;
-                default:
-                    throw new FileSyncException(Diag.UnsafeEntry(entry.Name, _root));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

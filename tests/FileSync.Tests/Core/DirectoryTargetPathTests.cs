@@ -134,4 +134,22 @@ public sealed class DirectoryTargetPathTests : IDisposable
         Assert.Equal("keep", File.ReadAllText(_temp.Combine("outside/victim.txt")));
         Assert.False(Directory.Exists(Under("app/missing")));
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_file_replaced_by_a_folder_and_back_converges_in_the_order_the_planner_sends()
+    {
+        DirectoryTarget target = Target();
+
+        // a.txt was a synced file; the sources now hold a folder a.txt/inner: delete first, then send.
+        Assert.Empty(await target.DeleteAsync(["/app/a.txt"], Ct));
+        await target.UploadAsync("/app", TestArchive.Of(TestArchive.Folder("a.txt", (UnixFileMode)0b111_101_101), TestArchive.File("a.txt/inner", "inner")), Ct);
+        Assert.Equal(nameof(PathKind.Folder), (await target.StatAsync("/app/a.txt", Ct)).ToString());
+        Assert.Equal("inner", File.ReadAllText(Under("app/a.txt/inner")));
+
+        // and back: the file below goes, then the folder FileSync made, then the file is sent.
+        Assert.Empty(await target.DeleteAsync(["/app/a.txt/inner"], Ct));
+        Assert.Empty(await target.RemoveFoldersAsync(["/app/a.txt"], Ct));
+        await target.UploadAsync("/app", TestArchive.Of(TestArchive.File("a.txt", "file again")), Ct);
+        Assert.Equal("file again", File.ReadAllText(Under("app/a.txt")));
+    }
 }
