@@ -39,7 +39,11 @@ internal static class UnixAt
 
     /// <summary>strerror(3) text for an errno, as the message of an <see cref="IOException"/>.</summary>
     public static IOException Failure(string call, string name, int errno) =>
-        new($"{call} '{name}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+        new($"cannot {call} '{name}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+
+    /// <summary>A failed chown, with the usual cause.</summary>
+    public static IOException OwnerFailure(string name, Archive.FileOwner owner, int errno) =>
+        new($"cannot give '{name}' to {owner}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}; FileSyncOwner needs root for the directory runtime)");
 
     [StructLayout(LayoutKind.Sequential)]
     public struct TimeSpec

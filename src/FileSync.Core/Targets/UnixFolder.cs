@@ -60,7 +60,7 @@ internal sealed class UnixFolder : TargetFolder
             using SafeFileHandle folder = OpenOwn(name, FolderFlags, "open");
             if (fchown(Fd(folder), given.Uid, given.Gid) != 0)
             {
-                throw Failure("chown", name, Marshal.GetLastPInvokeError());
+                throw OwnerFailure(name, given, Marshal.GetLastPInvokeError());
             }
         }
 
@@ -109,7 +109,7 @@ internal sealed class UnixFolder : TargetFolder
                 // before chmod: chown clears the set-id bits
                 if (fchown(fd, given.Uid, given.Gid) != 0)
                 {
-                    throw Failure("chown", name, Marshal.GetLastPInvokeError());
+                    throw OwnerFailure(name, given, Marshal.GetLastPInvokeError());
                 }
             }
 
@@ -136,7 +136,7 @@ internal sealed class UnixFolder : TargetFolder
         {
             if (fchownat(_fd, name, given.Uid, given.Gid, SymlinkNoFollow) != 0)
             {
-                throw Failure("chown", name, Marshal.GetLastPInvokeError());
+                throw OwnerFailure(name, given, Marshal.GetLastPInvokeError());
             }
         }
 
