@@ -149,36 +149,43 @@ internal sealed partial class DirectoryTarget
             throw new IOException("cannot reopen a folder of the target");
         }
 
-        for (int i = 0; i < count; i++)
+        try
         {
-            FolderLookup found = current!.TryOpen(segments[i], out TargetFolder? next);
-            if (found == FolderLookup.Missing && i >= createFrom && created is { } record)
+            for (int i = 0; i < count; i++)
             {
-                if (current.TryCreateFolder(segments[i], _explicitOwner))
+                FolderLookup found = current!.TryOpen(segments[i], out TargetFolder? next);
+                if (found == FolderLookup.Missing && i >= createFrom && created is { } record)
                 {
-                    string[] full = [.. record.Prefix, .. segments[..(i + 1)]];
-                    record.Folders[string.Join('/', full)] = new CreatedFolder(full, ImpliedFolderMode, null);
+                    if (current.TryCreateFolder(segments[i], _explicitOwner))
+                    {
+                        string[] full = [.. record.Prefix, .. segments[..(i + 1)]];
+                        record.Folders[string.Join('/', full)] = new CreatedFolder(full, ImpliedFolderMode, null);
+                    }
+
+                    found = current.TryOpen(segments[i], out next);
                 }
 
-                found = current.TryOpen(segments[i], out next);
+                current.Dispose();
+                current = next;
+                if (found != FolderLookup.Opened)
+                {
+                    return new WalkResult(null, found, i);
+                }
             }
 
-            current.Dispose();
-            if (found != FolderLookup.Opened)
-            {
-                return new WalkResult(null, found, i);
-            }
-
-            current = next;
+            return new WalkResult(current, FolderLookup.Opened, count);
         }
-
-        return new WalkResult(current, FolderLookup.Opened, count);
+        catch
+        {
+            current?.Dispose(); // no descriptor outlives a failed walk
+            throw;
+        }
     }
 
-    /// <summary>Sets the created folders' modes and times last, so that a read-only or dated folder gets its children first.</summary>
+    /// <summary>Sets the created folders' modes and times last, deepest first, so that a read-only or dated folder gets its children first.</summary>
     private void FinishFolders(TargetFolder top, IEnumerable<CreatedFolder> created)
     {
-        foreach (CreatedFolder folder in created.Reverse())
+        foreach (CreatedFolder folder in created.OrderByDescending(folder => folder.Segments.Length))
         {
             try
             {

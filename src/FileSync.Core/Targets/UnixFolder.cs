@@ -13,10 +13,14 @@ internal sealed class UnixFolder : TargetFolder
     private const int NewFileMode = 0b110_000_000; // until the entry's mode is set on the open file
     private const int NewFolderMode = 0b111_000_000; // until the extraction ends and sets the entry's mode
 
+    private readonly SafeFileHandle _handle; // closes the descriptor even if a failure path forgets to
     private readonly int _fd;
-    private bool _disposed;
 
-    private UnixFolder(int fd) => _fd = fd;
+    private UnixFolder(int fd)
+    {
+        _handle = new SafeFileHandle(fd, ownsHandle: true);
+        _fd = fd;
+    }
 
     private static readonly int FolderFlags = ReadOnly | DirectoryOnly | NoFollow | CloseOnExec;
 
@@ -260,12 +264,5 @@ internal sealed class UnixFolder : TargetFolder
 
     private static int Fd(SafeFileHandle handle) => (int)handle.DangerousGetHandle();
 
-    public override void Dispose()
-    {
-        if (!_disposed)
-        {
-            _disposed = true;
-            close(_fd);
-        }
-    }
+    public override void Dispose() => _handle.Dispose();
 }
