@@ -116,6 +116,39 @@ public sealed class DirectoryTargetSafetyTests : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_link_swapped_in_at_the_file_itself_is_replaced_never_written_through()
+    {
+        DirectoryTarget target = Target(new FileOwner(1234, 5678));
+        target.EntryResolved = _ => File.CreateSymbolicLink(Under("app/one.txt"), Path.Combine(_victim, "secret.txt"));
+
+        await Upload(target, TestArchive.File("app/one.txt", "one"));
+
+        await AssertVictimUntouchedAsync();
+        Assert.Null(new FileInfo(Under("app/one.txt")).LinkTarget);
+        Assert.Equal("one", File.ReadAllText(Under("app/one.txt")));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_created_folder_swapped_for_a_link_before_its_mode_is_set_is_left_alone()
+    {
+        DirectoryTarget target = Target(new FileOwner(1234, 5678));
+        target.EntryResolved = name =>
+        {
+            if (name == "app/later.txt")
+            {
+                // The folder this extraction made becomes a link before the end, when folders get their mode and time.
+                Directory.Move(Under("app/made"), Under("app/moved"));
+                Directory.CreateSymbolicLink(Under("app/made"), _victim);
+            }
+        };
+
+        await Upload(target, TestArchive.Folder("app/made", Open), TestArchive.File("app/later.txt", "later"));
+
+        await AssertVictimUntouchedAsync();
+        Assert.Equal(_victim, new FileInfo(Under("app/made")).LinkTarget);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task An_existing_folder_keeps_its_mode_owner_and_time()
     {
         _temp.Folder("root/app/data");
