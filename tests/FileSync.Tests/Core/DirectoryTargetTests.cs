@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.Runtime.Versioning;
 using FileSync.Archive;
@@ -104,7 +103,7 @@ public sealed class DirectoryTargetTests : IDisposable
         _temp.Folder("root/app");
         Directory.CreateSymbolicLink(Under(link), text.Replace("{temp}", _temp.Path, StringComparison.Ordinal));
 
-        var error = await Assert.ThrowsAsync<FileSyncException>(() => Target().UploadAsync("/", Archive(FileEntry(entry, "pwned"u8.ToArray())), Ct));
+        var error = await Assert.ThrowsAsync<FileSyncException>(() => Target().UploadAsync("/", TestArchive.Of(TestArchive.File(entry, "pwned"u8.ToArray())), Ct));
 
         Assert.True(error.Diagnostic.Code == "FSYNC4005", sentence + ": " + error.Diagnostic);
         Assert.Contains("'/" + entry + "'", error.Diagnostic.Message, StringComparison.Ordinal);
@@ -112,24 +111,6 @@ public sealed class DirectoryTargetTests : IDisposable
         Assert.Equal("keep", File.ReadAllText(_temp.Combine("outside/victim.txt")));
         Assert.Empty(Directory.GetFileSystemEntries(_temp.Combine("outside/sub")));
     }
-
-    private static Func<Stream, CancellationToken, Task> Archive(params TarEntry[] entries) => async (stream, ct) =>
-    {
-        await using var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true);
-        foreach (TarEntry entry in entries)
-        {
-            await writer.WriteEntryAsync(entry, ct);
-        }
-    };
-
-    private static PaxTarEntry FileEntry(string name, byte[] content, UnixFileMode mode = (UnixFileMode)0b110_100_100) => new(TarEntryType.RegularFile, name)
-    {
-        DataStream = new MemoryStream(content),
-        Mode = mode,
-        ModificationTime = Mtime,
-    };
-
-    private static PaxTarEntry LinkEntry(string name, string target) => new(TarEntryType.SymbolicLink, name) { LinkName = target, ModificationTime = Mtime };
 
     [Fact(Timeout = 60_000)]
     public async Task An_uploaded_archive_lands_byte_exact_with_modes_and_times()
@@ -139,12 +120,12 @@ public sealed class DirectoryTargetTests : IDisposable
         var folder = new PaxTarEntry(TarEntryType.Directory, "app/private") { Mode = (UnixFileMode)0b111_000_000, ModificationTime = Mtime };
 
         await Target().UploadAsync("/", 
-            Archive(
+            TestArchive.Of(
                 folder,
-                FileEntry("app/private/big.bin", big),
-                FileEntry("app/run.sh", "#!/bin/sh\n"u8.ToArray(), (UnixFileMode)0b111_101_000),
-                FileEntry("/app/empty.txt", []),
-                LinkEntry("app/alias.sh", "run.sh")),
+                TestArchive.File("app/private/big.bin", big),
+                TestArchive.File("app/run.sh", "#!/bin/sh\n"u8.ToArray(), (UnixFileMode)0b111_101_000),
+                TestArchive.File("/app/empty.txt", []),
+                TestArchive.Link("app/alias.sh", "run.sh")),
             Ct);
 
         Assert.True(big.AsSpan().SequenceEqual(File.ReadAllBytes(Under("app/private/big.bin"))));
@@ -164,7 +145,7 @@ public sealed class DirectoryTargetTests : IDisposable
         _temp.Link("root/app/other.json", _temp.Combine("outside/victim.txt"));
         _temp.Write("root/app/plain.txt", "old");
 
-        await Target().UploadAsync("/", Archive(FileEntry("app/config.json", "new"u8.ToArray()), LinkEntry("app/other.json", "config.json"), LinkEntry("app/plain.txt", "config.json")), Ct);
+        await Target().UploadAsync("/", TestArchive.Of(TestArchive.File("app/config.json", "new"u8.ToArray()), TestArchive.Link("app/other.json", "config.json"), TestArchive.Link("app/plain.txt", "config.json")), Ct);
 
         Assert.Equal("keep", File.ReadAllText(_temp.Combine("outside/victim.txt")));
         Assert.Null(new FileInfo(Under("app/config.json")).LinkTarget);
@@ -190,7 +171,7 @@ public sealed class DirectoryTargetTests : IDisposable
         _temp.Write("root/app/real.txt", "real");
         _temp.Folder("root/app/data");
 
-        var failure = await Record.ExceptionAsync(() => Target().UploadAsync("/", Archive(LinkEntry(name, text)), Ct));
+        var failure = await Record.ExceptionAsync(() => Target().UploadAsync("/", TestArchive.Of(TestArchive.Link(name, text)), Ct));
 
         Assert.Multiple(
             () => Assert.True(failure is null, $"{sentence}: {failure}"),
@@ -202,7 +183,7 @@ public sealed class DirectoryTargetTests : IDisposable
     public async Task A_link_from_the_archive_cannot_carry_a_later_entry_outside()
     {
         var error = await Assert.ThrowsAsync<FileSyncException>(() => Target().UploadAsync("/", 
-            Archive(LinkEntry("app/out", _temp.Combine("outside")), FileEntry("app/out/victim.txt", "pwned"u8.ToArray())), Ct));
+            TestArchive.Of(TestArchive.Link("app/out", _temp.Combine("outside")), TestArchive.File("app/out/victim.txt", "pwned"u8.ToArray())), Ct));
 
         Assert.True(error.Diagnostic.Code == "FSYNC4005", error.Diagnostic + " " + error.InnerException);
         Assert.Equal("keep", File.ReadAllText(_temp.Combine("outside/victim.txt")));
@@ -232,7 +213,7 @@ public sealed class DirectoryTargetTests : IDisposable
         }
 
         byte[] padding = new byte[1024 * 1024]; // more than a pipe buffer after the bad entry: the writer must be unblocked
-        var error = await Assert.ThrowsAsync<FileSyncException>(() => Target().UploadAsync("/", Archive(entry, FileEntry("app/after.bin", padding)), Ct));
+        var error = await Assert.ThrowsAsync<FileSyncException>(() => Target().UploadAsync("/", TestArchive.Of(entry, TestArchive.File("app/after.bin", padding)), Ct));
 
         Assert.True(error.Diagnostic.Code == "FSYNC4002", sentence + ": " + error.Diagnostic);
         Assert.Equal("keep", File.ReadAllText(_temp.Combine("outside/victim.txt")));
@@ -244,7 +225,7 @@ public sealed class DirectoryTargetTests : IDisposable
     {
         Func<Stream, CancellationToken, Task> failing = async (stream, ct) =>
         {
-            await Archive(FileEntry("app/first.txt", "first"u8.ToArray()))(stream, ct);
+            await TestArchive.Of(TestArchive.File("app/first.txt", "first"u8.ToArray()))(stream, ct);
             throw new InvalidOperationException("writer broke");
         };
 
@@ -258,25 +239,11 @@ public sealed class DirectoryTargetTests : IDisposable
     {
         var folder = new PaxTarEntry(TarEntryType.Directory, "app/data") { Mode = (UnixFileMode)0b111_101_101, ModificationTime = Mtime };
 
-        await Target(new FileOwner(1234, 5678)).UploadAsync("/", Archive(folder, FileEntry("app/data/a.txt", "a"u8.ToArray())), Ct);
+        await Target(new FileOwner(1234, 5678)).UploadAsync("/", TestArchive.Of(folder, TestArchive.File("app/data/a.txt", "a"u8.ToArray()), TestArchive.Link("app/data/alias", "a.txt")), Ct);
 
-        Assert.Equal("1234:5678", await OwnerOfAsync(Under("app/data")));
-        Assert.Equal("1234:5678", await OwnerOfAsync(Under("app/data/a.txt")));
-    }
-
-    private static async Task<string> OwnerOfAsync(string path)
-    {
-        var psi = new ProcessStartInfo("stat") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string arg in (string[])["-c", "%u:%g", path])
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(psi)!;
-        string output = await process.StandardOutput.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        Assert.Equal(0, process.ExitCode);
-        return output.Trim();
+        Assert.Equal("1234:5678", await Stat.OwnerAsync(Under("app/data"), Ct));
+        Assert.Equal("1234:5678", await Stat.OwnerAsync(Under("app/data/a.txt"), Ct));
+        Assert.Equal("1234:5678", await Stat.OwnerAsync(Under("app/data/alias"), Ct));
     }
 
     [Fact]
