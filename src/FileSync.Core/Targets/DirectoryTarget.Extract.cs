@@ -231,13 +231,6 @@ internal sealed partial class DirectoryTarget
         return segments.Contains("..") ? throw new FileSyncException(Diag.UnsafeEntry(shownAs, _root)) : segments;
     }
 
-    /// <summary>Maps an entry name to its path in the host folder (names only: nothing is opened).</summary>
-    internal string SafePath(string entryName)
-    {
-        string[] segments = PathSegments(entryName, entryName);
-        return segments.Length == 0 ? throw new FileSyncException(Diag.UnsafeEntry(entryName, _root)) : HostPath(segments);
-    }
-
     private string HostPath(string[] segments) => Path.Combine([_root, .. segments]);
 
     private static string Shown(string[] segments) => "/" + string.Join('/', segments);

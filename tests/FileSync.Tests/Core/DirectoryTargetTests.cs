@@ -59,11 +59,14 @@ public sealed class DirectoryTargetTests : IDisposable
         { "a backslash is a name's own byte, as in the container", "app\\..\\x.txt", "app\\..\\x.txt" },
     };
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [MemberData(nameof(SafeNames))]
-    public void SafePath_maps_an_entry_below_the_root(string sentence, string entry, string expected)
+    public async Task An_entry_name_lands_below_the_root(string sentence, string entry, string expected)
     {
-        Assert.True(Under(expected) == Target().SafePath(entry), sentence);
+        await Target().UploadAsync("/", TestArchive.Of(TestArchive.File(entry, "x")), Ct);
+
+        Assert.True(File.Exists(Under(expected)), sentence);
+        Assert.Equal("x", File.ReadAllText(Under(expected)));
     }
 
     // sentence, entry name
@@ -73,17 +76,19 @@ public sealed class DirectoryTargetTests : IDisposable
         { "'..' climbing out from inside", "app/../../outside/victim.txt" },
         { "'..' at the end", "app/.." },
         { "an absolute name climbing out", "/../outside/victim.txt" },
-        { "an empty name", "" },
-        { "the root itself", "/" },
+        { "the root itself as a file", "/" },
+        { "'.' as a file", "./" },
     };
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [MemberData(nameof(UnsafeNames))]
-    public void SafePath_refuses_names_that_climb_out(string sentence, string entry)
+    public async Task An_entry_name_that_climbs_out_is_refused(string sentence, string entry)
     {
-        var error = Assert.Throws<FileSyncException>(() => Target().SafePath(entry));
+        var error = await Assert.ThrowsAsync<FileSyncException>(() => Target().UploadAsync("/", TestArchive.Of(TestArchive.File(entry, "pwned")), Ct));
 
         Assert.True(error.Diagnostic.Code == "FSYNC4002", sentence + ": " + error.Diagnostic);
+        Assert.Equal("keep", File.ReadAllText(_temp.Combine("outside/victim.txt")));
+        Assert.Empty(Directory.GetFileSystemEntries(_root));
     }
 
     // sentence, linked folder below the root, the link's text ("{temp}" is the temp folder), entry written through it
