@@ -69,6 +69,17 @@ public sealed class DirectoryTargetPathTests : IDisposable
     private static bool MkFifo(string path) => mkfifo(path, 0b110_000_000) == 0;
 
     [Fact]
+    public async Task StatAsync_fails_with_FSYNC4007_naming_a_path_it_cannot_examine()
+    {
+        string tooLong = "/app/" + new string('n', 300); // ENAMETOOLONG: a genuine failure even for root
+
+        var error = await Assert.ThrowsAsync<FileSyncException>(() => Target().StatAsync(tooLong, Ct));
+
+        Assert.True(error.Diagnostic.Code == "FSYNC4007", error.Diagnostic.ToString());
+        Assert.Contains(new string('n', 300), error.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DeleteAsync_deletes_links_themselves_and_never_through_them()
     {
         var failed = await Target().DeleteAsync(["/app/to-file", "/app/out/victim.txt", "/app/to-data/inner"], Ct);
