@@ -122,6 +122,8 @@ internal sealed partial class DirectoryTarget : ISyncTarget
     public Task<IReadOnlyList<string>> DeleteAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken) =>
         Task.FromResult(RemoveEach(paths, folders: false, cancellationToken));
 
+    /// <summary>rmdir of each folder, never through a link: one holding anything stays (returned); one that is gone, or is
+    /// a file or link now, has no folder of ours left to remove.</summary>
     public Task<IReadOnlyList<string>> RemoveFoldersAsync(IReadOnlyList<string> folders, CancellationToken cancellationToken) =>
         Task.FromResult(RemoveEach(folders, folders: true, cancellationToken));
 
