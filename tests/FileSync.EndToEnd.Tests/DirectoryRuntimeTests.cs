@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using FileSync.EndToEnd.Tests.Infrastructure;
 
 namespace FileSync.EndToEnd.Tests;
@@ -29,5 +30,32 @@ public sealed class DirectoryRuntimeTests(PackageFixture package)
         Assert.Equal((1, 1), (changed.Changed, changed.Deleted));
         Assert.Equal("changed\n", File.ReadAllText(Path.Combine(root, "var", "www", "a.txt")));
         Assert.False(File.Exists(Path.Combine(root, "var", "www", "img", "b.bin")));
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task A_link_in_the_target_folder_is_never_followed_nor_its_target_changed()
+    {
+        string run = Directory.CreateDirectory(Path.Combine(package.RunDirectory, "directory-link-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        string root = Directory.CreateDirectory(Path.Combine(run, "root")).FullName;
+        string victim = Directory.CreateDirectory(Path.Combine(run, "victim")).FullName;
+        File.WriteAllText(Path.Combine(victim, "secret.txt"), "keep");
+        File.SetUnixFileMode(victim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(Path.Combine(root, "app", "wwwroot"));
+        File.CreateSymbolicLink(Path.Combine(root, "app", "wwwroot", "css"), victim);
+        using var project = new ConsumerProject(package, "directory-link")
+            .Rule("wwwroot/**/*", dest: "/app")
+            .Property("FileSyncRuntime", "directory")
+            .Property("FileSyncDirectory", root)
+            .Property("FileSyncOwner", "1234:5678");
+        project.WriteFile("wwwroot/css/site.css", "pwned\n");
+
+        var result = (await project.SyncAsync()).Failed();
+
+        Assert.Contains("error FSYNC4005:", result.Output, StringComparison.Ordinal);
+        Assert.Contains("'/app/wwwroot/css'", result.Output, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(victim));
+        Assert.Equal(["secret.txt"], Directory.GetFileSystemEntries(victim).Select(Path.GetFileName));
+        Assert.Equal("keep", File.ReadAllText(Path.Combine(victim, "secret.txt")));
     }
 }

@@ -58,4 +58,8 @@ internal static class Diag
     public static Diagnostic DirectoryMissing(string directory) => Make(nameof(DirectoryMissing), null, directory);
     public static Diagnostic UnsafeEntry(string entry, string root) => Make(nameof(UnsafeEntry), null, entry, root);
     public static Diagnostic DirectoryWriteFailed(string path, string reason) => Make(nameof(DirectoryWriteFailed), path, path, reason);
+    public static Diagnostic KindConflict(string path, string existing, string wanted, string directory) => Make(nameof(KindConflict), null, path, existing, wanted, directory);
+    public static Diagnostic LinkInTarget(string entry, string link, string directory) => Make(nameof(LinkInTarget), null, entry, link, directory);
+    public static Diagnostic UploadRootMissing(string root, string directory) => Make(nameof(UploadRootMissing), null, root, directory);
+    public static Diagnostic DirectoryReadFailed(string path, string reason) => Make(nameof(DirectoryReadFailed), path, path, reason);
 }

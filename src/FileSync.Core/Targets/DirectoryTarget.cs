@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using System.IO.Pipes;
 using FileSync.Archive;
 using FileSync.Diagnostics;
@@ -7,10 +6,12 @@ using FileSync.State;
 namespace FileSync.Targets;
 
 /// <summary>
-/// A local folder that stands for the container's '/': the same archive is extracted here, entry by entry, with the
-/// checks a container runtime makes (no '..', no writing through a link that leads out of the folder).
+/// A local folder that stands for the container's '/': the same archive is extracted here, entry by entry. Nothing
+/// is ever resolved through a link in the folder (each name is opened from its parent's descriptor, see
+/// <see cref="TargetFolder"/>), existing folders keep their mode, owner and kind, and a file never replaces a folder
+/// (or the reverse).
 /// </summary>
-internal sealed class DirectoryTarget : ISyncTarget
+internal sealed partial class DirectoryTarget : ISyncTarget
 {
     private readonly string _root;
     private readonly FileOwner? _explicitOwner;
@@ -38,11 +39,16 @@ internal sealed class DirectoryTarget : ISyncTarget
 
     public string? WorkingDirectory { get; }
 
+    /// <summary>Test seam: runs once an entry's place is resolved, before anything is written for it.</summary>
+    internal Action<string>? EntryResolved { get; set; }
+
     public Task<FileOwner> ResolveDefaultOwnerAsync(SyncState state, CancellationToken cancellationToken) =>
         Task.FromResult(_explicitOwner ?? FileOwner.Root);
 
-    public async Task UploadAsync(Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken)
+    public async Task UploadAsync(string root, Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken)
     {
+        string[] rootSegments = PathSegments(root, root);
+
         // The writer and the extractor run side by side over a pipe: the archive is never held whole.
         using var server = new AnonymousPipeServerStream(PipeDirection.Out);
         using var client = new AnonymousPipeClientStream(PipeDirection.In, server.ClientSafePipeHandle);
@@ -61,7 +67,7 @@ internal sealed class DirectoryTarget : ISyncTarget
         Exception? extractFailure = null;
         try
         {
-            await ExtractAsync(client, cancellationToken).ConfigureAwait(false);
+            await ExtractAsync(rootSegments, client, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -84,174 +90,87 @@ internal sealed class DirectoryTarget : ISyncTarget
         }
     }
 
-    private async Task ExtractAsync(Stream archive, CancellationToken cancellationToken)
+    public Task<PathKind> StatAsync(string path, CancellationToken cancellationToken)
     {
-        using var reader = new TarReader(archive, leaveOpen: true);
-        while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+        string[] segments = PathSegments(path, path);
+        if (segments.Length == 0)
         {
-            string path = SafePath(entry.Name);
-            try
-            {
-                switch (entry.EntryType)
-                {
-                    case TarEntryType.Directory:
-                        Directory.CreateDirectory(path);
-                        ApplyMetadata(path, entry, isLink: false);
-                        break;
-                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
-                        await WriteFileAsync(path, entry, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case TarEntryType.SymbolicLink:
-                        ReplaceWith(path, temporary => File.CreateSymbolicLink(temporary, entry.LinkName));
-                        break;
-                    default:
-                        throw new FileSyncException(Diag.UnsafeEntry(entry.Name, _root));
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new FileSyncException(Diag.DirectoryWriteFailed(path, e.Message), e);
-            }
+            return Task.FromResult(PathKind.Folder);
         }
 
-        // The reader stops at the first end-of-archive block; take the rest so the writer can finish its own.
-        await archive.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task WriteFileAsync(string path, TarEntry entry, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temporary = TemporaryName(path);
         try
         {
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            using TargetFolder top = TargetFolder.OpenRoot(_realRoot);
+            TargetFolder? parent = Walk(top, segments, segments.Length - 1, createFrom: int.MaxValue, created: null).Folder;
+            using (parent)
             {
-                if (entry.DataStream is { } data)
-                {
-                    await data.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            ApplyMetadata(temporary, entry, isLink: false);
-            Rename(temporary, path); // replaces a link at the path instead of writing through it
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
-
-    private static void ReplaceWith(string path, Action<string> create)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temporary = TemporaryName(path);
-        try
-        {
-            create(temporary);
-            Rename(temporary, path);
-        }
-        finally
-        {
-            File.Delete(temporary); // gone after the rename; left only when something failed
-        }
-    }
-
-    /// <summary>rename(2): atomic, and it moves a link itself whatever it points at (File.Move follows it).</summary>
-    private static void Rename(string from, string to)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            File.Move(from, to, overwrite: true);
-        }
-        else if (Native.rename(from, to) != 0)
-        {
-            throw new IOException($"cannot rename '{from}' to '{to}' (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
-        }
-    }
-
-    private static string TemporaryName(string path) =>
-        Path.Combine(Path.GetDirectoryName(path)!, ".fsync-" + Guid.NewGuid().ToString("N")[..12]);
-
-    private void ApplyMetadata(string path, TarEntry entry, bool isLink)
-    {
-        if (!OperatingSystem.IsWindows() && !isLink)
-        {
-            File.SetUnixFileMode(path, entry.Mode);
-        }
-
-        File.SetLastWriteTimeUtc(path, entry.ModificationTime.UtcDateTime);
-        if (_explicitOwner is { } owner && !OperatingSystem.IsWindows())
-        {
-            Chown(path, owner);
-        }
-    }
-
-    private static void Chown(string path, FileOwner owner)
-    {
-        if (Native.lchown(path, owner.Uid, owner.Gid) != 0)
-        {
-            throw new IOException($"cannot give '{path}' to {owner} (FileSyncOwner needs root for the directory runtime)");
-        }
-    }
-
-    /// <summary>Maps an entry to a path under the root, refusing '..', absolute names and links along the way.</summary>
-    internal string SafePath(string entryName)
-    {
-        string name = entryName.Replace('\\', '/').TrimStart('/');
-        string[] segments = name.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Length == 0 || segments.Any(segment => segment is ".." or "."))
-        {
-            throw new FileSyncException(Diag.UnsafeEntry(entryName, _root));
-        }
-
-        // Every existing parent must really be inside the root: a link there could lead the write elsewhere.
-        string current = _root;
-        for (int i = 0; i < segments.Length - 1; i++)
-        {
-            current = Path.Combine(current, segments[i]);
-            var info = new DirectoryInfo(current);
-            if ((int)info.Attributes != -1 && (info.Attributes & FileAttributes.ReparsePoint) != 0)
-            {
-                string real = Planning.SourceScanner.RealPath(current);
-                if (!real.StartsWith(_realRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                {
-                    throw new FileSyncException(Diag.UnsafeEntry(entryName, _root));
-                }
+                // A path through a link, or below a file, is not inside the target: nothing is there.
+                return Task.FromResult(parent?.Kind(segments[^1]) ?? PathKind.Missing);
             }
         }
-
-        return Path.Combine(current, segments[^1]);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FileSyncException(Diag.DirectoryReadFailed(HostPath(segments), e.Message), e);
+        }
     }
 
-    public Task<IReadOnlyList<string>> DeleteAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    /// <summary>
+    /// rm -f of each path, never through a link. A path that is no file any more (a folder is there now, or a file
+    /// or link stands where its parent folder was) has nothing of ours left to delete: it counts as deleted, and
+    /// the folder is left alone (RemoveFoldersAsync removes folders), so a kind change converges.
+    /// </summary>
+    public Task<IReadOnlyList<string>> DeleteAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken) =>
+        Task.FromResult(RemoveEach(paths, folders: false, cancellationToken));
+
+    /// <summary>rmdir of each folder, never through a link: one holding anything stays (returned); one that is gone, or is
+    /// a file or link now, has no folder of ours left to remove.</summary>
+    public Task<IReadOnlyList<string>> RemoveFoldersAsync(IReadOnlyList<string> folders, CancellationToken cancellationToken) =>
+        Task.FromResult(RemoveEach(folders, folders: true, cancellationToken));
+
+    private IReadOnlyList<string> RemoveEach(IReadOnlyList<string> paths, bool folders, CancellationToken cancellationToken)
     {
         var failed = new List<string>();
-        foreach (string path in paths)
+        TargetFolder top;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
+            top = TargetFolder.OpenRoot(_realRoot);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return paths; // the target folder itself is gone: all stay pending
+        }
+
+        using (top)
+        {
+            foreach (string path in paths)
             {
-                File.Delete(SafePath(path)); // a missing file is not an error (rm -f)
-            }
-            catch (DirectoryNotFoundException)
-            {
-                // nor is a missing folder: the file is not there
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                failed.Add(path);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!TryRemove(top, path, folders))
+                {
+                    failed.Add(path);
+                }
             }
         }
 
-        return Task.FromResult<IReadOnlyList<string>>(failed);
+        return failed;
     }
 
-    private static class Native
+    private bool TryRemove(TargetFolder top, string path, bool folder)
     {
-        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-        internal static extern int lchown(string path, int owner, int group);
+        string[] segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length == 0 || segments.Any(segment => segment is ".." or "."))
+        {
+            return false;
+        }
 
-        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-        internal static extern int rename(string oldpath, string newpath);
+        try
+        {
+            using TargetFolder? parent = Walk(top, segments, segments.Length - 1, createFrom: int.MaxValue, created: null).Folder;
+            return parent is null || parent.Remove(segments[^1], folder) != Removal.NotEmpty;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }

@@ -11,7 +11,7 @@ namespace FileSync.Targets;
 /// A running Docker container, over the Engine API: the archive goes in with one streamed <c>PUT archive</c> (no
 /// <c>tar</c> needed in the container), deletes are one <c>rm -f --</c> exec per batch, given as an argv array.
 /// </summary>
-internal sealed class DockerTarget(DockerClient client, ContainerInfo container, ILog log) : ISyncTarget
+internal sealed partial class DockerTarget(DockerClient client, ContainerInfo container, ILog log) : ISyncTarget
 {
     /// <summary>Arguments per rm exec: far below Linux's ARG_MAX, so no batch is ever refused for length.</summary>
     private const int DeleteBatchChars = 64 * 1024;

@@ -9,7 +9,7 @@ namespace FileSync.Tests.Core;
 /// A target that reads the archive it is sent (recording entry names) and whose upload and delete outcomes a test
 /// decides, to check that the state follows only what the target confirmed.
 /// </summary>
-internal sealed class FakeTarget(string instanceId = "fake-0123456789abcdef", string? workingDirectory = "/app") : ISyncTarget
+internal sealed partial class FakeTarget(string instanceId = "fake-0123456789abcdef", string? workingDirectory = "/app") : ISyncTarget
 {
     public string Kind => "fake";
 
