@@ -41,6 +41,10 @@ internal static class Diag
     public static Diagnostic DeleteFailed(string container, string reason) => Make(nameof(DeleteFailed), null, container, reason);
     public static Diagnostic DockerApiFailed(string operation, string container, string reason) => Make(nameof(DockerApiFailed), null, operation, container, reason);
     public static Diagnostic UserNotResolved(string user, string container) => Make(nameof(UserNotResolved), null, user, container);
+    public static Diagnostic ParentNotFolder(string path, string target, string kind, int count, string files) => Make(nameof(ParentNotFolder), null, path, target, kind, count, files);
+    public static Diagnostic KindConflict(string target, string held, string path, string source, string wanted) => Make(nameof(KindConflict), source, target, held, path, source, wanted);
+    public static Diagnostic RootReadOnly(string container, string path) => Make(nameof(RootReadOnly), null, container, path);
+    public static Diagnostic FolderNotRemoved(string target, string folder, string source) => Make(nameof(FolderNotRemoved), source, target, folder, source);
 
     // State
     public static Diagnostic StateDiscarded(string file, string reason) => Make(nameof(StateDiscarded), file, file, reason);

@@ -10,7 +10,7 @@ namespace FileSync.Targets;
 /// A local folder that stands for the container's '/': the same archive is extracted here, entry by entry, with the
 /// checks a container runtime makes (no '..', no writing through a link that leads out of the folder).
 /// </summary>
-internal sealed class DirectoryTarget : ISyncTarget
+internal sealed partial class DirectoryTarget : ISyncTarget
 {
     private readonly string _root;
     private readonly FileOwner? _explicitOwner;
@@ -41,7 +41,7 @@ internal sealed class DirectoryTarget : ISyncTarget
     public Task<FileOwner> ResolveDefaultOwnerAsync(SyncState state, CancellationToken cancellationToken) =>
         Task.FromResult(_explicitOwner ?? FileOwner.Root);
 
-    public async Task UploadAsync(Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken)
+    private async Task UploadAtRootAsync(string root, Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken)
     {
         // The writer and the extractor run side by side over a pipe: the archive is never held whole.
         using var server = new AnonymousPipeServerStream(PipeDirection.Out);
@@ -61,7 +61,7 @@ internal sealed class DirectoryTarget : ISyncTarget
         Exception? extractFailure = null;
         try
         {
-            await ExtractAsync(client, cancellationToken).ConfigureAwait(false);
+            await ExtractAsync(client, root, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -84,12 +84,12 @@ internal sealed class DirectoryTarget : ISyncTarget
         }
     }
 
-    private async Task ExtractAsync(Stream archive, CancellationToken cancellationToken)
+    private async Task ExtractAsync(Stream archive, string root, CancellationToken cancellationToken)
     {
         using var reader = new TarReader(archive, leaveOpen: true);
         while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
         {
-            string path = SafePath(entry.Name);
+            string path = SafePath(root.TrimEnd('/') + "/" + entry.Name);
             try
             {
                 switch (entry.EntryType)

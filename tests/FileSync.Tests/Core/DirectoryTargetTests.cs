@@ -143,7 +143,7 @@ public sealed class DirectoryTargetTests : IDisposable
         new Random(7).NextBytes(big);
         var folder = new PaxTarEntry(TarEntryType.Directory, "app/private") { Mode = (UnixFileMode)0b111_000_000, ModificationTime = Mtime };
 
-        await Target().UploadAsync(
+        await Target().UploadAsync("/",
             Archive(
                 folder,
                 FileEntry("app/private/big.bin", big),
@@ -169,7 +169,7 @@ public sealed class DirectoryTargetTests : IDisposable
         _temp.Link("root/app/other.json", _temp.Combine("outside/victim.txt"));
         _temp.Write("root/app/plain.txt", "old");
 
-        await Target().UploadAsync(Archive(FileEntry("app/config.json", "new"u8.ToArray()), LinkEntry("app/other.json", "config.json"), LinkEntry("app/plain.txt", "config.json")), Ct);
+        await Target().UploadAsync("/", Archive(FileEntry("app/config.json", "new"u8.ToArray()), LinkEntry("app/other.json", "config.json"), LinkEntry("app/plain.txt", "config.json")), Ct);
 
         Assert.Equal("keep", File.ReadAllText(_temp.Combine("outside/victim.txt")));
         Assert.Null(new FileInfo(Under("app/config.json")).LinkTarget);
@@ -195,7 +195,7 @@ public sealed class DirectoryTargetTests : IDisposable
         _temp.Write("root/app/real.txt", "real");
         _temp.Folder("root/app/data");
 
-        var failure = await Record.ExceptionAsync(() => Target().UploadAsync(Archive(LinkEntry(name, text)), Ct));
+        var failure = await Record.ExceptionAsync(() => Target().UploadAsync("/", Archive(LinkEntry(name, text)), Ct));
 
         Assert.Multiple(
             () => Assert.True(failure is null, $"{sentence}: {failure}"),
@@ -206,7 +206,7 @@ public sealed class DirectoryTargetTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task A_link_from_the_archive_cannot_carry_a_later_entry_outside()
     {
-        var error = await Assert.ThrowsAsync<FileSyncException>(() => Target().UploadAsync(
+        var error = await Assert.ThrowsAsync<FileSyncException>(() => Target().UploadAsync("/",
             Archive(LinkEntry("app/out", _temp.Combine("outside")), FileEntry("app/out/victim.txt", "pwned"u8.ToArray())), Ct));
 
         Assert.True(error.Diagnostic.Code == "FSYNC4002", error.Diagnostic + " " + error.InnerException);
@@ -237,7 +237,7 @@ public sealed class DirectoryTargetTests : IDisposable
         }
 
         byte[] padding = new byte[1024 * 1024]; // more than a pipe buffer after the bad entry: the writer must be unblocked
-        var error = await Assert.ThrowsAsync<FileSyncException>(() => Target().UploadAsync(Archive(entry, FileEntry("app/after.bin", padding)), Ct));
+        var error = await Assert.ThrowsAsync<FileSyncException>(() => Target().UploadAsync("/", Archive(entry, FileEntry("app/after.bin", padding)), Ct));
 
         Assert.True(error.Diagnostic.Code == "FSYNC4002", sentence + ": " + error.Diagnostic);
         Assert.Equal("keep", File.ReadAllText(_temp.Combine("outside/victim.txt")));
@@ -253,7 +253,7 @@ public sealed class DirectoryTargetTests : IDisposable
             throw new InvalidOperationException("writer broke");
         };
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Target().UploadAsync(failing, Ct));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Target().UploadAsync("/", failing, Ct));
 
         Assert.Equal("writer broke", error.Message);
     }
@@ -263,7 +263,7 @@ public sealed class DirectoryTargetTests : IDisposable
     {
         var folder = new PaxTarEntry(TarEntryType.Directory, "app/data") { Mode = (UnixFileMode)0b111_101_101, ModificationTime = Mtime };
 
-        await Target(new FileOwner(1234, 5678)).UploadAsync(Archive(folder, FileEntry("app/data/a.txt", "a"u8.ToArray())), Ct);
+        await Target(new FileOwner(1234, 5678)).UploadAsync("/", Archive(folder, FileEntry("app/data/a.txt", "a"u8.ToArray())), Ct);
 
         Assert.Equal("1234:5678", await OwnerOfAsync(Under("app/data")));
         Assert.Equal("1234:5678", await OwnerOfAsync(Under("app/data/a.txt")));
