@@ -44,6 +44,7 @@ internal static class Diag
     public static Diagnostic ParentNotFolder(string path, string target, string kind, int count, string files) => Make(nameof(ParentNotFolder), null, path, target, kind, count, files);
     public static Diagnostic KindConflict(string target, string held, string path, string source, string wanted) => Make(nameof(KindConflict), source, target, held, path, source, wanted);
     public static Diagnostic RootReadOnly(string container, string path) => Make(nameof(RootReadOnly), null, container, path);
+    public static Diagnostic RemoveFolderNeedsRmdir(string container, int count, string folders) => Make(nameof(RemoveFolderNeedsRmdir), null, container, count, folders);
     public static Diagnostic FolderNotRemoved(string target, string folder, string source) => Make(nameof(FolderNotRemoved), source, target, folder, source);
 
     // State

@@ -103,7 +103,12 @@ internal sealed class DockerTarget(DockerClient client, ContainerInfo container,
         foreach (List<string> batch in Batches(folders))
         {
             string[] argv = ["rmdir", "--", .. batch];
-            await Call("exec rmdir", () => client.ExecAsync(container.Id, argv, "0", cancellationToken)).ConfigureAwait(false);
+            ExecResult result = await Call("exec rmdir", () => client.ExecAsync(container.Id, argv, "0", cancellationToken)).ConfigureAwait(false);
+            if (result.CommandNotFound)
+            {
+                log.Warning(Diag.RemoveFolderNeedsRmdir(container.Name, folders.Count, Describe([.. folders])));
+                return folders;
+            }
         }
 
         var kept = new List<string>();

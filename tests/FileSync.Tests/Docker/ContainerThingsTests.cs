@@ -232,4 +232,32 @@ public sealed class ContainerThingsTests : IDisposable
         Assert.Equal(1, (await container.TryExecAsync("test", "-e", "/app/a.txt/inner")).ExitCode);
         Assert.DoesNotContain("a.txt", State(target).Entries.Keys);
     }
+
+    [Fact]
+    public async Task Without_rmdir_a_folder_that_becomes_a_file_is_FSYNC2014_and_converges_once_rmdir_is_back()
+    {
+        await using var container = await TestContainer.StartAsync(ct: Ct);
+        using var client = DockerClientTests.NewClient();
+        var targetLog = new RecordingLog();
+        var target = new DockerTarget(client, Assert.IsType<ContainerInfo>(await client.InspectContainerAsync(container.Id, Ct)), targetLog);
+        _temp.Write("ctx/a.txt/inner", "inside\n", Then);
+        await SyncAsync(target, "/app");
+        await container.ExecAsync("rm", "/bin/rmdir");
+
+        Directory.Delete(_temp.Combine("ctx/a.txt"), recursive: true);
+        _temp.Write("ctx/a.txt", "a file\n", Then);
+        SyncOutcome blocked = await SyncAsync(target, "/app");
+
+        Assert.Equal(0, blocked.Copied);
+        Assert.Equal("FSYNC2014", Assert.Single(targetLog.Warnings).Code);
+        Assert.Contains("/app/a.txt", targetLog.Warnings[0].Message, StringComparison.Ordinal);
+        Assert.Equal("FSYNC2013", Assert.Single(_log.Errors).Code);
+        Assert.Equal("directory", await StatAsync(container, "%F", "/app/a.txt"));
+
+        await container.ExecAsync("ln", "-s", "/bin/busybox", "/bin/rmdir");
+        SyncOutcome converged = await SyncAsync(target, "/app");
+
+        Assert.Equal(1, converged.Copied);
+        Assert.Equal("a file\n", await container.ExecAsync("cat", "/app/a.txt"));
+    }
 }
