@@ -179,7 +179,7 @@ public sealed class ArchiveWriterTests(RichArchive archive) : IClassFixture<Rich
     }
 
     [Fact]
-    public void Parent_folders_below_the_rule_root_are_entries_with_the_owner_and_the_root_is_not()
+    public void The_layouts_folders_are_entries_with_their_owner_once_each_and_nothing_else_is()
     {
         var folders = archive.ReadBack().Where(e => e.Entry.EntryType == TarEntryType.Directory).Select(e => e.Entry).ToList();
         var names = folders.Select(f => f.Name.TrimEnd('/')).ToList();

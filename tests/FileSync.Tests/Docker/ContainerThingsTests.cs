@@ -260,4 +260,25 @@ public sealed class ContainerThingsTests : IDisposable
         Assert.Equal(1, converged.Copied);
         Assert.Equal("a file\n", await container.ExecAsync("cat", "/app/a.txt"));
     }
+
+    [Fact]
+    public async Task The_container_user_is_resolved_into_its_own_cache_never_from_the_owner_applied()
+    {
+        // Created, not started: the test image's root folder is 0700, so it cannot run as a non-root user.
+        await using var container = await TestContainer.CreateAsync(user: "app", ct: Ct);
+        using var client = DockerClientTests.NewClient();
+        DockerTarget target = await TargetAsync(client, container.Id);
+        SyncState state = SyncState.Empty(container.Id);
+        state.AppliedOwner = "7:7"; // what an earlier FileSyncOwner gave the files
+
+        Assert.Equal(new FileOwner(1000, 1000), await target.ResolveDefaultOwnerAsync(state, Ct));
+        Assert.Equal(new UserCache("app", "1000:1000"), state.ResolvedUser);
+        Assert.Equal("7:7", state.AppliedOwner);
+
+        state.ResolvedUser = new UserCache("app", "4242:4242");
+        Assert.Equal(new FileOwner(4242, 4242), await target.ResolveDefaultOwnerAsync(state, Ct)); // cached: /etc/passwd not read
+
+        state.ResolvedUser = new UserCache("someone-else", "4242:4242");
+        Assert.Equal(new FileOwner(1000, 1000), await target.ResolveDefaultOwnerAsync(state, Ct));
+    }
 }
