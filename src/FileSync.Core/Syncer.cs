@@ -95,7 +95,7 @@ internal sealed class Syncer(ILog log)
         SyncState state = StateStore.Load(statePath, target.InstanceId, log, DestinationFolders(sources, workingDirectory));
 
         FileOwner owner = options.Owner ?? await target.ResolveDefaultOwnerAsync(state, cancellationToken).ConfigureAwait(false);
-        bool ownerChanged = state.Entries.Count > 0 && state.Owner != owner.ToString();
+        bool ownerChanged = state.Entries.Count > 0 && state.AppliedOwner != owner.ToString();
         SyncPlan plan = Planner.Plan(sources, state, workingDirectory, resendAll: ownerChanged, log);
         log.Detail($"FileSync: planned {plan.Copies.Count} copies, {plan.Deletes.Count} deletes against {state.Entries.Count} known files in {clock.ElapsedMilliseconds} ms");
         string label = $"{target.Kind} {target.DisplayName} ({ShortId(target.InstanceId)})";
@@ -108,33 +108,53 @@ internal sealed class Syncer(ILog log)
 
         cancellationToken.ThrowIfCancellationRequested();
         ArchiveResult sent = new();
+        var notDeleted = new List<string>();
+        var deletes = new List<string>(plan.Deletes);
+        bool foldersChanged = false;
         if (plan.Copies.Count > 0)
         {
-            await target.UploadAsync(async (stream, token) => sent = await ArchiveWriter.WriteAsync(stream, plan.Copies, owner, log, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            foreach (CopyOperation copy in plan.Copies.Where(copy => sent.Sent.ContainsKey(copy.Source)))
+            FolderPlan folders = await FolderPlanner.PlanAsync(plan, state, target, owner, label, log, cancellationToken).ConfigureAwait(false);
+            List<CopyOperation> copies = await ClearTheWayAsync(folders, state, target, label, notDeleted, cancellationToken).ConfigureAwait(false);
+            if (folders.DeletesFirst.Count > 0 || folders.FoldersToRemove.Count > 0)
+            {
+                // What was deleted or removed is gone, whatever the upload does next.
+                deletes.RemoveAll(folders.DeletesFirst.Contains);
+                Record(state, sources, plan, sent, [.. deletes, .. notDeleted], workingDirectory, owner);
+                Save(statePath, state);
+                foldersChanged = true;
+            }
+
+            if (copies.Count > 0)
+            {
+                await UploadAsync(target, folders.Layout, copies, owner, plan, label, result => sent = result, log, cancellationToken).ConfigureAwait(false);
+                foldersChanged |= !state.CreatedFolders.IsSupersetOf(sent.Folders);
+                state.CreatedFolders.UnionWith(sent.Folders);
+            }
+
+            foreach (CopyOperation copy in copies.Where(copy => sent.Sent.ContainsKey(copy.Source)))
             {
                 log.Detail($"  {copy.Source.RelativePath} -> {string.Join(", ", copy.Destinations.Select(d => d.Path))}");
             }
         }
 
-        IReadOnlyList<string> notDeleted = [];
-        if (plan.Deletes.Count > 0)
+        if (deletes.Count > 0)
         {
             if (sent.Sent.Count > 0)
             {
                 // Record the confirmed upload before deleting: a failed delete must not cost a resend.
-                Record(state, sources, plan, sent, plan.Deletes, workingDirectory, owner);
+                Record(state, sources, plan, sent, [.. deletes, .. notDeleted], workingDirectory, owner);
                 Save(statePath, state);
             }
 
-            notDeleted = await target.DeleteAsync(plan.Deletes, cancellationToken).ConfigureAwait(false);
-            foreach (string path in plan.Deletes.Except(notDeleted, StringComparer.Ordinal))
+            IReadOnlyList<string> failed = await target.DeleteAsync(deletes, cancellationToken).ConfigureAwait(false);
+            notDeleted.AddRange(failed);
+            foreach (string path in deletes.Except(failed, StringComparer.Ordinal))
             {
                 log.Detail($"  delete {path}");
             }
         }
 
-        bool changed = Record(state, sources, plan, sent, notDeleted, workingDirectory, owner);
+        bool changed = Record(state, sources, plan, sent, notDeleted, workingDirectory, owner) | foldersChanged;
         if (changed)
         {
             Save(statePath, state);
@@ -147,11 +167,64 @@ internal sealed class Syncer(ILog log)
         return new SyncOutcome(label, sent.Sent.Count, deleted, sent.Bytes, DryRun: false);
     }
 
+    /// <summary>
+    /// Kind changes: old files where a folder now goes are deleted, and folders FileSync created where a file now goes
+    /// are removed (only when empty), before the upload. Returns the copies whose way is clear.
+    /// </summary>
+    private async Task<List<CopyOperation>> ClearTheWayAsync(FolderPlan folders, SyncState state, ISyncTarget target, string label, List<string> notDeleted, CancellationToken cancellationToken)
+    {
+        var blocked = new List<string>();
+        if (folders.DeletesFirst.Count > 0)
+        {
+            IReadOnlyList<string> failed = await target.DeleteAsync([.. folders.DeletesFirst], cancellationToken).ConfigureAwait(false);
+            notDeleted.AddRange(failed);
+            blocked.AddRange(failed);
+            foreach (string path in folders.DeletesFirst.Except(failed, StringComparer.Ordinal))
+            {
+                log.Detail($"  delete {path} (a folder goes there)");
+            }
+        }
+
+        if (folders.FoldersToRemove.Count > 0)
+        {
+            IReadOnlyList<string> kept = await target.RemoveFoldersAsync([.. folders.FoldersToRemove.Select(removal => removal.Folder)], cancellationToken).ConfigureAwait(false);
+            state.CreatedFolders.ExceptWith(folders.FoldersToRemove.Select(removal => removal.Folder).Except(kept, StringComparer.Ordinal));
+            foreach ((string folder, string source) in folders.FoldersToRemove.Where(removal => kept.Contains(removal.Folder, StringComparer.Ordinal)))
+            {
+                if (!kept.Any(other => folder.StartsWith(other + "/", StringComparison.Ordinal)))
+                {
+                    log.Error(Diag.FolderNotRemoved(label, folder, source)); // once, for the outermost folder kept
+                }
+            }
+
+            blocked.AddRange(kept);
+        }
+
+        return folders.CopiesClearOf(blocked);
+    }
+
+    private static async Task UploadAsync(ISyncTarget target, ArchiveLayout layout, List<CopyOperation> copies, FileOwner owner, SyncPlan plan, string label, Action<ArchiveResult> sent, ILog log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await target.UploadAsync(layout.Root, async (stream, token) => sent(await ArchiveWriter.WriteAsync(stream, copies, layout, owner, log, token).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileSyncException e) when (e.InnerException is EngineRefusal refusal)
+        {
+            // The target knows the path; the plan knows which source goes there.
+            string source = plan.SourcesByDestination.TryGetValue(refusal.Path, out string? exact) ? exact
+                : plan.SourcesByDestination.FirstOrDefault(pair => pair.Key.StartsWith(refusal.Path + "/", StringComparison.Ordinal)).Value ?? refusal.Path;
+            throw new FileSyncException(Diag.ReplaceRefused(label, refusal.HeldFolder ? "folder" : "file", refusal.Path, source, refusal.HeldFolder ? "file" : "folder"), e);
+        }
+    }
+
     /// <summary>Moves the state forward by exactly what the target confirmed. Returns whether anything changed.</summary>
     private static bool Record(SyncState state, IReadOnlyList<SourceFile> sources, SyncPlan plan, ArchiveResult sent, IReadOnlyList<string> notDeleted, string workingDirectory, FileOwner owner)
     {
+        // Files not sent under a new owner still have the old one: kept (so a delete still finds them), but resent.
+        bool ownerChanged = state.AppliedOwner != owner.ToString();
         bool changed = sent.Sent.Count > 0 || plan.Touched.Count > 0 || plan.Deletes.Count > 0
-            || state.WorkingDirectory != workingDirectory || state.Owner != owner.ToString();
+            || state.WorkingDirectory != workingDirectory || ownerChanged;
         var touched = plan.Touched.ToHashSet();
         var copies = plan.Copies.ToDictionary(copy => copy.Source);
         var entries = new Dictionary<string, StateEntry>(StringComparer.Ordinal);
@@ -167,9 +240,10 @@ internal sealed class Syncer(ILog log)
             {
                 entries[source.RelativePath] = known with { MtimeTicks = source.MtimeTicks };
             }
-            else if (known is not null && known.Destinations.All(path => plan.Owners.TryGetValue(path, out string? owner) && owner == source.RelativePath))
+            else if (known is not null && known.Destinations.All(path => plan.SourcesByDestination.TryGetValue(path, out string? current) && current == source.RelativePath))
             {
-                entries[source.RelativePath] = known; // unchanged, or not sent this time: the container holds what it held
+                // unchanged, or not sent this time: the container holds what it held
+                entries[source.RelativePath] = ownerChanged ? known with { Hash = StateEntry.UnknownHash } : known;
             }
         }
 
@@ -183,7 +257,7 @@ internal sealed class Syncer(ILog log)
         state.PendingDeletes.Clear();
         state.PendingDeletes.UnionWith(notDeleted);
         state.WorkingDirectory = workingDirectory;
-        state.Owner = owner.ToString();
+        state.AppliedOwner = owner.ToString();
         return changed;
     }
 

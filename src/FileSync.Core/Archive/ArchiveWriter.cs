@@ -11,31 +11,35 @@ internal sealed class ArchiveResult
 
     public List<SourceFile> Skipped { get; } = [];
 
+    /// <summary>Folder entries written (absolute paths): folders FileSync created, once the target confirmed the archive.</summary>
+    public HashSet<string> Folders { get; } = new(StringComparer.Ordinal);
+
     public long Bytes { get; set; }
 }
 
 /// <summary>
-/// Streams copy operations as a PAX tar whose entry names are relative to '/', one source file open at a time, so
-/// memory does not grow with the bytes sent. Parent folders below a rule's destination are written with the owner.
+/// Streams copy operations as a PAX tar whose entry names are relative to the layout's root, one source file open at a
+/// time, so memory does not grow with the bytes sent. Only the parent folders the layout lists get entries (those
+/// FileSync creates), with their owner; the target keeps every other folder as it is.
 /// </summary>
 internal static class ArchiveWriter
 {
     private const UnixFileMode FolderMode = (UnixFileMode)0b111_101_101;
 
-    public static async Task<ArchiveResult> WriteAsync(Stream output, IReadOnlyList<CopyOperation> copies, FileOwner owner, ILog log, CancellationToken cancellationToken)
+    public static async Task<ArchiveResult> WriteAsync(Stream output, IReadOnlyList<CopyOperation> copies, ArchiveLayout layout, FileOwner owner, ILog log, CancellationToken cancellationToken)
     {
         var result = new ArchiveResult();
-        var folders = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string> folders = result.Folders;
         var tar = new TarStream(output);
         foreach (CopyOperation copy in copies)
         {
             cancellationToken.ThrowIfCancellationRequested();
             foreach (Destination destination in copy.Destinations)
             {
-                await WriteParentsAsync(tar, destination, owner, folders, cancellationToken).ConfigureAwait(false);
+                await WriteParentsAsync(tar, destination, layout, folders, cancellationToken).ConfigureAwait(false);
             }
 
-            if (await WriteSourceAsync(tar, copy, owner, log, cancellationToken).ConfigureAwait(false) is { } hash)
+            if (await WriteSourceAsync(tar, copy, layout, owner, log, cancellationToken).ConfigureAwait(false) is { } hash)
             {
                 result.Sent[copy.Source] = hash;
                 result.Bytes += copy.Source.Size * copy.Destinations.Count;
@@ -51,7 +55,7 @@ internal static class ArchiveWriter
     }
 
     /// <summary>Writes the source to every destination; null when it could not be read (logged, not sent).</summary>
-    private static async Task<UInt128?> WriteSourceAsync(TarStream tar, CopyOperation copy, FileOwner owner, ILog log, CancellationToken cancellationToken)
+    private static async Task<UInt128?> WriteSourceAsync(TarStream tar, CopyOperation copy, ArchiveLayout layout, FileOwner owner, ILog log, CancellationToken cancellationToken)
     {
         SourceFile source = copy.Source;
         var modified = new DateTimeOffset(source.MtimeTicks, TimeSpan.Zero);
@@ -59,7 +63,7 @@ internal static class ArchiveWriter
         {
             foreach (Destination destination in copy.Destinations)
             {
-                await tar.WriteEntryAsync('2', destination.Path[1..], source.LinkTarget!, source.Mode, owner, 0, modified, cancellationToken).ConfigureAwait(false);
+                await tar.WriteEntryAsync('2', layout.EntryName(destination.Path), source.LinkTarget!, source.Mode, owner, 0, modified, cancellationToken).ConfigureAwait(false);
             }
 
             return ContentHash.OfText(source.LinkTarget!);
@@ -76,8 +80,7 @@ internal static class ArchiveWriter
 
             await using (data.ConfigureAwait(false))
             {
-                // Names are relative to '/': the archive is extracted at the container's root.
-                await tar.WriteEntryAsync('0', destination.Path[1..], null, source.Mode, owner, source.Size, modified, cancellationToken).ConfigureAwait(false);
+                await tar.WriteEntryAsync('0', layout.EntryName(destination.Path), null, source.Mode, owner, source.Size, modified, cancellationToken).ConfigureAwait(false);
                 await tar.WriteDataAsync(data, source.Size, cancellationToken).ConfigureAwait(false);
                 data.CheckForGrowth();
                 hash = data.Changed ? StateEntry.UnknownHash : data.Hash; // unknown: sent again next time
@@ -106,22 +109,20 @@ internal static class ArchiveWriter
         return null;
     }
 
-    /// <summary>Folders between the rule's destination root and the file, each once, so they get the owner too.</summary>
-    private static async Task WriteParentsAsync(TarStream tar, Destination destination, FileOwner owner, HashSet<string> written, CancellationToken cancellationToken)
+    /// <summary>The folders above the file that the layout carries (FileSync creates them), top down, each once.</summary>
+    private static async Task WriteParentsAsync(TarStream tar, Destination destination, ArchiveLayout layout, HashSet<string> written, CancellationToken cancellationToken)
     {
-        string root = destination.Root.TrimEnd('/');
-        int start = root.Length + 1;
-        if (!destination.Path.StartsWith(root + "/", StringComparison.Ordinal))
+        if (layout.Folders.Count == 0)
         {
             return;
         }
 
-        for (int slash = destination.Path.IndexOf('/', start); slash > 0; slash = destination.Path.IndexOf('/', slash + 1))
+        for (int slash = destination.Path.IndexOf('/', 1); slash > 0; slash = destination.Path.IndexOf('/', slash + 1))
         {
             string folder = destination.Path[..slash];
-            if (written.Add(folder))
+            if (layout.Folders.TryGetValue(folder, out FileOwner folderOwner) && written.Add(folder))
             {
-                await tar.WriteEntryAsync('5', folder[1..] + "/", null, FolderMode, owner, 0, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+                await tar.WriteEntryAsync('5', layout.EntryName(folder) + "/", null, FolderMode, folderOwner, 0, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
             }
         }
     }

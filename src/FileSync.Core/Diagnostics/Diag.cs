@@ -44,6 +44,11 @@ internal static class Diag
     public static Diagnostic DockerApiFailed(string operation, string container, string reason) => Make(nameof(DockerApiFailed), null, operation, container, reason);
     public static Diagnostic UserNotResolved(string user, string container) => Make(nameof(UserNotResolved), null, user, container);
     public static Diagnostic ContainerPaused(string container) => Make(nameof(ContainerPaused), null, container);
+    public static Diagnostic ParentNotFolder(string path, string target, string kind, int count, string files) => Make(nameof(ParentNotFolder), null, path, target, kind, count, files);
+    public static Diagnostic ReplaceRefused(string target, string held, string path, string source, string wanted) => Make(nameof(ReplaceRefused), source, target, held, path, source, wanted);
+    public static Diagnostic RootReadOnly(string container, string path) => Make(nameof(RootReadOnly), null, container, path);
+    public static Diagnostic RemoveFolderNeedsRmdir(string container, int count, string folders) => Make(nameof(RemoveFolderNeedsRmdir), null, container, count, folders);
+    public static Diagnostic FolderNotRemoved(string target, string folder, string source) => Make(nameof(FolderNotRemoved), source, target, folder, source);
 
     // State
     public static Diagnostic StateDiscarded(string file, string reason, string folders) => Make(nameof(StateDiscarded), file, file, reason, folders);

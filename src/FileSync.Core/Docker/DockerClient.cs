@@ -71,15 +71,53 @@ internal sealed class DockerClient : IDisposable
 
     /// <summary>PUT /containers/{id}/archive?path=...: extracts the tar that <paramref name="writeTar"/> writes, streamed
     /// (chunked, never buffered). The body is only produced once the engine accepted the request (Expect: 100-continue),
-    /// so a missing container or folder surfaces as a <see cref="DockerException"/> with the engine's message.</summary>
-    public async Task PutArchiveAsync(string id, string path, Func<Stream, CancellationToken, Task> writeTar, CancellationToken ct)
+    /// so a missing container or folder surfaces as a <see cref="DockerException"/> with the engine's message.
+    /// <paramref name="noOverwriteDirNonDir"/>: the engine refuses (naming the path) to replace a folder with a
+    /// non-folder or the reverse, instead of deleting what is there.</summary>
+    public async Task PutArchiveAsync(string id, string path, Func<Stream, CancellationToken, Task> writeTar, CancellationToken ct, bool noOverwriteDirNonDir = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(writeTar);
-        using var response = await SendAsync(new("PUT", ArchivePath(id, path), "application/x-tar", WriteContent: writeTar), ct).ConfigureAwait(false);
+        string target = ArchivePath(id, path) + (noOverwriteDirNonDir ? "&noOverwriteDirNonDir=true" : "");
+        using var response = await SendAsync(new("PUT", target, "application/x-tar", WriteContent: writeTar), ct).ConfigureAwait(false);
         await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
         await response.ReadBodyAsync(ct).ConfigureAwait(false); // (empty) to its end: the connection is reused
+    }
+
+    /// <summary>HEAD /containers/{id}/archive?path=...: what is at <paramref name="path"/>, from the engine's
+    /// X-Docker-Container-Path-Stat header (an lstat: the last component is not followed); null when nothing is there.</summary>
+    public async Task<PathStat?> StatPathAsync(string id, string path, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var response = await SendAsync(new("HEAD", ArchivePath(id, path)), ct).ConfigureAwait(false);
+        if (response.StatusCode == 404)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+        string header = response.Header("X-Docker-Container-Path-Stat")
+            ?? throw new DockerException($"The Docker engine at {Endpoint} did not describe '{path}'.");
+        try
+        {
+            byte[] json = Convert.FromBase64String(header);
+            var reader = new Utf8JsonReader(json);
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("mode"u8) && reader.Read())
+                {
+                    return new PathStat(reader.GetUInt32());
+                }
+            }
+        }
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
+        {
+            throw new DockerException($"The Docker engine at {Endpoint} described '{path}' in a form FileSync cannot read: {e.Message}", innerException: e);
+        }
+
+        throw new DockerException($"The Docker engine at {Endpoint} did not give the mode of '{path}'.");
     }
 
     /// <summary>GET /containers/{id}/archive?path=...: a tar stream the caller disposes; null when the container or path does not exist.</summary>

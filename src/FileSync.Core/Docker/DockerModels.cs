@@ -29,3 +29,14 @@ internal sealed record ContainerSummary(
 /// <summary>The outcome of an exec. <see cref="CommandNotFound"/>: the executable does not exist in the container
 /// (the engine then reports exit code 126 or 127 and puts the runtime's message on the output stream).</summary>
 internal sealed record ExecResult(int ExitCode, string StdOut, string StdErr, bool CommandNotFound);
+
+/// <summary>What the engine's path stat reported: <see cref="Mode"/> is a Go FileMode (type bits high, permissions low).</summary>
+internal sealed record PathStat(uint Mode)
+{
+    public bool IsFolder => (Mode & (1u << 31)) != 0;
+
+    public bool IsLink => (Mode & (1u << 27)) != 0;
+
+    /// <summary>None of Go's ModeType bits (folder, link, device, pipe, socket, char device, irregular): a regular file.</summary>
+    public bool IsFile => (Mode & ((1u << 31) | (1u << 27) | (1u << 26) | (1u << 25) | (1u << 24) | (1u << 21) | (1u << 19))) == 0;
+}

@@ -11,8 +11,11 @@ internal sealed record HttpRequest(string Method, string Target, string? Content
 
 /// <summary>A response whose status and headers arrived; disposing it releases the connection (back to the pool when
 /// the body was read to its end).</summary>
-internal sealed class HttpResponse(int statusCode, string reasonPhrase, Stream body) : IDisposable
+internal sealed class HttpResponse(int statusCode, string reasonPhrase, Stream body, IReadOnlyDictionary<string, string>? headers = null) : IDisposable
 {
+    /// <summary>A header field's value (the last one of that name), or null.</summary>
+    public string? Header(string name) => headers is not null && headers.TryGetValue(name, out string? value) ? value : null;
+
     public int StatusCode => statusCode;
 
     public string ReasonPhrase => reasonPhrase;
@@ -128,7 +131,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
     private static readonly TimeSpan ExpectContinueTimeout = TimeSpan.FromSeconds(1);
     private readonly byte[] _buffer = new byte[16 * 1024];
     private int _start, _end; // received, not yet consumed: _buffer[_start.._end]
-    private bool _received, _contentStarted;
+    private bool _received, _contentStarted, _headRequest;
 
     public HttpConnectionPool? Pool { get; set; }
 
@@ -147,6 +150,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
     public async Task<HttpResponse> SendAsync(HttpRequest request, CancellationToken ct)
     {
         _received = _contentStarted = false;
+        _headRequest = request.Method == "HEAD"; // its response has no body, whatever its head says
         string head = $"{request.Method} {request.Target} HTTP/1.1\r\nHost: {host}\r\n"
             + (request.ContentType is null ? "" : $"Content-Type: {request.ContentType}\r\n")
             + (request.WriteContent is not null ? "Transfer-Encoding: chunked\r\nExpect: 100-continue\r\n"
@@ -210,17 +214,17 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
 
     private HttpResponse Respond(Head head, bool requestComplete)
     {
-        long length = head.Status is 204 or 304 ? 0 : head.Chunked ? ResponseStream.Chunked : head.Length;
+        long length = head.Status is 204 or 304 || _headRequest ? 0 : head.Chunked ? ResponseStream.Chunked : head.Length;
         var body = new ResponseStream(this, length, reusable: requestComplete && head.KeepAlive);
         if (length == 0)
         {
             body.Finish();
         }
 
-        return new HttpResponse(head.Status, head.Reason, body);
+        return new HttpResponse(head.Status, head.Reason, body, head.Fields);
     }
 
-    private readonly record struct Head(int Status, string Reason, long Length, bool Chunked, bool KeepAlive);
+    private readonly record struct Head(int Status, string Reason, long Length, bool Chunked, bool KeepAlive, Dictionary<string, string> Fields);
 
     private async Task<Head> ReadHeadAsync(CancellationToken ct)
     {
@@ -254,10 +258,12 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
 
         long length = -1;
         bool chunked = false, keepAlive = status[7] != '0';
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (string line in lines.AsSpan(1))
         {
             int colon = line.IndexOf(':');
             ReadOnlySpan<char> name = line.AsSpan(0, Math.Max(colon, 0)).Trim(), value = line.AsSpan(colon + 1).Trim();
+            fields[name.ToString()] = value.ToString();
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
                 && !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out length))
             {
@@ -272,7 +278,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
         }
 
         // Without a length, the body runs to the end of the connection, which then cannot serve another request.
-        head = new Head(code, status.Length > 13 ? status[13..] : "", length, chunked, keepAlive && (chunked || length >= 0 || code is 204 or 304));
+        head = new Head(code, status.Length > 13 ? status[13..] : "", length, chunked, keepAlive && (chunked || length >= 0 || code is 204 or 304), fields);
         return true;
     }
 

@@ -42,7 +42,7 @@ internal static class Planner
             deletes.UnionWith(entry.Destinations);
         }
 
-        deletes.ExceptWith(plan.Owners.Keys);
+        deletes.ExceptWith(plan.SourcesByDestination.Keys);
         plan.Deletes.AddRange(deletes);
         return plan;
     }
@@ -109,17 +109,17 @@ internal static class Planner
                 throw new FileSyncException(Diag.PathTooLong(path, bytes));
             }
 
-            if (plan.Owners.TryGetValue(path, out string? owner))
+            if (plan.SourcesByDestination.TryGetValue(path, out string? first))
             {
-                if (owner != source.RelativePath)
+                if (first != source.RelativePath)
                 {
-                    log.Warning(Diag.DestinationConflict(owner, source.RelativePath, path));
+                    log.Warning(Diag.DestinationConflict(first, source.RelativePath, path));
                 }
 
                 continue;
             }
 
-            plan.Owners[path] = source.RelativePath;
+            plan.SourcesByDestination[path] = source.RelativePath;
             destinations.Add(new Destination(path, rule.DestinationRoot(workingDirectory)));
         }
 

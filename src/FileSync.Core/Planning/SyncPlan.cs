@@ -19,8 +19,8 @@ internal sealed class SyncPlan
     /// <summary>Sources whose mtime moved but whose content hash did not: nothing to send, state refreshed.</summary>
     public List<SourceFile> Touched { get; } = [];
 
-    /// <summary>Every destination a current source owns (copied or already there).</summary>
-    public Dictionary<string, string> Owners { get; } = new(StringComparer.Ordinal);
+    /// <summary>Every destination of a current source (copied or already there), and that source's path relative to the context.</summary>
+    public Dictionary<string, string> SourcesByDestination { get; } = new(StringComparer.Ordinal);
 
     public bool HasWork => Copies.Count > 0 || Deletes.Count > 0;
 

@@ -11,7 +11,7 @@ namespace FileSync.State;
 /// </summary>
 internal static class StateStore
 {
-    internal const int FormatVersion = 1;
+    internal const int FormatVersion = 2;
     private static readonly byte[] Magic = "FSYNCST"u8.ToArray();
 
     /// <param name="destinationFolders">The rules' destination folders, named in the warning when the state is
@@ -92,8 +92,10 @@ internal static class StateStore
             writer.Write(FormatVersion);
             writer.Write(state.InstanceId);
             writer.Write(state.WorkingDirectory);
-            writer.Write(state.Owner);
-            writer.Write(state.OwnerSource);
+            writer.Write(state.AppliedOwner);
+            writer.Write(state.ResolvedUser is not null);
+            writer.Write(state.ResolvedUser?.User ?? "");
+            writer.Write(state.ResolvedUser?.Owner ?? "");
             writer.Write(state.Entries.Count);
             foreach ((string source, StateEntry entry) in state.Entries)
             {
@@ -115,6 +117,12 @@ internal static class StateStore
             foreach (string destination in state.PendingDeletes)
             {
                 writer.Write(destination);
+            }
+
+            writer.Write(state.CreatedFolders.Count);
+            foreach (string folder in state.CreatedFolders)
+            {
+                writer.Write(folder);
             }
         }
 
@@ -153,9 +161,11 @@ internal static class StateStore
             {
                 InstanceId = reader.ReadString(),
                 WorkingDirectory = reader.ReadString(),
-                Owner = reader.ReadString(),
-                OwnerSource = reader.ReadString(),
+                AppliedOwner = reader.ReadString(),
             };
+            bool cached = reader.ReadBoolean();
+            (string user, string owner) = (reader.ReadString(), reader.ReadString());
+            state.ResolvedUser = cached ? new UserCache(user, owner) : null;
             int entries = reader.ReadInt32();
             for (int i = 0; i < entries; i++)
             {
@@ -178,6 +188,12 @@ internal static class StateStore
             for (int i = 0; i < pending; i++)
             {
                 state.PendingDeletes.Add(reader.ReadString());
+            }
+
+            int folders = reader.ReadInt32();
+            for (int i = 0; i < folders; i++)
+            {
+                state.CreatedFolders.Add(reader.ReadString());
             }
 
             return state;

@@ -8,10 +8,16 @@ internal sealed class SyncState
     /// <summary>The container's working directory the destinations were resolved against.</summary>
     public string WorkingDirectory { get; set; } = "/";
 
-    /// <summary>The owner given to files ("uid:gid"), and the container user it was resolved from.</summary>
-    public string Owner { get; set; } = "";
+    /// <summary>The owner the recorded files and folders were given ("uid:gid"); another effective owner resends them.</summary>
+    public string AppliedOwner { get; set; } = "";
 
-    public string OwnerSource { get; set; } = "";
+    /// <summary>The target's own cache, never read as the applied owner: what its configured user ("app", "1000")
+    /// resolved to ("uid:gid"), so that only a first sync reads the container's /etc/passwd.</summary>
+    public UserCache? ResolvedUser { get; set; }
+
+    /// <summary>Folders FileSync created in the target (absolute): known without a stat, given the owner when sent
+    /// again, removable when a file takes their place. Every other folder keeps its mode, owner and kind.</summary>
+    public SortedSet<string> CreatedFolders { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Synced sources by path relative to the context.</summary>
     public Dictionary<string, StateEntry> Entries { get; } = new(StringComparer.Ordinal);
@@ -28,3 +34,6 @@ internal sealed record StateEntry(long Size, long MtimeTicks, UInt128 Hash, Unix
     /// <summary>A hash that never matches: the content was not confirmed (e.g. the file changed while it was sent).</summary>
     public static readonly UInt128 UnknownHash = UInt128.Zero;
 }
+
+/// <summary>A configured container user and what it resolved to.</summary>
+internal sealed record UserCache(string User, string Owner);

@@ -26,15 +26,15 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
 
     public async Task<FileOwner> ResolveDefaultOwnerAsync(SyncState state, CancellationToken cancellationToken)
     {
-        // The state remembers what the configured user resolved to, so only a first sync reads /etc/passwd.
-        if (state.OwnerSource == container.User && FileOwner.TryParse(state.Owner, out FileOwner known))
+        // Our cache in the state (never the owner applied): only a first sync reads /etc/passwd.
+        if (state.ResolvedUser is { } cached && cached.User == container.User && FileOwner.TryParse(cached.Owner, out FileOwner known))
         {
             return known;
         }
 
         FileOwner owner = await ContainerUser.ResolveAsync(container.User, ReadFileAsync, cancellationToken).ConfigureAwait(false)
             ?? Unresolved();
-        state.OwnerSource = container.User;
+        state.ResolvedUser = new UserCache(container.User, owner.ToString());
         return owner;
     }
 
@@ -66,12 +66,62 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
         }
     }
 
-    public Task UploadAsync(Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken) =>
-        Call("upload", async () =>
+    public async Task<PathKind> StatAsync(string path, CancellationToken cancellationToken)
+    {
+        PathStat? stat = await Call("stat " + path, () => client.StatPathAsync(container.Id, path, cancellationToken)).ConfigureAwait(false);
+        return stat is null ? PathKind.Missing
+            : stat.IsFolder ? PathKind.Folder
+            : stat.IsLink ? PathKind.Link
+            : stat.IsFile ? PathKind.File
+            : PathKind.Other;
+    }
+
+    public async Task UploadAsync(string root, Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken)
+    {
+        try
         {
-            await client.PutArchiveAsync(container.Id, "/", writeArchive, cancellationToken).ConfigureAwait(false);
-            return true;
-        }, upload: true);
+            // noOverwriteDirNonDir: the engine refuses instead of deleting a folder a file lands on (or the reverse).
+            await Call("upload", async () =>
+            {
+                await client.PutArchiveAsync(container.Id, root, writeArchive, cancellationToken, noOverwriteDirNonDir: true).ConfigureAwait(false);
+                return true;
+            }, upload: true).ConfigureAwait(false);
+        }
+        catch (FileSyncException e) when (e.InnerException is DockerException engine && EngineRefusal.Parse(engine.Message) is { } refusal)
+        {
+            throw new FileSyncException(Diag.ReplaceRefused($"container '{container.Name}'", refusal.HeldFolder ? "folder" : "file", refusal.Path, "an entry of this sync", refusal.HeldFolder ? "file" : "folder"), refusal);
+        }
+        catch (FileSyncException e) when (e.InnerException is DockerException engine && engine.Message.Contains("rootfs is marked read-only", StringComparison.Ordinal))
+        {
+            throw new FileSyncException(Diag.RootReadOnly(container.Name, root), engine);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> RemoveFoldersAsync(IReadOnlyList<string> folders, CancellationToken cancellationToken)
+    {
+        // rmdir removes only empty folders and goes on after one it cannot remove; what is still there afterwards was kept.
+        foreach (List<string> batch in Batches(folders))
+        {
+            string[] argv = ["rmdir", "--", .. batch];
+            ExecResult result = await Call("exec rmdir", () => client.ExecAsync(container.Id, argv, "0", cancellationToken)).ConfigureAwait(false);
+            if (result.CommandNotFound)
+            {
+                log.Warning(Diag.RemoveFolderNeedsRmdir(container.Name, folders.Count, Describe([.. folders])));
+                return folders;
+            }
+        }
+
+        var kept = new List<string>();
+        foreach (string folder in folders)
+        {
+            if (await StatAsync(folder, cancellationToken).ConfigureAwait(false) != PathKind.Missing)
+            {
+                kept.Add(folder);
+            }
+        }
+
+        return kept;
+    }
 
     public async Task<IReadOnlyList<string>> DeleteAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
@@ -139,7 +189,7 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
         {
             throw new FileSyncException(Diag.DockerUnreachable(client.Endpoint, e.Message), e);
         }
-        catch (DockerException e) when (e.StatusCode == 404)
+        catch (DockerException e) when (e.StatusCode == 404 && !(upload && e.Message.Contains("Could not find the file", StringComparison.Ordinal)))
         {
             throw new FileSyncException(Diag.ContainerNotFound(container.Name, client.Endpoint), e);
         }

@@ -1,3 +1,4 @@
+using FileSync.Targets;
 using System.Formats.Tar;
 using System.Runtime.Versioning;
 using FileSync.Archive;
@@ -79,9 +80,24 @@ public sealed class RichArchive : IAsyncLifetime
         Sources = new SourceScanner(Context, Log).Scan(Files.Select(f => new SyncItem(f.Relative, Temp.Combine("ctx/" + f.Relative), f.Dest, null)));
         Plan = Planner.Plan(Sources, SyncState.Empty("test"), "/", resendAll: false, Log);
         using var output = new MemoryStream();
-        Result = await ArchiveWriter.WriteAsync(output, Plan.Copies, Owner, Log, TestContext.Current.CancellationToken);
+        Result = await ArchiveWriter.WriteAsync(output, Plan.Copies, NewFolders(Plan, Owner), Owner, Log, TestContext.Current.CancellationToken);
         Archive = output.ToArray();
         await File.WriteAllBytesAsync(ArchivePath, Archive, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A layout at '/' carrying the folders below each rule's root, as for a target that has none of them.</summary>
+    internal static ArchiveLayout NewFolders(SyncPlan plan, FileOwner owner)
+    {
+        var layout = new ArchiveLayout("/");
+        foreach (Destination destination in plan.Copies.SelectMany(copy => copy.Destinations))
+        {
+            foreach (string folder in FolderPlanner.Ancestors(destination.Path).Where(f => f.StartsWith(destination.Root.TrimEnd('/') + "/", StringComparison.Ordinal)))
+            {
+                layout.Folders[folder] = owner;
+            }
+        }
+
+        return layout;
     }
 
     public ValueTask DisposeAsync()
@@ -163,7 +179,7 @@ public sealed class ArchiveWriterTests(RichArchive archive) : IClassFixture<Rich
     }
 
     [Fact]
-    public void Parent_folders_below_the_rule_root_are_entries_with_the_owner_and_the_root_is_not()
+    public void The_layouts_folders_are_entries_with_their_owner_once_each_and_nothing_else_is()
     {
         var folders = archive.ReadBack().Where(e => e.Entry.EntryType == TarEntryType.Directory).Select(e => e.Entry).ToList();
         var names = folders.Select(f => f.Name.TrimEnd('/')).ToList();
@@ -251,7 +267,7 @@ public sealed class ArchiveWriterChangeTests : IDisposable
     private async Task<(ArchiveResult Result, string Path)> WriteAsync(SyncPlan plan)
     {
         using var output = new MemoryStream();
-        ArchiveResult result = await ArchiveWriter.WriteAsync(output, plan.Copies, FileOwner.Root, _log, Ct);
+        ArchiveResult result = await ArchiveWriter.WriteAsync(output, plan.Copies, RichArchive.NewFolders(plan, FileOwner.Root), FileOwner.Root, _log, Ct);
         string path = _temp.Combine("archive.tar");
         await File.WriteAllBytesAsync(path, output.ToArray(), Ct);
         return (result, path);

@@ -31,30 +31,59 @@ internal sealed partial class FakeTarget(string instanceId = "fake-0123456789abc
     /// <summary>Every delete request, one list per call.</summary>
     public List<IReadOnlyList<string>> DeleteRequests { get; } = [];
 
+    /// <summary>What the target holds at absolute paths, for <see cref="StatAsync"/>: anything else is missing.</summary>
+    public Dictionary<string, PathKind> Paths { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every path stat'ed, in order.</summary>
+    public List<string> Stats { get; } = [];
+
+    /// <summary>The folder each upload was extracted at, and its folder entries (absolute), one list per upload.</summary>
+    public List<string> UploadRoots { get; } = [];
+
+    public List<List<string>> UploadFolders { get; } = [];
+
+    /// <summary>Every rmdir request, one list per call; folders in <see cref="KeepFolders"/> are reported as not removed.</summary>
+    public List<IReadOnlyList<string>> RemoveFolderRequests { get; } = [];
+
+    public HashSet<string> KeepFolders { get; } = new(StringComparer.Ordinal);
+
     public Task<FileOwner> ResolveDefaultOwnerAsync(SyncState state, CancellationToken cancellationToken) => Task.FromResult(FileOwner.Root);
 
-    public async Task UploadAsync(Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken)
+    public Task<PathKind> StatAsync(string path, CancellationToken cancellationToken)
+    {
+        Stats.Add(path);
+        return Task.FromResult(Paths.GetValueOrDefault(path, PathKind.Missing));
+    }
+
+    public async Task UploadAsync(string root, Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         await writeArchive(buffer, cancellationToken);
         buffer.Position = 0;
         var names = new List<string>();
+        var folders = new List<string>();
+        string prefix = root == "/" ? "/" : root + "/";
         using (var reader = new TarReader(buffer))
         {
             while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
             {
-                if (entry.EntryType != TarEntryType.Directory)
-                {
-                    names.Add("/" + entry.Name);
-                }
+                (entry.EntryType == TarEntryType.Directory ? folders : names).Add(prefix + entry.Name.TrimEnd('/'));
             }
         }
 
+        UploadRoots.Add(root);
         Uploads.Add(names);
+        UploadFolders.Add(folders);
         if (UploadFailure is not null)
         {
             throw UploadFailure;
         }
+    }
+
+    public Task<IReadOnlyList<string>> RemoveFoldersAsync(IReadOnlyList<string> folders, CancellationToken cancellationToken)
+    {
+        RemoveFolderRequests.Add([.. folders]);
+        return Task.FromResult<IReadOnlyList<string>>([.. folders.Where(KeepFolders.Contains)]);
     }
 
     public Task<IReadOnlyList<string>> DeleteAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)

@@ -104,7 +104,7 @@ public sealed class PlannerTests : IDisposable
         }
 
         Assert.Equal(known == Known.OtherDestination ? ["/app/old/page.html"] : [], plan.Deletes);
-        Assert.Equal("page.html", plan.Owners["/app/site/page.html"]);
+        Assert.Equal("page.html", plan.SourcesByDestination["/app/site/page.html"]);
         Assert.Empty(_log.Codes);
     }
 
@@ -209,7 +209,7 @@ public sealed class PlannerTests : IDisposable
 
         Assert.Equal(["a/x.txt", "b/y.txt"], plan.Copies.Select(c => c.Source.RelativePath));
         Assert.Equal(["/app/x.txt"], plan.Copies[0].Destinations.Select(d => d.Path));
-        Assert.Equal("a/x.txt", plan.Owners["/app/x.txt"]);
+        Assert.Equal("a/x.txt", plan.SourcesByDestination["/app/x.txt"]);
         var warning = Assert.Single(_log.Warnings);
         Assert.Equal("FSYNC1010", warning.Code);
         Assert.Contains("'a/x.txt' and 'b/x.txt' both map to '/app/x.txt'", warning.Message, StringComparison.Ordinal);

@@ -30,9 +30,10 @@ public sealed class StateStoreTests : IDisposable
         {
             InstanceId = "3f2a9c0d41b7e8f6a5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2",
             WorkingDirectory = "/app",
-            Owner = "1000:1001",
-            OwnerSource = "app:staff",
+            AppliedOwner = "1000:1001",
+            ResolvedUser = new UserCache("app:staff", "1000:50"),
         };
+        state.CreatedFolders.UnionWith(["/app/wwwroot", "/app/wwwroot/css", "/srv/ünï"]);
         state.Entries["wwwroot/css/site.css"] = new StateEntry(
             12_345_678_901, 638_400_000_000_000_001, new UInt128(0xFEDC_BA98_7654_3210, 0x0123_4567_89AB_CDEF), (UnixFileMode)0b111_101_101, null,
             ["/app/wwwroot/css/site.css", "/srv/site/css/site.css"]);
@@ -56,8 +57,9 @@ public sealed class StateStoreTests : IDisposable
         Assert.Empty(_log.Codes);
         Assert.Equal(saved.InstanceId, loaded.InstanceId);
         Assert.Equal("/app", loaded.WorkingDirectory);
-        Assert.Equal("1000:1001", loaded.Owner);
-        Assert.Equal("app:staff", loaded.OwnerSource);
+        Assert.Equal("1000:1001", loaded.AppliedOwner);
+        Assert.Equal(new UserCache("app:staff", "1000:50"), loaded.ResolvedUser);
+        Assert.Equal(["/app/wwwroot", "/app/wwwroot/css", "/srv/ünï"], loaded.CreatedFolders);
         Assert.Equal(saved.Entries.Keys.Order(StringComparer.Ordinal), loaded.Entries.Keys.Order(StringComparer.Ordinal));
         foreach ((string source, StateEntry expected) in saved.Entries)
         {

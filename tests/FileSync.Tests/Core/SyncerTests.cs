@@ -251,7 +251,7 @@ public sealed class SyncerTests : IDisposable
 
         Assert.Equal(2, outcome.Copied);
         Assert.Equal(["/app/wwwroot/a.txt", "/app/wwwroot/b.txt"], target.Uploads[1]);
-        Assert.Equal("1000:1000", LoadState(target).Owner);
+        Assert.Equal("1000:1000", LoadState(target).AppliedOwner);
     }
 
     // sentence, target WORKDIR, FileSyncWorkingDirectory, ContainerWorkingDirectory, expected destination

@@ -108,13 +108,18 @@ public sealed class ReplicaOutcomesTests : IDisposable
 
         public Task<FileOwner> ResolveDefaultOwnerAsync(SyncState state, CancellationToken cancellationToken) => Task.FromResult(FileOwner.Root);
 
-        public async Task UploadAsync(Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken)
+        public Task<PathKind> StatAsync(string path, CancellationToken cancellationToken) => Task.FromResult(PathKind.Folder);
+
+        public async Task UploadAsync(string root, Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken)
         {
             await writeArchive(Stream.Null, cancellationToken);
             throw new FileSyncException(Diag.UploadFailed(name, "read-only file system"));
         }
 
         public Task<IReadOnlyList<string>> DeleteAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>>([]);
+
+        public Task<IReadOnlyList<string>> RemoveFoldersAsync(IReadOnlyList<string> folders, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<string>>([]);
     }
 }
