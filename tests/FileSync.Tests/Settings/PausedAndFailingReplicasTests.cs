@@ -66,10 +66,10 @@ public sealed class PausedAndFailingReplicasTests : IDisposable
         Assert.Equal(2, _log.Errors.Count);
         Diagnostic pausedError = Assert.Single(_log.Errors, e => e.Code == "FSYNC2030");
         Assert.Contains($"'{paused.Name}'", pausedError.Message, StringComparison.Ordinal);
-        Diagnostic readOnlyError = Assert.Single(_log.Errors, e => e.Code == "FSYNC2005");
+        Diagnostic readOnlyError = Assert.Single(_log.Errors, e => e.Code == "FSYNC2012");
         Assert.Contains($"'{readOnly.Name}'", readOnlyError.Message, StringComparison.Ordinal);
         Assert.Contains(_log.Summaries, line => line.StartsWith("FileSync: 1 changed, 0 deleted", StringComparison.Ordinal) && line.Contains($"docker {running.Name} (", StringComparison.Ordinal));
-        Assert.Contains(_log.Summaries, line => line.StartsWith("FileSync: failed (FSYNC2005) -> docker " + readOnly.Name, StringComparison.Ordinal));
+        Assert.Contains(_log.Summaries, line => line.StartsWith("FileSync: failed (FSYNC2012) -> docker " + readOnly.Name, StringComparison.Ordinal));
         Assert.Equal(1, (await readOnly.TryExecAsync("test", "-e", "/app/hello.txt")).ExitCode);
         await DockerCli.RunCheckedAsync(["unpause", paused.Id], Ct);
         Assert.Equal(1, (await paused.TryExecAsync("test", "-e", "/app/hello.txt")).ExitCode);

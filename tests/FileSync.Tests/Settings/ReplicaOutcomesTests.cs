@@ -95,7 +95,7 @@ public sealed class ReplicaOutcomesTests : IDisposable
         Assert.Contains("check /app/wwwroot, /etc/app", warning.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>A target whose upload the engine refuses, as a container with a read-only root does (FSYNC2005).</summary>
+    /// <summary>A target whose upload the engine refuses, as a container with a read-only root does (FSYNC2005 from an engine that breaks the upload off).</summary>
     private sealed class RefusingTarget(string name, string instanceId) : ISyncTarget
     {
         public string Kind => "fake";
