@@ -30,6 +30,7 @@ internal static class Diag
     public static Diagnostic PathTooLong(string path, int bytes) => Make(nameof(PathTooLong), null, path.Length > 120 ? path[..120] + "..." : path, bytes);
     public static Diagnostic DestinationConflict(string first, string second, string dest) => Make(nameof(DestinationConflict), second, first, second, dest);
     public static Diagnostic SourceIsFolder(string rule) => Make(nameof(SourceIsFolder), null, rule);
+    public static Diagnostic SourceChangedSincePlanned(string file, string reason) => Make(nameof(SourceChangedSincePlanned), file, file, reason);
 
     // Docker
     public static Diagnostic DockerUnreachable(string endpoint, string reason) => Make(nameof(DockerUnreachable), null, endpoint, reason);

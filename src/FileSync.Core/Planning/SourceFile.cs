@@ -16,6 +16,19 @@ internal sealed class SourceFile(string relativePath, string fullPath, SourceKin
 
     public string FullPath { get; } = fullPath;
 
+    /// <summary>The folder a read starts from: the context (a link to it is trusted, it is the user's choice).</summary>
+    public string ReadRoot { get; init; } = fullPath.EndsWith("/" + relativePath, StringComparison.Ordinal)
+        ? fullPath[..^(relativePath.Length + 1)]
+        : Path.GetDirectoryName(fullPath) ?? "/";
+
+    /// <summary>
+    /// The path below <see cref="ReadRoot"/> to read, '/'-separated, with every folder link the scan accepted already
+    /// resolved: the read walks it one name at a time and never follows a link (see SourceOpener).
+    /// </summary>
+    public string ReadPath { get; init; } = fullPath.EndsWith("/" + relativePath, StringComparison.Ordinal)
+        ? relativePath
+        : Path.GetFileName(fullPath);
+
     public SourceKind Kind { get; } = kind;
 
     public long Size { get; init; }
