@@ -67,7 +67,16 @@ internal sealed class Syncer(ILog log)
         ArchiveResult sent = new();
         if (plan.Copies.Count > 0)
         {
-            await target.UploadAsync(async (stream, token) => sent = await ArchiveWriter.WriteAsync(stream, plan.Copies, owner, log, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await target.UploadAsync((stream, token) => ArchiveWriter.WriteAsync(stream, plan.Copies, owner, log, sent, token), cancellationToken).ConfigureAwait(false);
+            }
+            catch when (sent.Writing is { } cut)
+            {
+                log.Warning(Diag.UploadCut(cut, label)); // extraction is streamed: part of it may have landed
+                throw;
+            }
+
             foreach (CopyOperation copy in plan.Copies.Where(copy => sent.Sent.ContainsKey(copy.Source)))
             {
                 log.Detail($"  {copy.Source.RelativePath} -> {string.Join(", ", copy.Destinations.Select(d => d.Path))}");

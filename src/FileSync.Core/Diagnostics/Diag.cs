@@ -31,6 +31,7 @@ internal static class Diag
     public static Diagnostic DestinationConflict(string first, string second, string dest) => Make(nameof(DestinationConflict), second, first, second, dest);
     public static Diagnostic SourceIsFolder(string rule) => Make(nameof(SourceIsFolder), null, rule);
     public static Diagnostic SourceChangedSincePlanned(string file, string reason) => Make(nameof(SourceChangedSincePlanned), file, file, reason);
+    public static Diagnostic UploadCut(string destination, string target) => Make(nameof(UploadCut), null, destination, target);
 
     // Docker
     public static Diagnostic DockerUnreachable(string endpoint, string reason) => Make(nameof(DockerUnreachable), null, endpoint, reason);
