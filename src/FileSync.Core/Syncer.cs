@@ -25,6 +25,9 @@ internal sealed record SyncOptions(string StateDirectory)
     public bool DryRun { get; init; }
 
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Tells a deleted source from one the glob could not see (an unreadable folder); null: every source that left the items is deleted.</summary>
+    public SourceProbe? Probe { get; init; }
 }
 
 /// <summary>What one instance's sync did (for the task's outputs and tests).</summary>
@@ -53,7 +56,7 @@ internal sealed class Syncer(ILog log)
         string workingDirectory = UnixPath.Clean("/" + (options.WorkingDirectory ?? target.WorkingDirectory ?? options.FallbackWorkingDirectory ?? "/"));
         FileOwner owner = options.Owner ?? await target.ResolveDefaultOwnerAsync(state, cancellationToken).ConfigureAwait(false);
         bool ownerChanged = state.Entries.Count > 0 && state.Owner != owner.ToString();
-        SyncPlan plan = Planner.Plan(sources, state, workingDirectory, resendAll: ownerChanged, log);
+        SyncPlan plan = Planner.Plan(sources, state, workingDirectory, resendAll: ownerChanged, log, options.Probe);
         log.Detail($"FileSync: planned {plan.Copies.Count} copies, {plan.Deletes.Count} deletes against {state.Entries.Count} known files in {clock.ElapsedMilliseconds} ms");
         string label = $"{target.Kind} {target.DisplayName} ({ShortId(target.InstanceId)})";
 
@@ -137,6 +140,11 @@ internal sealed class Syncer(ILog log)
             {
                 entries[source.RelativePath] = known; // unchanged, or not sent this time: the container holds what it held
             }
+        }
+
+        foreach (string kept in plan.Unreadable.Keys)
+        {
+            entries[kept] = state.Entries[kept]; // could not be read, so not deleted: its destinations stay as they were
         }
 
         changed |= entries.Count != state.Entries.Count;

@@ -72,6 +72,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             FallbackWorkingDirectory = NullIfEmpty(FallbackWorkingDirectory),
             Owner = owner,
             DryRun = DryRun,
+            Probe = new SourceProbe(ContextDirectory),
         };
         IReadOnlyList<SyncOutcome> outcomes = await new Syncer(log).SyncAsync(sources, targets, options, cancellationToken).ConfigureAwait(false);
         CopiedCount = outcomes.Sum(outcome => outcome.Copied);

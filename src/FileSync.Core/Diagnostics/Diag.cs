@@ -32,6 +32,7 @@ internal static class Diag
     public static Diagnostic SourceIsFolder(string rule) => Make(nameof(SourceIsFolder), null, rule);
     public static Diagnostic SourceChangedSincePlanned(string file, string reason) => Make(nameof(SourceChangedSincePlanned), file, file, reason);
     public static Diagnostic UploadCut(string destination, string target) => Make(nameof(UploadCut), null, destination, target);
+    public static Diagnostic SourceFolderUnreadable(string folder, string reason, int count) => Make(nameof(SourceFolderUnreadable), folder, folder, reason, count);
 
     // Docker
     public static Diagnostic DockerUnreachable(string endpoint, string reason) => Make(nameof(DockerUnreachable), null, endpoint, reason);
