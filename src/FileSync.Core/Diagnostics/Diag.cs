@@ -33,6 +33,9 @@ internal static class Diag
     public static Diagnostic SourceChangedSincePlanned(string file, string reason) => Make(nameof(SourceChangedSincePlanned), file, file, reason);
     public static Diagnostic UploadCut(string destination, string target) => Make(nameof(UploadCut), null, destination, target);
     public static Diagnostic SourceFolderUnreadable(string folder, string reason, int count) => Make(nameof(SourceFolderUnreadable), folder, folder, reason, count);
+    public static Diagnostic SourceNameNotUtf8(string file) => Make(nameof(SourceNameNotUtf8), file, file);
+    public static Diagnostic GlobFolderWithBackslash(string rule, string folder) => Make(nameof(GlobFolderWithBackslash), null, rule, folder);
+    public static Diagnostic GlobPathTooLong(string rule, string pathPrefix, int bytes) => Make(nameof(GlobPathTooLong), null, rule, pathPrefix, bytes);
 
     // Docker
     public static Diagnostic DockerUnreachable(string endpoint, string reason) => Make(nameof(DockerUnreachable), null, endpoint, reason);

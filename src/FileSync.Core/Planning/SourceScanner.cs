@@ -71,10 +71,22 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
         {
             if (item.ItemSpec.AsSpan().IndexOfAny('*', '?') >= 0)
             {
-                throw new FileSyncException(Diag.GlobNotExpanded(item.ItemSpec));
+                throw new FileSyncException(ItemNames.Unexpanded(item));
             }
 
-            return null; // missing now: if it was synced before, the planner deletes it
+            if (ItemNames.ResolveBackslashes(full, _context) is not { } real)
+            {
+                if (relative.Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    log.Warning(Diag.SourceNameNotUtf8(full)); // decoded by MSBuild: no way back to its bytes
+                }
+
+                return null; // missing now: if it was synced before, the planner deletes it
+            }
+
+            (full, relative) = (real, real[_contextPrefix.Length..]);
+            info = new FileInfo(full);
+            attributes = info.Attributes;
         }
 
         string folder = UnixPath.Parent("/" + relative)[1..];
