@@ -106,11 +106,10 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
             return Refuse(full, Path.Combine(_context, folder));
         }
 
-        string name = relative[(relative.LastIndexOf('/') + 1)..];
         return new SourceFile(relative, full, SourceKind.File)
         {
             ReadRoot = _context,
-            ReadPath = realFolder.Length == 0 ? name : realFolder + "/" + name,
+            ReadPath = realFolder == folder ? relative : (realFolder.Length == 0 ? "" : realFolder + "/") + relative[(relative.LastIndexOf('/') + 1)..],
             Size = info.Length,
             MtimeTicks = info.LastWriteTimeUtc.Ticks,
             Mode = OperatingSystem.IsWindows() ? DefaultFileMode : info.UnixFileMode,
