@@ -137,3 +137,35 @@ public sealed class SwappedSourceTests : IDisposable
         Assert.Equal("page", files["app/alias/page.txt"]);
     }
 }
+
+/// <summary>The planner's hash (a file whose mtime moved) reads the way the archive does: no link, no FIFO.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class SwappedSourcePlanTests : IDisposable
+{
+    private static readonly DateTime Mtime = new(2024, 3, 4, 5, 6, 7, DateTimeKind.Utc);
+
+    private readonly TempFolder _temp = new();
+    private readonly RecordingLog _log = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact(Timeout = 30_000)] // a bound on a hang, not a timing assertion
+    public async Task A_synced_empty_file_replaced_by_a_FIFO_is_planned_as_changed_without_blocking_on_it()
+    {
+        string path = _temp.Write("ctx/empty.txt", "", Mtime);
+        var state = SyncState.Empty("test");
+        SourceFile before = new SourceScanner(_temp.Combine("ctx"), _log).Scan([new SyncItem("empty.txt", path, "/app", null)])[0];
+        state.Entries["empty.txt"] = new StateEntry(0, before.MtimeTicks, ContentHash.OfText(""), before.Mode, null, ["/app/empty.txt"]);
+        File.Delete(path);
+        Assert.Equal(0, mkfifo(path, 0b110_100_100));
+        File.SetUnixFileMode(path, before.Mode);
+
+        IReadOnlyList<SourceFile> sources = new SourceScanner(_temp.Combine("ctx"), _log).Scan([new SyncItem("empty.txt", path, "/app", null)]);
+        SyncPlan plan = await Task.Run(() => Planner.Plan(sources, state, "/", resendAll: false, _log), TestContext.Current.CancellationToken);
+
+        Assert.Equal(["empty.txt"], plan.Copies.Select(c => c.Source.RelativePath));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int mkfifo([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int mode);
+}
