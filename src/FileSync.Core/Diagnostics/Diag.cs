@@ -36,6 +36,7 @@ internal static class Diag
     public static Diagnostic SourceNameNotUtf8(string file) => Make(nameof(SourceNameNotUtf8), file, file);
     public static Diagnostic GlobFolderWithBackslash(string rule, string folder) => Make(nameof(GlobFolderWithBackslash), null, rule, folder);
     public static Diagnostic GlobPathTooLong(string rule, string pathPrefix, int bytes) => Make(nameof(GlobPathTooLong), null, rule, pathPrefix, bytes);
+    public static Diagnostic SourcePathTooLong(string pathPrefix, int bytes) => Make(nameof(SourcePathTooLong), null, pathPrefix, bytes);
 
     // Docker
     public static Diagnostic DockerUnreachable(string endpoint, string reason) => Make(nameof(DockerUnreachable), null, endpoint, reason);

@@ -46,6 +46,10 @@ internal static class ItemNames
         return null;
     }
 
+    /// <summary>A source path the host cannot open (PATH_MAX), named by its start and its length in bytes.</summary>
+    public static Diagnostic TooLong(string path) =>
+        Diag.SourcePathTooLong(path[..Math.Min(path.Length, 160)] + "...", Encoding.UTF8.GetByteCount(path));
+
     /// <summary>
     /// Why MSBuild left a rule's glob unexpanded, when FileSync can tell: a path below it past the host's limit, or a
     /// folder with a backslash in its name (MSBuild logs its own exception at evaluation, out of FileSync's hands).

@@ -66,7 +66,16 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
 
         // One lstat: the attributes say missing, folder or link without another system call.
         var info = new FileInfo(full);
-        FileAttributes attributes = info.Attributes;
+        FileAttributes attributes;
+        try
+        {
+            attributes = info.Attributes;
+        }
+        catch (PathTooLongException)
+        {
+            throw new FileSyncException(ItemNames.TooLong(full));
+        }
+
         if ((int)attributes == -1)
         {
             if (item.ItemSpec.AsSpan().IndexOfAny('*', '?') >= 0)

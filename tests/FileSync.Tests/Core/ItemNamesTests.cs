@@ -111,7 +111,10 @@ public sealed class ItemNamesTests : IDisposable
     /// Builds folders of 200-byte names below <paramref name="under"/> until the path passes <paramref name="bytes"/>:
     /// two halves, each short enough to create, then the second moved into the first (rename(2) takes short paths).
     /// </summary>
-    internal static string DeepFolder(string under, int bytes)
+    internal static string DeepFolder(string under, int bytes) => DeepFolder(under, bytes, out _);
+
+    /// <summary>As above; <paramref name="file"/> is the path of the file at the bottom, past the limit.</summary>
+    internal static string DeepFolder(string under, int bytes, out string file)
     {
         string name = new('d', 200);
         string first = under;
@@ -133,6 +136,7 @@ public sealed class ItemNamesTests : IDisposable
         File.WriteAllText(Path.Combine(deepest, "f.txt"), "deep");
         Directory.Move(second, Path.Combine(first, "e"));
         Directory.Delete(elsewhere);
+        file = Path.Combine(first, "e") + deepest[second.Length..] + "/f.txt";
         return Path.Combine(first, "e");
     }
 
@@ -152,4 +156,33 @@ public sealed class ItemNamesTests : IDisposable
 
     [DllImport("libc")]
     private static extern int unlink(byte[] path);
+}
+
+/// <summary>An item (no wildcard) whose path is past the host's limit: a coded error naming it, never a stack trace.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class LongItemPathTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+    private readonly RecordingLog _log = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void A_file_whose_path_is_past_the_host_limit_is_named_with_its_length()
+    {
+        string deep = ItemNamesTests.DeepFolder(_temp.Combine("ctx/tree"), 4200, out string file);
+        try
+        {
+            var item = new SyncItem(Path.GetRelativePath(_temp.Combine("ctx"), file), file, "/app", null);
+
+            var error = Assert.Throws<FileSyncException>(() => new SourceScanner(_temp.Combine("ctx"), _log).Scan([item]));
+
+            Assert.Equal("FSYNC1018", error.Diagnostic.Code);
+            Assert.Matches(@"is 4\d{3} bytes long", error.Diagnostic.Message);
+        }
+        finally
+        {
+            ItemNamesTests.RemoveDeep(deep);
+        }
+    }
 }
