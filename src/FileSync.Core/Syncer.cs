@@ -25,6 +25,9 @@ internal sealed record SyncOptions(string StateDirectory)
     public bool DryRun { get; init; }
 
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Tells a deleted source from one the glob could not see (an unreadable folder); null: every source that left the items is deleted.</summary>
+    public SourceProbe? Probe { get; init; }
 }
 
 /// <summary>What one instance's sync did (for the task's outputs and tests).</summary>
@@ -96,7 +99,7 @@ internal sealed class Syncer(ILog log)
 
         FileOwner owner = options.Owner ?? await target.ResolveDefaultOwnerAsync(state, cancellationToken).ConfigureAwait(false);
         bool ownerChanged = state.Entries.Count > 0 && state.AppliedOwner != owner.ToString();
-        SyncPlan plan = Planner.Plan(sources, state, workingDirectory, resendAll: ownerChanged, log);
+        SyncPlan plan = Planner.Plan(sources, state, workingDirectory, resendAll: ownerChanged, log, options.Probe);
         log.Detail($"FileSync: planned {plan.Copies.Count} copies, {plan.Deletes.Count} deletes against {state.Entries.Count} known files in {clock.ElapsedMilliseconds} ms");
         string label = $"{target.Kind} {target.DisplayName} ({ShortId(target.InstanceId)})";
 
@@ -126,7 +129,7 @@ internal sealed class Syncer(ILog log)
 
             if (copies.Count > 0)
             {
-                await UploadAsync(target, folders.Layout, copies, owner, plan, label, result => sent = result, log, cancellationToken).ConfigureAwait(false);
+                await UploadAsync(target, folders.Layout, copies, owner, plan, label, sent, log, cancellationToken).ConfigureAwait(false);
                 foldersChanged |= !state.CreatedFolders.IsSupersetOf(sent.Folders);
                 state.CreatedFolders.UnionWith(sent.Folders);
             }
@@ -203,11 +206,11 @@ internal sealed class Syncer(ILog log)
         return folders.CopiesClearOf(blocked);
     }
 
-    private static async Task UploadAsync(ISyncTarget target, ArchiveLayout layout, List<CopyOperation> copies, FileOwner owner, SyncPlan plan, string label, Action<ArchiveResult> sent, ILog log, CancellationToken cancellationToken)
+    private static async Task UploadAsync(ISyncTarget target, ArchiveLayout layout, List<CopyOperation> copies, FileOwner owner, SyncPlan plan, string label, ArchiveResult sent, ILog log, CancellationToken cancellationToken)
     {
         try
         {
-            await target.UploadAsync(layout.Root, async (stream, token) => sent(await ArchiveWriter.WriteAsync(stream, copies, layout, owner, log, token).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+            await target.UploadAsync(layout.Root, (stream, token) => ArchiveWriter.WriteAsync(stream, copies, layout, owner, log, sent, token), cancellationToken).ConfigureAwait(false);
         }
         catch (FileSyncException e) when (e.InnerException is EngineRefusal refusal)
         {
@@ -215,6 +218,11 @@ internal sealed class Syncer(ILog log)
             string source = plan.SourcesByDestination.TryGetValue(refusal.Path, out string? exact) ? exact
                 : plan.SourcesByDestination.FirstOrDefault(pair => pair.Key.StartsWith(refusal.Path + "/", StringComparison.Ordinal)).Value ?? refusal.Path;
             throw new FileSyncException(Diag.ReplaceRefused(label, refusal.HeldFolder ? "folder" : "file", refusal.Path, source, refusal.HeldFolder ? "file" : "folder"), e);
+        }
+        catch when (sent.Writing is { } cut)
+        {
+            log.Warning(Diag.UploadCut(cut, label)); // extraction is streamed: part of it may have landed
+            throw;
         }
     }
 
@@ -245,6 +253,11 @@ internal sealed class Syncer(ILog log)
                 // unchanged, or not sent this time: the container holds what it held
                 entries[source.RelativePath] = ownerChanged ? known with { Hash = StateEntry.UnknownHash } : known;
             }
+        }
+
+        foreach (string kept in plan.Unreadable.Keys)
+        {
+            entries[kept] = state.Entries[kept]; // could not be read, so not deleted: its destinations stay as they were
         }
 
         changed |= entries.Count != state.Entries.Count;

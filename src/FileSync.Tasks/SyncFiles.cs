@@ -78,7 +78,9 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
 
         // Sources first: a bad rule fails before any container is contacted.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        IReadOnlyList<SourceFile> sources = new SourceScanner(ContextDirectory, log).Scan(Rules.Select(ToItem));
+        string state = Path.TrimEndingDirectorySeparator(Path.GetFullPath(StateDirectory)) + Path.DirectorySeparatorChar;
+        IEnumerable<SyncItem> items = Rules.Select(ToItem).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
+        IReadOnlyList<SourceFile> sources = new SourceScanner(ContextDirectory, log).Scan(items);
         log.Detail($"FileSync: {sources.Count} source file(s) from {Rules.Length} rule item(s), context '{ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
 
         clock.Restart();
@@ -90,6 +92,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             FallbackWorkingDirectory = NullIfEmpty(FallbackWorkingDirectory),
             Owner = owner,
             DryRun = DryRun,
+            Probe = new SourceProbe(ContextDirectory),
         };
         IReadOnlyList<SyncOutcome> outcomes = await new Syncer(log).SyncAsync(sources, targets, options, cancellationToken).ConfigureAwait(false);
         CopiedCount = outcomes.Sum(outcome => outcome.Copied);

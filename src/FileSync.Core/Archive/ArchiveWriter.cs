@@ -15,6 +15,12 @@ internal sealed class ArchiveResult
     public HashSet<string> Folders { get; } = new(StringComparer.Ordinal);
 
     public long Bytes { get; set; }
+
+    /// <summary>
+    /// The destination whose entry was being written when the archive stopped (cancelled, or the target broke off):
+    /// the target may hold a truncated copy of it until the next sync. Null once the archive is whole.
+    /// </summary>
+    public string? Writing { get; set; }
 }
 
 /// <summary>
@@ -29,6 +35,14 @@ internal static class ArchiveWriter
     public static async Task<ArchiveResult> WriteAsync(Stream output, IReadOnlyList<CopyOperation> copies, ArchiveLayout layout, FileOwner owner, ILog log, CancellationToken cancellationToken)
     {
         var result = new ArchiveResult();
+        await WriteAsync(output, copies, layout, owner, log, result, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Fills <paramref name="result"/> as it goes, so a caller still sees <see cref="ArchiveResult.Writing"/> when it throws.</summary>
+    public static async Task WriteAsync(Stream output, IReadOnlyList<CopyOperation> copies, ArchiveLayout layout, FileOwner owner, ILog log, ArchiveResult result, CancellationToken cancellationToken)
+    {
+        using var opener = new SourceOpener();
         HashSet<string> folders = result.Folders;
         var tar = new TarStream(output);
         foreach (CopyOperation copy in copies)
@@ -39,7 +53,7 @@ internal static class ArchiveWriter
                 await WriteParentsAsync(tar, destination, layout, folders, cancellationToken).ConfigureAwait(false);
             }
 
-            if (await WriteSourceAsync(tar, copy, layout, owner, log, cancellationToken).ConfigureAwait(false) is { } hash)
+            if (await WriteSourceAsync(tar, copy, layout, owner, opener, log, result, cancellationToken).ConfigureAwait(false) is { } hash)
             {
                 result.Sent[copy.Source] = hash;
                 result.Bytes += copy.Source.Size * copy.Destinations.Count;
@@ -51,11 +65,14 @@ internal static class ArchiveWriter
         }
 
         await tar.FinishAsync(cancellationToken).ConfigureAwait(false);
-        return result;
     }
 
-    /// <summary>Writes the source to every destination; null when it could not be read (logged, not sent).</summary>
-    private static async Task<UInt128?> WriteSourceAsync(TarStream tar, CopyOperation copy, ArchiveLayout layout, FileOwner owner, ILog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the source to every destination; null when it could not be read (logged, not sent). The file is opened
+    /// once (see <see cref="SourceOpener"/>) and read once per destination, since each tar entry carries its own
+    /// data; the hash is kept only when every pass read the same bytes.
+    /// </summary>
+    private static async Task<UInt128?> WriteSourceAsync(TarStream tar, CopyOperation copy, ArchiveLayout layout, FileOwner owner, SourceOpener opener, ILog log, ArchiveResult result, CancellationToken cancellationToken)
     {
         SourceFile source = copy.Source;
         var modified = new DateTimeOffset(source.MtimeTicks, TimeSpan.Zero);
@@ -69,41 +86,48 @@ internal static class ArchiveWriter
             return ContentHash.OfText(source.LinkTarget!);
         }
 
-        UInt128 hash = StateEntry.UnknownHash;
-        foreach (Destination destination in copy.Destinations)
+        FileStream? file = Open(source, opener, log);
+        if (file is null)
         {
-            SourceReadStream? data = Open(source, log);
-            if (data is null)
-            {
-                return null;
-            }
+            return null;
+        }
 
-            await using (data.ConfigureAwait(false))
+        UInt128? hash = null;
+        bool changed = false;
+        await using (file.ConfigureAwait(false))
+        {
+            foreach (Destination destination in copy.Destinations)
             {
+                file.Position = 0;
+                var data = new SourceReadStream(file, source.Size);
+                result.Writing = destination.Path;
                 await tar.WriteEntryAsync('0', layout.EntryName(destination.Path), null, source.Mode, owner, source.Size, modified, cancellationToken).ConfigureAwait(false);
                 await tar.WriteDataAsync(data, source.Size, cancellationToken).ConfigureAwait(false);
+                result.Writing = null;
                 data.CheckForGrowth();
-                hash = data.Changed ? StateEntry.UnknownHash : data.Hash; // unknown: sent again next time
+                changed |= data.Changed || (hash is { } previous && previous != data.Hash);
+                hash = data.Hash;
             }
         }
 
-        return hash;
+        return changed ? StateEntry.UnknownHash : hash ?? StateEntry.UnknownHash; // unknown: sent again next time
     }
 
-    private static SourceReadStream? Open(SourceFile source, ILog log)
+    private static FileStream? Open(SourceFile source, SourceOpener opener, ILog log)
     {
-        try
+        switch (opener.Open(source, out FileStream? stream, out string reason))
         {
-            var stream = new FileStream(source.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-            return new SourceReadStream(stream, source.Size);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            log.Warning(Diag.SourceVanished(source.FullPath));
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            log.Error(Diag.SourceUnreadable(source.FullPath, e.Message));
+            case OpenOutcome.Opened:
+                return stream;
+            case OpenOutcome.Vanished:
+                log.Warning(Diag.SourceVanished(source.FullPath));
+                break;
+            case OpenOutcome.Changed:
+                log.Warning(Diag.SourceChangedSincePlanned(source.FullPath, reason));
+                break;
+            default:
+                log.Error(Diag.SourceUnreadable(source.FullPath, reason));
+                break;
         }
 
         return null;

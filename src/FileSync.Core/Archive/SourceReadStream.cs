@@ -3,8 +3,9 @@ using System.IO.Hashing;
 namespace FileSync.Archive;
 
 /// <summary>
-/// Reads a source for the archive: exactly the length the tar header promised (a file that grows is cut, one that
-/// shrinks is padded and marked <see cref="Changed"/>), hashing what it reads so the file is read only once.
+/// One pass over an open source for one tar entry: exactly the length the tar header promised (a file that grows is
+/// cut, one that shrinks is padded and marked <see cref="Changed"/>), hashing what it reads so the state's hash costs
+/// no second read. It does not own the file: the archive writer reads it once per destination.
 /// </summary>
 internal sealed class SourceReadStream(Stream inner, long length) : Stream
 {
@@ -101,14 +102,4 @@ internal sealed class SourceReadStream(Stream inner, long length) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
 }

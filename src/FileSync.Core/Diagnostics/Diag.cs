@@ -32,6 +32,13 @@ internal static class Diag
     public static Diagnostic PathTooLong(string path, int bytes) => Make(nameof(PathTooLong), null, path.Length > 120 ? path[..120] + "..." : path, bytes);
     public static Diagnostic DestinationConflict(string first, string second, string dest) => Make(nameof(DestinationConflict), second, first, second, dest);
     public static Diagnostic SourceIsFolder(string rule) => Make(nameof(SourceIsFolder), null, rule);
+    public static Diagnostic SourceChangedSincePlanned(string file, string reason) => Make(nameof(SourceChangedSincePlanned), file, file, reason);
+    public static Diagnostic UploadCut(string destination, string target) => Make(nameof(UploadCut), null, destination, target);
+    public static Diagnostic SourceFolderUnreadable(string folder, string reason, int count) => Make(nameof(SourceFolderUnreadable), folder, folder, reason, count);
+    public static Diagnostic SourceNameNotUtf8(string file) => Make(nameof(SourceNameNotUtf8), file, file);
+    public static Diagnostic GlobFolderWithBackslash(string rule, string folder) => Make(nameof(GlobFolderWithBackslash), null, rule, folder);
+    public static Diagnostic GlobPathTooLong(string rule, string pathPrefix, int bytes) => Make(nameof(GlobPathTooLong), null, rule, pathPrefix, bytes);
+    public static Diagnostic SourcePathTooLong(string pathPrefix, int bytes) => Make(nameof(SourcePathTooLong), null, pathPrefix, bytes);
 
     // Docker
     public static Diagnostic DockerUnreachable(string endpoint, string reason) => Make(nameof(DockerUnreachable), null, endpoint, reason);

@@ -5,9 +5,32 @@ namespace FileSync.Planning;
 /// <summary>XxHash128 of a file's content: several GB/s, read only for files whose size/mtime moved.</summary>
 internal static class ContentHash
 {
+    /// <summary>
+    /// Hashes a source the way the archive reads it: without following any link, and only when it is still the
+    /// regular file the scan saw (never blocking on a FIFO swapped in); throws <see cref="IOException"/> otherwise.
+    /// </summary>
+    public static UInt128 Of(SourceFile source)
+    {
+        using var opener = new Archive.SourceOpener();
+        if (opener.Open(source, out FileStream? stream, out string reason) != Archive.OpenOutcome.Opened)
+        {
+            throw new IOException(reason);
+        }
+
+        using (stream)
+        {
+            return Of(stream!);
+        }
+    }
+
     public static UInt128 Of(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        return Of(stream);
+    }
+
+    private static UInt128 Of(Stream stream)
+    {
         var hash = new XxHash128();
         byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
         try

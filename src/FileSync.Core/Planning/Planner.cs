@@ -10,7 +10,7 @@ namespace FileSync.Planning;
 /// </summary>
 internal static class Planner
 {
-    public static SyncPlan Plan(IReadOnlyList<SourceFile> sources, SyncState state, string workingDirectory, bool resendAll, ILog log)
+    public static SyncPlan Plan(IReadOnlyList<SourceFile> sources, SyncState state, string workingDirectory, bool resendAll, ILog log, SourceProbe? probe = null)
     {
         var plan = new SyncPlan();
         foreach (SourceFile source in sources)
@@ -37,14 +37,53 @@ internal static class Planner
 
         // Whatever the instance holds that no current source owns any more: deleted sources, changed rules, retries.
         var deletes = new SortedSet<string>(state.PendingDeletes, StringComparer.Ordinal);
-        foreach (StateEntry entry in state.Entries.Values)
+        foreach ((string known, StateEntry entry) in state.Entries)
         {
-            deletes.UnionWith(entry.Destinations);
+            if (probe is null || !KeepUnreadable(known, entry, plan, probe))
+            {
+                deletes.UnionWith(entry.Destinations);
+            }
         }
 
         deletes.ExceptWith(plan.SourcesByDestination.Keys);
+        ReportUnreadable(plan, state, deletes, log);
         plan.Deletes.AddRange(deletes);
         return plan;
+    }
+
+    /// <summary>
+    /// A known source that left the items but that the glob could not have seen (a folder it cannot list) is kept:
+    /// unreadable is not deleted. Only sources that own none of their destinations any more are probed.
+    /// </summary>
+    private static bool KeepUnreadable(string known, StateEntry entry, SyncPlan plan, SourceProbe probe)
+    {
+        foreach (string destination in entry.Destinations)
+        {
+            if (plan.SourcesByDestination.TryGetValue(destination, out string? owner) && owner == known)
+            {
+                return false;
+            }
+        }
+
+        if (probe.FindUnlistableFolder(known) is not { } hidden)
+        {
+            return false;
+        }
+
+        plan.Unreadable[known] = hidden;
+        return true;
+    }
+
+    private static void ReportUnreadable(SyncPlan plan, SyncState state, SortedSet<string> deletes, ILog log)
+    {
+        foreach (var folder in plan.Unreadable.GroupBy(kept => kept.Value.Folder, StringComparer.Ordinal))
+        {
+            log.Warning(Diag.SourceFolderUnreadable(folder.Key, folder.First().Value.Reason, folder.Count()));
+            foreach (var kept in folder)
+            {
+                deletes.ExceptWith(state.Entries[kept.Key].Destinations); // even a pending retry waits until it can be read
+            }
+        }
     }
 
     private enum Change
@@ -70,7 +109,7 @@ internal static class Planner
 
         try
         {
-            UInt128 hash = source.Kind == SourceKind.Symlink ? ContentHash.OfText(source.LinkTarget!) : ContentHash.Of(source.FullPath);
+            UInt128 hash = source.Kind == SourceKind.Symlink ? ContentHash.OfText(source.LinkTarget!) : ContentHash.Of(source);
             return hash == known.Hash ? Change.Touched : Change.Content;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

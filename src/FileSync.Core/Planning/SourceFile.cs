@@ -11,10 +11,30 @@ internal enum SourceKind
 /// <summary>One file of the context that at least one rule matches, as stat saw it (no content read).</summary>
 internal sealed class SourceFile(string relativePath, string fullPath, SourceKind kind)
 {
+    private readonly string? _readRoot;
+    private readonly string? _readPath;
+
     /// <summary>Relative to the context, '/'-separated: what Skaffold's rules map.</summary>
     public string RelativePath { get; } = relativePath;
 
     public string FullPath { get; } = fullPath;
+
+    /// <summary>The folder a read starts from: the context (a link to it is trusted, it is the user's choice).</summary>
+    public string ReadRoot
+    {
+        get => _readRoot ?? (InContext ? FullPath[..^(RelativePath.Length + 1)] : Path.GetDirectoryName(FullPath) ?? "/");
+        init => _readRoot = value;
+    }
+
+    /// <summary>
+    /// The path below <see cref="ReadRoot"/> to read, '/'-separated, with every folder link the scan accepted already
+    /// resolved: the read walks it one name at a time and never follows a link (see SourceOpener).
+    /// </summary>
+    public string ReadPath
+    {
+        get => _readPath ?? (InContext ? RelativePath : Path.GetFileName(FullPath));
+        init => _readPath = value;
+    }
 
     public SourceKind Kind { get; } = kind;
 
@@ -26,6 +46,8 @@ internal sealed class SourceFile(string relativePath, string fullPath, SourceKin
 
     /// <summary>For a symlink that stays inside the context: the link text, relative to the link's folder.</summary>
     public string? LinkTarget { get; init; }
+
+    private bool InContext => FullPath.EndsWith("/" + RelativePath, StringComparison.Ordinal);
 
     /// <summary>Every rule that matched this file (several rules give several destinations).</summary>
     public List<SyncRule> Rules { get; } = [];

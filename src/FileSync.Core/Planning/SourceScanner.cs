@@ -10,7 +10,7 @@ namespace FileSync.Planning;
 internal sealed class SourceScanner(string contextDirectory, ILog log)
 {
     private readonly string _context = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDirectory));
-    private readonly Dictionary<string, bool> _folderInside = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _realFolders = new(StringComparer.Ordinal);
     private readonly string _contextPrefix = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDirectory)) + Path.DirectorySeparatorChar;
     private string? _realContext;
 
@@ -66,20 +66,42 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
 
         // One lstat: the attributes say missing, folder or link without another system call.
         var info = new FileInfo(full);
-        FileAttributes attributes = info.Attributes;
+        FileAttributes attributes;
+        try
+        {
+            attributes = info.Attributes;
+        }
+        catch (PathTooLongException)
+        {
+            throw new FileSyncException(ItemNames.TooLong(full));
+        }
+
         if ((int)attributes == -1)
         {
             if (item.ItemSpec.AsSpan().IndexOfAny('*', '?') >= 0)
             {
-                throw new FileSyncException(Diag.GlobNotExpanded(item.ItemSpec));
+                throw new FileSyncException(ItemNames.Unexpanded(item));
             }
 
-            return null; // missing now: if it was synced before, the planner deletes it
+            if (ItemNames.ResolveBackslashes(full, _context) is not { } real)
+            {
+                if (relative.Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    log.Warning(Diag.SourceNameNotUtf8(full)); // decoded by MSBuild: no way back to its bytes
+                }
+
+                return null; // missing now: if it was synced before, the planner deletes it
+            }
+
+            (full, relative) = (real, real[_contextPrefix.Length..]);
+            info = new FileInfo(full);
+            attributes = info.Attributes;
         }
 
+        string folder = UnixPath.Parent("/" + relative)[1..];
         if ((attributes & FileAttributes.ReparsePoint) != 0 && info.LinkTarget is { } linkText)
         {
-            return IsFolderInside(UnixPath.Parent("/" + relative)[1..]) ? Symlink(info, relative, linkText) : Refuse(full, linkText);
+            return RealFolder(folder) is not null ? Symlink(info, relative, linkText) : Refuse(full, linkText);
         }
 
         if ((attributes & FileAttributes.Directory) != 0)
@@ -88,14 +110,15 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
             return null;
         }
 
-        string folder = UnixPath.Parent("/" + relative)[1..];
-        if (!IsFolderInside(folder))
+        if (RealFolder(folder) is not { } realFolder)
         {
             return Refuse(full, Path.Combine(_context, folder));
         }
 
         return new SourceFile(relative, full, SourceKind.File)
         {
+            ReadRoot = _context,
+            ReadPath = realFolder == folder ? relative : (realFolder.Length == 0 ? "" : realFolder + "/") + relative[(relative.LastIndexOf('/') + 1)..],
             Size = info.Length,
             MtimeTicks = info.LastWriteTimeUtc.Ticks,
             Mode = OperatingSystem.IsWindows() ? DefaultFileMode : info.UnixFileMode,
@@ -135,32 +158,44 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
         return null;
     }
 
-    /// <summary>True when no folder between the context and this one is a link leading out of the context.</summary>
-    private bool IsFolderInside(string folder)
+    /// <summary>
+    /// The folder's path below the real context with every link along it resolved (what a read walks without following
+    /// links), or null when a link between the context and the folder leads out of the context.
+    /// </summary>
+    private string? RealFolder(string folder)
     {
         if (folder.Length == 0)
         {
-            return true;
+            return "";
         }
 
-        if (_folderInside.TryGetValue(folder, out bool inside))
+        if (_realFolders.TryGetValue(folder, out string? real))
         {
-            return inside;
+            return real;
         }
 
-        inside = IsFolderInside(UnixPath.Parent("/" + folder)[1..]);
-        if (inside)
+        real = RealFolder(UnixPath.Parent("/" + folder)[1..]) is { } parent
+            ? (parent.Length == 0 ? "" : parent + "/") + folder[(folder.LastIndexOf('/') + 1)..]
+            : null;
+        if (real is not null)
         {
             var info = new DirectoryInfo(Path.Combine(_context, folder));
             if ((info.Attributes & FileAttributes.ReparsePoint) != 0 && info.LinkTarget is not null)
             {
                 FileSystemInfo? final = info.ResolveLinkTarget(returnFinalTarget: true);
-                inside = final is not null && IsUnder(RealPath(final.FullName), RealContext);
+                string? resolved = final is null ? null : RealPath(final.FullName);
+                real = resolved is not null && IsUnder(resolved, RealContext) ? BelowRealContext(resolved) : null;
             }
         }
 
-        _folderInside[folder] = inside;
-        return inside;
+        _realFolders[folder] = real;
+        return real;
+    }
+
+    private string BelowRealContext(string path)
+    {
+        string below = path.Length == RealContext.Length ? "" : path[(RealContext.Length + 1)..];
+        return Path.DirectorySeparatorChar == '\\' ? below.Replace('\\', '/') : below;
     }
 
     private string RealContext => _realContext ??= RealPath(_context);

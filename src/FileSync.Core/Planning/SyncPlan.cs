@@ -22,6 +22,12 @@ internal sealed class SyncPlan
     /// <summary>Every destination of a current source (copied or already there), and that source's path relative to the context.</summary>
     public Dictionary<string, string> SourcesByDestination { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Known sources (by path) that left the items because a folder on their path cannot be listed, with that folder:
+    /// not deleted, their state kept (an unreadable source is not a deleted one).
+    /// </summary>
+    public Dictionary<string, (string Folder, string Reason)> Unreadable { get; } = new(StringComparer.Ordinal);
+
     public bool HasWork => Copies.Count > 0 || Deletes.Count > 0;
 
     public long Bytes => Copies.Sum(copy => copy.Source.Size * copy.Destinations.Count);

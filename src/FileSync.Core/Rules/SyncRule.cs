@@ -3,12 +3,13 @@ using FileSync.Diagnostics;
 namespace FileSync.Rules;
 
 /// <summary>
-/// A Skaffold manual sync rule: <c>src</c> glob (MSBuild expands it into one item per file), <c>dest</c>
-/// (absolute, or relative to the container's working directory) and optional <c>strip</c> prefix.
+/// A Skaffold manual sync rule's mapping: <c>dest</c> (absolute, or relative to the container's working directory)
+/// and optional <c>strip</c> prefix. Its <c>src</c> glob is not kept: MSBuild expands it into one item per file
+/// before the task runs, and items do not carry the glob they came from.
 /// </summary>
-internal sealed record SyncRule(string Src, string Dest, string Strip)
+internal sealed record SyncRule(string Dest, string Strip)
 {
-    /// <summary>Checks the rule the way a user wrote it; throws a coded error naming it.</summary>
+    /// <summary>Checks the rule; throws a coded error naming <paramref name="src"/>, the item that carried it.</summary>
     public static SyncRule Create(string src, string? dest, string? strip)
     {
         if (string.IsNullOrWhiteSpace(dest))
@@ -27,7 +28,7 @@ internal sealed record SyncRule(string Src, string Dest, string Strip)
             throw new FileSyncException(Diag.StripInvalid(src, strip));
         }
 
-        return new SyncRule(src, dest, strip);
+        return new SyncRule(dest, strip);
     }
 
     /// <summary>

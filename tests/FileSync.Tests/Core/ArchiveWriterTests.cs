@@ -296,7 +296,7 @@ public sealed class ArchiveWriterChangeTests : IDisposable
     public static TheoryData<string, Breakage, string, bool> Breakages => new()
     {
         { "a file deleted after the plan vanished: a warning, the next sync treats it as deleted", Breakage.Deleted, "FSYNC1008", false },
-        { "a file replaced by a folder cannot be read: an error naming it", Breakage.ReplacedByFolder, "FSYNC1007", true },
+        { "a file replaced by a folder is not what was planned: a warning naming it, retried next sync", Breakage.ReplacedByFolder, "FSYNC1012", false },
     };
 
     [Theory]
@@ -326,14 +326,14 @@ public sealed class ArchiveWriterChangeTests : IDisposable
 
     public static TheoryData<string, int> Resizes => new()
     {
-        { "a file that shrank is padded to the size in its header", 600 },
-        { "a file that grew is cut to the size in its header", 1500 },
-        { "a file emptied after the plan is padded", 0 },
+        { "a file that shrank", 600 },
+        { "a file that grew", 1500 },
+        { "a file emptied after the plan", 0 },
     };
 
     [Theory]
     [MemberData(nameof(Resizes))]
-    public async Task A_file_resized_between_stat_and_write_keeps_the_archive_well_formed_with_an_unknown_hash(string sentence, int newSize)
+    public async Task A_file_resized_between_the_plan_and_the_read_is_not_sent_and_is_reported(string sentence, int newSize)
     {
         _temp.Write("ctx/a-changing.bin", Enumerable.Repeat((byte)'A', 1000).ToArray());
         _temp.Write("ctx/b-after.txt", "after");
@@ -342,15 +342,34 @@ public sealed class ArchiveWriterChangeTests : IDisposable
 
         (ArchiveResult result, string path) = await WriteAsync(plan);
 
-        var files = Read(path);
-        byte[] expected = [.. Enumerable.Repeat((byte)'B', Math.Min(newSize, 1000)), .. new byte[Math.Max(0, 1000 - newSize)]];
-        Assert.True(expected.AsSpan().SequenceEqual(files["app/a-changing.bin"]), sentence);
-        Assert.Equal("after"u8.ToArray(), files["app/b-after.txt"]);
-        Assert.Equal(["app/a-changing.bin", "app/b-after.txt"], await GnuTar.ListAsync(path, Ct));
-        SourceFile changing = plan.Copies[0].Source;
-        Assert.Equal(StateEntry.UnknownHash, result.Sent[changing]);
-        Assert.Equal(ContentHash.Of(_temp.Combine("ctx/b-after.txt")), result.Sent[plan.Copies[1].Source]);
-        Assert.Empty(_log.Codes);
+        Assert.Equal(["app/b-after.txt"], Read(path).Keys);
+        Assert.Equal(["app/b-after.txt"], await GnuTar.ListAsync(path, Ct));
+        Assert.True(result.Skipped.Select(s => s.RelativePath).SequenceEqual(["a-changing.bin"]), sentence);
+        Assert.Equal(ContentHash.Of(_temp.Combine("ctx/b-after.txt")), Assert.Single(result.Sent).Value);
+        Assert.Equal(["FSYNC1012"], _log.Codes);
+    }
+
+    public static TheoryData<string, int, bool> ReadResizes => new()
+    {
+        { "a file that shrank while read is padded to the size in its header", 600, true },
+        { "a file that grew while read is cut to the size in its header", 1500, true },
+        { "a file that kept its size is read whole", 1000, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReadResizes))]
+    public void A_file_resized_while_read_gives_exactly_the_header_size_and_is_marked_changed(string sentence, int actualSize, bool changed)
+    {
+        using var file = new MemoryStream(Enumerable.Repeat((byte)'B', actualSize).ToArray());
+        var data = new SourceReadStream(file, 1000);
+        using var copy = new MemoryStream();
+
+        data.CopyTo(copy);
+        data.CheckForGrowth();
+
+        byte[] expected = [.. Enumerable.Repeat((byte)'B', Math.Min(actualSize, 1000)), .. new byte[Math.Max(0, 1000 - actualSize)]];
+        Assert.True(expected.AsSpan().SequenceEqual(copy.ToArray()), sentence);
+        Assert.Equal(changed, data.Changed);
     }
 
     [Fact]
