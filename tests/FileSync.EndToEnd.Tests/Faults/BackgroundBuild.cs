@@ -8,8 +8,8 @@ namespace FileSync.EndToEnd.Tests.Faults;
 
 /// <summary>
 /// <c>dotnet build -t:SyncToContainer</c> of an already restored consumer project, as a child process the test can watch
-/// and interrupt while it runs: it can tell when the build is streaming a given source file into the archive (the file is
-/// open in the build process), and send it SIGINT (Ctrl+C). Dispose kills it (by id, with its children) if it still runs.
+/// and interrupt while it runs: it waits for the build to reach a point (its output, or a signal such as the engine proxy
+/// holding its upload), and sends it SIGINT (Ctrl+C). Dispose kills it (by id, with its children) if it still runs.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 internal sealed class BackgroundBuild : IAsyncDisposable
@@ -80,33 +80,22 @@ internal sealed class BackgroundBuild : IAsyncDisposable
     public int Id => _process.Id;
 
     /// <summary>
-    /// Polls (deadline, not a fixed sleep) until the build process has one of <paramref name="sourceFiles"/> open: the
-    /// archive is being streamed to the target and has reached that file. Fails if the build ends first.
+    /// Waits for <paramref name="signal"/> (e.g. the engine proxy's "upload body started"), at most
+    /// <paramref name="deadline"/>; fails if the build ends first or the deadline passes.
     /// </summary>
-    public async Task WaitUntilSendingAsync(IReadOnlyCollection<string> sourceFiles, TimeSpan deadline)
+    public async Task WaitForAsync(Task signal, string what, TimeSpan deadline)
     {
-        string fdFolder = $"/proc/{_process.Id}/fd";
-        var wanted = sourceFiles.ToHashSet(StringComparer.Ordinal);
-        var clock = Stopwatch.StartNew();
-        while (true)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        Task exited = _process.WaitForExitAsync(stop.Token);
+        Task expired = Task.Delay(deadline, stop.Token);
+        Task first = await Task.WhenAny(signal, exited, expired);
+        await stop.CancelAsync();
+        if (first != signal)
         {
-            if (_process.HasExited)
-            {
-                Assert.Fail($"The build ended before it was seen sending any of {string.Join(", ", wanted)}: the archive is too small to be interrupted on this machine. {Result()}");
-            }
-
-            if (HasOpen(fdFolder, wanted))
-            {
-                return;
-            }
-
-            if (clock.Elapsed > deadline)
-            {
-                Assert.Fail($"The build was not seen sending any of {string.Join(", ", wanted)} within {deadline.TotalSeconds:0} s. Output so far:{Environment.NewLine}{Text()}");
-            }
-
-            await Task.Delay(5, TestContext.Current.CancellationToken);
+            Assert.Fail($"The build did not reach '{what}' {(first == exited ? "before it ended" : $"within {deadline.TotalSeconds:0} s")}. Output so far:{Environment.NewLine}{Text()}");
         }
+
+        await signal;
     }
 
     /// <summary>Polls (deadline, not a fixed sleep) until the build has printed <paramref name="text"/>. Fails if it ends first.</summary>
@@ -164,26 +153,6 @@ internal sealed class BackgroundBuild : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static bool HasOpen(string fdFolder, HashSet<string> files)
-    {
-        try
-        {
-            foreach (string fd in Directory.EnumerateFileSystemEntries(fdFolder))
-            {
-                if (new FileInfo(fd).LinkTarget is { } target && files.Contains(target))
-                {
-                    return true;
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // an fd closed while it was listed, or the process is exiting: look again
-        }
-
-        return false;
     }
 
     private ProcessResult Result()

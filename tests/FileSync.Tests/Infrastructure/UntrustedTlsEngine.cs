@@ -16,7 +16,7 @@ namespace FileSync.Tests.Infrastructure;
 /// With TLS 1.3 the client checks the server's certificate once its side of the handshake is done, so this side may see
 /// the handshake succeed, and then the connection close without a request; with TLS 1.2 it sees the handshake fail.
 /// </remarks>
-public sealed class UntrustedTlsEngine : IDisposable
+internal sealed class UntrustedTlsEngine : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly X509Certificate2 _certificate = SelfSigned();
