@@ -17,6 +17,7 @@ internal sealed class ConsumerProject : IDisposable
     private readonly PackageFixture _package;
     private readonly List<(string Include, string? Dest, string? Strip)> _rules = [];
     private readonly SortedDictionary<string, string> _properties = new(StringComparer.Ordinal);
+    private readonly List<XElement> _elements = [];
     private string? _writtenProject;
     private bool _restored;
 
@@ -68,6 +69,13 @@ internal sealed class ConsumerProject : IDisposable
     public ConsumerProject Property(string name, string value)
     {
         _properties[name] = value;
+        return this;
+    }
+
+    /// <summary>Adds any element to the project, after its properties and items (e.g. a consumer's own Target).</summary>
+    public ConsumerProject Element(XElement element)
+    {
+        _elements.Add(element);
         return this;
     }
 
@@ -197,7 +205,7 @@ internal sealed class ConsumerProject : IDisposable
             items.Add(rule);
         }
 
-        string text = new XDocument(new XElement("Project", new XAttribute("Sdk", "Microsoft.NET.Sdk"), properties, items)).ToString() + Environment.NewLine;
+        string text = new XDocument(new XElement("Project", new XAttribute("Sdk", "Microsoft.NET.Sdk"), properties, items, _elements)).ToString() + Environment.NewLine;
         if (text != _writtenProject)
         {
             File.WriteAllText(ProjectPath, text);
