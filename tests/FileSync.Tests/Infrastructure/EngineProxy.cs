@@ -158,7 +158,14 @@ internal sealed class EngineProxy : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
-            // the proxy stopped, or a side closed: the other pump ends too
+            // The proxy stopped, or a side closed (or reset): the other side sees the end, as it would without the proxy.
+            try
+            {
+                to.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception ignored) when (ignored is SocketException or ObjectDisposedException)
+            {
+            }
         }
     }
 
@@ -224,6 +231,9 @@ internal sealed class EngineProxy : IAsyncDisposable
     /// <summary>An upload stopped by the proxy; see <see cref="HoldNextUpload"/>.</summary>
     public sealed class UploadHold
     {
+        /// <summary>How long the engine may take to answer or close a released or cut upload before the test fails.</summary>
+        private static readonly TimeSpan EngineDoneTimeout = TimeSpan.FromMinutes(2);
+
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Connection? _connection;
@@ -254,7 +264,7 @@ internal sealed class EngineProxy : IAsyncDisposable
         {
             Connection connection = _connection ?? throw new InvalidOperationException("The upload has not started.");
             _resumed.TrySetResult();
-            await connection.Downstream;
+            await connection.Downstream.WaitAsync(EngineDoneTimeout);
         }
 
         /// <summary>
@@ -268,7 +278,7 @@ internal sealed class EngineProxy : IAsyncDisposable
             connection.Client.Dispose();
             connection.Engine.Shutdown(SocketShutdown.Send);
             _resumed.TrySetResult();
-            await connection.Downstream;
+            await connection.Downstream.WaitAsync(EngineDoneTimeout);
             connection.Engine.Dispose();
         }
     }
