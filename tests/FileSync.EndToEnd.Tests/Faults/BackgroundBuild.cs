@@ -8,8 +8,9 @@ namespace FileSync.EndToEnd.Tests.Faults;
 
 /// <summary>
 /// <c>dotnet build -t:SyncToContainer</c> of an already restored consumer project, as a child process the test can watch
-/// and interrupt while it runs: it waits for the build to reach a point (its output, or a signal such as the engine proxy
-/// holding its upload), and sends it SIGINT (Ctrl+C). Dispose kills it (by id, with its children) if it still runs.
+/// and interrupt while it runs: it waits for the build to reach a point (its output, a source file it has open, or a
+/// signal such as the engine proxy holding its upload), and sends it SIGINT (Ctrl+C). Dispose kills it (by id, with its
+/// children) if it still runs.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 internal sealed class BackgroundBuild : IAsyncDisposable
@@ -98,6 +99,36 @@ internal sealed class BackgroundBuild : IAsyncDisposable
         await signal;
     }
 
+    /// <summary>
+    /// Polls (deadline, not a fixed sleep) until the build process has one of <paramref name="sourceFiles"/> open: the
+    /// archive is being streamed to the target and has reached that file. Fails if the build ends first.
+    /// </summary>
+    public async Task WaitUntilSendingAsync(IReadOnlyCollection<string> sourceFiles, TimeSpan deadline)
+    {
+        string fdFolder = $"/proc/{_process.Id}/fd";
+        var wanted = sourceFiles.ToHashSet(StringComparer.Ordinal);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                Assert.Fail($"The build ended before it was seen sending any of {string.Join(", ", wanted)}: the archive is too small to be interrupted on this machine. {Result()}");
+            }
+
+            if (HasOpen(fdFolder, wanted))
+            {
+                return;
+            }
+
+            if (clock.Elapsed > deadline)
+            {
+                Assert.Fail($"The build was not seen sending any of {string.Join(", ", wanted)} within {deadline.TotalSeconds:0} s. Output so far:{Environment.NewLine}{Text()}");
+            }
+
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+    }
+
     /// <summary>Polls (deadline, not a fixed sleep) until the build has printed <paramref name="text"/>. Fails if it ends first.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan deadline)
     {
@@ -153,6 +184,26 @@ internal sealed class BackgroundBuild : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static bool HasOpen(string fdFolder, HashSet<string> files)
+    {
+        try
+        {
+            foreach (string fd in Directory.EnumerateFileSystemEntries(fdFolder))
+            {
+                if (new FileInfo(fd).LinkTarget is { } target && files.Contains(target))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // an fd closed while it was listed, or the process is exiting: look again
+        }
+
+        return false;
     }
 
     private ProcessResult Result()
