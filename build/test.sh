@@ -23,18 +23,7 @@ dotnet pack src/FileSync.Tasks -c Release --no-build -o "$FILESYNC_PACKAGE_DIR" 
 status=0
 dotnet test FileSync.sln -c Release --no-build --logger "trx" --results-directory "$results" "$@" || status=$?
 
-# One closing line over all test projects, from the TRX counters.
-passed=0 failed=0 skipped=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
-  passed=$((passed + $(get passed))); failed=$((failed + $(get failed)))
-  skipped=$((skipped + $(get notExecuted)))
-done
-echo "tests: $passed passed, $failed failed, $skipped skipped"
-if [ "$passed" -eq 0 ]; then
-  echo "no test ran" >&2
-  exit 1
-fi
+# One closing line over all test projects; fails on any failed, skipped or not-run test (build/trx-summary.sh).
+projects=$(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | wc -l)
+bash build/trx-summary.sh "$results" "$projects" || exit 1
 exit "$status"

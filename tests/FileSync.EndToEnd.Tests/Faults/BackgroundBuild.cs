@@ -8,8 +8,9 @@ namespace FileSync.EndToEnd.Tests.Faults;
 
 /// <summary>
 /// <c>dotnet build -t:SyncToContainer</c> of an already restored consumer project, as a child process the test can watch
-/// and interrupt while it runs: it can tell when the build is streaming a given source file into the archive (the file is
-/// open in the build process), and send it SIGINT (Ctrl+C). Dispose kills it (by id, with its children) if it still runs.
+/// and interrupt while it runs: it waits for the build to reach a point (its output, a source file it has open, or a
+/// signal such as the engine proxy holding its upload), and sends it SIGINT (Ctrl+C). Dispose kills it (by id, with its
+/// children) if it still runs.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 internal sealed class BackgroundBuild : IAsyncDisposable
@@ -78,6 +79,25 @@ internal sealed class BackgroundBuild : IAsyncDisposable
     }
 
     public int Id => _process.Id;
+
+    /// <summary>
+    /// Waits for <paramref name="signal"/> (e.g. the engine proxy's "upload body started"), at most
+    /// <paramref name="deadline"/>; fails if the build ends first or the deadline passes.
+    /// </summary>
+    public async Task WaitForAsync(Task signal, string what, TimeSpan deadline)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        Task exited = _process.WaitForExitAsync(stop.Token);
+        Task expired = Task.Delay(deadline, stop.Token);
+        Task first = await Task.WhenAny(signal, exited, expired);
+        await stop.CancelAsync();
+        if (first != signal)
+        {
+            Assert.Fail($"The build did not reach '{what}' {(first == exited ? "before it ended" : $"within {deadline.TotalSeconds:0} s")}. Output so far:{Environment.NewLine}{Text()}");
+        }
+
+        await signal;
+    }
 
     /// <summary>
     /// Polls (deadline, not a fixed sleep) until the build process has one of <paramref name="sourceFiles"/> open: the

@@ -5,79 +5,64 @@ using FileSync.Tests.Infrastructure;
 namespace FileSync.EndToEnd.Tests.Faults;
 
 /// <summary>
-/// The container is killed while a build streams a big archive into it; once it is started again, the next sync leaves it
-/// exactly matching the sources, and nothing was recorded as synced that the container does not hold.
+/// The container is killed while a build's upload is under way, and the upload breaks off: the build reaches the engine
+/// through a proxy that holds the upload once its body has started, the test kills the container and cuts the upload's
+/// connection. The build fails with FSYNC2005 (the engine broke off the upload), records nothing (the state file is byte
+/// for byte what it was), and once the container is started again the next sync sends everything again, does the
+/// pending delete, and leaves the container exactly matching the sources.
 /// </summary>
 /// <remarks>
-/// Docker 20.10 holds the container's lock while it extracts an archive, so <c>docker kill</c> waits for the upload and
-/// the kill lands between the upload and the deletes or after the sync: the build then fails (FSYNC2003 at the delete,
-/// FSYNC2005 on engines that break the upload off) or succeeds with everything recorded. Each outcome is checked.
+/// The proxy holds both directions of the upload's connection, so whether <c>docker kill</c> waits for the extraction
+/// (Docker 20.10 holds the container's lock while it extracts) or the engine answers early, the build only sees its
+/// connection break: one outcome, every time.
 /// </remarks>
 [UnsupportedOSPlatform("windows")]
 public sealed class ContainerKilledMidSyncTests(PackageFixture package)
 {
-    private const int BigFiles = 16;
-
-    /// <summary>What a sync cut off by a stopped container may report (README error table).</summary>
-    private static readonly string[] StoppedContainerCodes = ["FSYNC2002", "FSYNC2003", "FSYNC2005", "FSYNC2007", "FSYNC2008"];
+    private const int BigFiles = 3;
 
     [Fact]
-    public async Task After_a_kill_mid_sync_and_a_start_the_next_sync_brings_the_container_exactly_up_to_date()
+    public async Task A_kill_with_the_upload_cut_is_FSYNC2005_records_nothing_and_the_next_sync_sends_everything()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         await using var container = await TestContainer.StartAsync(ct: ct);
+        await using var proxy = EngineProxy.StartNew();
         using var project = new ConsumerProject(package, "killed")
             .Rule("data/**/*", dest: "data", strip: "data/")
-            .Property("FileSyncContainer", container.Name);
+            .Property("FileSyncContainer", container.Name)
+            .Property("FileSyncDockerHost", proxy.Endpoint);
         project.WriteFile("data/small.txt", "small\n");
         project.WriteFile("data/old.txt", "deleted before the killed sync\n");
         (await project.SyncAsync()).Succeeded();
-        project.DeleteFile("data/old.txt"); // a delete after the upload: one more step a kill can cut
+        project.DeleteFile("data/old.txt"); // a delete after the upload: pending until a sync gets past its upload
         IReadOnlyList<string> big = FaultKit.WriteBigFiles(project, "data/big", BigFiles, seed: 1);
         byte[] stateBefore = File.ReadAllBytes(FaultKit.StateFile(project));
 
+        EngineProxy.UploadHold upload = proxy.HoldNextUpload();
         ProcessResult killed;
         await using (var build = BackgroundBuild.StartSync(package, project))
         {
-            // Any file after the first: the archive is on its way and part of it may already be in the container.
-            await build.WaitUntilSendingAsync([.. big.Skip(1).Select(project.PathOf)], TimeSpan.FromMinutes(2));
-            await DockerCli.RunCheckedAsync(["kill", container.Id], ct);
+            await build.WaitForAsync(upload.Started, "upload body started", TimeSpan.FromMinutes(2));
+            Task<DockerCli.Result> kill = DockerCli.RunAsync(["kill", container.Id], ct);
+            await upload.CutAsync();
+            Assert.Equal(0, (await kill).ExitCode);
             killed = await build.WaitAsync(TimeSpan.FromMinutes(4));
         }
 
-        if (killed.ExitCode == 0)
-        {
-            var summary = SyncSummary.Single(killed);
-            Assert.Equal((BigFiles, 1), (summary.Changed, summary.Deleted));
-        }
-        else
-        {
-            Assert.True(StoppedContainerCodes.Any(code => FaultKit.Diagnostics(killed, "error", code).Count > 0), "The failed build gave none of " + string.Join(", ", StoppedContainerCodes) + ". " + killed);
-        }
-
-        // A sync that ended in an error before its summary recorded at most what the engine confirmed: nothing, or
-        // the whole upload when only the deletes after it failed. Either way the state must tell the truth (below).
-        bool brokenOff = killed.ExitCode != 0 && SyncSummary.All(killed.Output).Count == 0;
-        bool stateUnchanged = File.ReadAllBytes(FaultKit.StateFile(project)).AsSpan().SequenceEqual(stateBefore);
+        killed.Failed();
+        string error = Assert.Single(FaultKit.Diagnostics(killed, "error", "FSYNC2005"));
+        Assert.Contains(container.Name, error, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"error FSYNC(?!2005)\d{4}:", killed.Output);
+        Assert.Empty(SyncSummary.All(killed.Output));
+        Assert.Equal(stateBefore, File.ReadAllBytes(FaultKit.StateFile(project)));
 
         await DockerCli.RunCheckedAsync(["start", container.Id], ct);
         IReadOnlySet<string> toSend = await FaultKit.AssertStateTellsTheTruthAsync(project, container.Id, project.PathOf("data"), "data/", "/app/data");
-        if (killed.ExitCode == 0)
-        {
-            Assert.Empty(toSend);
-        }
-        else if (brokenOff && stateUnchanged)
-        {
-            Assert.Equal(big.Order(StringComparer.Ordinal), toSend.Order(StringComparer.Ordinal));
-        }
-        else if (brokenOff)
-        {
-            Assert.Empty(toSend); // the upload was confirmed and recorded; only the delete is pending
-        }
+        Assert.Equal(big.Order(StringComparer.Ordinal), toSend.Order(StringComparer.Ordinal));
 
         var next = SyncSummary.Single((await project.SyncAsync()).Succeeded());
 
-        Assert.Equal((toSend.Count, container.Id[..12]), (next.Changed, next.ShortId));
+        Assert.Equal((BigFiles, 1, container.Id[..12]), (next.Changed, next.Deleted, next.ShortId));
         await FaultKit.AssertContainerMatchesAsync(container.Id, "/app/data", project.PathOf("data"));
     }
 }

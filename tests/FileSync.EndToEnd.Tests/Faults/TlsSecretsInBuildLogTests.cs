@@ -4,19 +4,21 @@ using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using FileSync.EndToEnd.Tests.Infrastructure;
+using FileSync.Tests.Infrastructure;
 
 namespace FileSync.EndToEnd.Tests.Faults;
 
 /// <summary>
 /// The contents of the TLS files in DOCKER_CERT_PATH never reach the build log, even at diagnostic verbosity, whether they
-/// load and the engine is unreachable, or they are damaged: the build fails with FSYNC2001 naming the endpoint only.
+/// load and are used in a real handshake with an engine whose (self-signed) certificate they do not trust, or they are
+/// damaged and fail before any connection: the build fails with FSYNC2001 naming the endpoint only.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 public sealed class TlsSecretsInBuildLogTests(PackageFixture package)
 {
     public static TheoryData<string, bool> Cases => new()
     {
-        { "real TLS files (with a marker beside the armor) and no engine listening", true },
+        { "real TLS files (with a marker beside the armor) and an engine they do not trust", true },
         { "a key.pem whose body is the marker, not a key", false },
     };
 
@@ -31,7 +33,8 @@ public sealed class TlsSecretsInBuildLogTests(PackageFixture package)
             string keyBody = WriteTlsFiles(certs, marker, validKey);
             using var project = new ConsumerProject(package, "tls-secrets").Rule("a.txt", dest: "www");
             project.WriteFile("a.txt", "a\n");
-            int port = ClosedPort();
+            using var engine = new UntrustedTlsEngine();
+            int port = validKey ? engine.Port : ClosedPort();
             var environment = new Dictionary<string, string?>
             {
                 ["DOCKER_TLS_VERIFY"] = "1",
@@ -48,6 +51,13 @@ public sealed class TlsSecretsInBuildLogTests(PackageFixture package)
             Assert.All(errors, error => Assert.Contains($"tcp://127.0.0.1:{port}", error, StringComparison.Ordinal));
             Assert.DoesNotContain(marker, result.Output, StringComparison.Ordinal);
             Assert.DoesNotContain(keyBody, result.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("-----BEGIN", result.Output, StringComparison.Ordinal);
+            if (validKey)
+            {
+                // The failure came from the handshake (the key was loaded and offered), not from before any connection.
+                Assert.True(await engine.HandshakeEndedAsync(TimeSpan.FromSeconds(30)), $"{sentence}: the engine saw no handshake. {result}");
+                Assert.Equal(0, engine.RequestBytes);
+            }
         }
         finally
         {

@@ -17,13 +17,19 @@ internal sealed class ConsumerProject : IDisposable
     private readonly PackageFixture _package;
     private readonly List<(string Include, string? Dest, string? Strip)> _rules = [];
     private readonly SortedDictionary<string, string> _properties = new(StringComparer.Ordinal);
+    private readonly List<XElement> _elements = [];
     private string? _writtenProject;
     private bool _restored;
 
-    public ConsumerProject(PackageFixture package, string name)
+    /// <param name="subfolder">
+    /// Where the project file goes below a fresh folder of its own (<see cref="Root"/>): e.g. "app", so that a sibling
+    /// such as "../shared" can be part of a wider context. Null: the project is at the root.
+    /// </param>
+    public ConsumerProject(PackageFixture package, string name, string? subfolder = null)
     {
         _package = package;
-        Directory = System.IO.Directory.CreateDirectory(Path.Combine(package.RunDirectory, name + "-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        Root = System.IO.Directory.CreateDirectory(Path.Combine(package.RunDirectory, name + "-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        Directory = subfolder is null ? Root : System.IO.Directory.CreateDirectory(Path.Combine(Root, subfolder)).FullName;
         ProjectPath = Path.Combine(Directory, "Consumer.csproj");
 
         // Offline and fast: the package folder is the only source; nothing above this folder is imported.
@@ -37,6 +43,9 @@ internal sealed class ConsumerProject : IDisposable
             File.WriteAllText(Path.Combine(Directory, stop), "<Project />\n");
         }
     }
+
+    /// <summary>The folder this project owns (deleted on dispose): <see cref="Directory"/> or the folder above its subfolder.</summary>
+    public string Root { get; }
 
     /// <summary>The project folder (FileSyncContextDirectory by default).</summary>
     public string Directory { get; }
@@ -63,6 +72,13 @@ internal sealed class ConsumerProject : IDisposable
         return this;
     }
 
+    /// <summary>Adds any element to the project, after its properties and items (e.g. a consumer's own Target).</summary>
+    public ConsumerProject Element(XElement element)
+    {
+        _elements.Add(element);
+        return this;
+    }
+
     /// <summary>The full path of a file of the project, from a '/'-separated relative path.</summary>
     public string PathOf(string relativePath) => Path.Combine(Directory, relativePath.Replace('/', Path.DirectorySeparatorChar));
 
@@ -85,10 +101,19 @@ internal sealed class ConsumerProject : IDisposable
     /// <c>dotnet build</c> with <paramref name="arguments"/>: restores on the first call, <c>--no-restore</c> after.
     /// <paramref name="environment"/> changes the child's environment (null value: removed), e.g. <see cref="WithoutCi"/>.
     /// </summary>
-    public async Task<ProcessResult> BuildAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <param name="uid">Runs the build as this user and group id (<c>setpriv</c>; the test runs as root) after a first
+    /// build as root restored the project; the caller makes the files it needs that user's.</param>
+    public async Task<ProcessResult> BuildAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, int? uid = null)
     {
         WriteProject();
-        var argv = new List<string> { "build", ProjectPath, "-nologo", "-nodeReuse:false", "-tl:off" };
+        Assert.True(uid is null || _restored, "Build once as root first: a build as another user cannot restore into this run's packages folder.");
+        var argv = new List<string>();
+        if (uid is int id)
+        {
+            argv.AddRange([$"--reuid={id}", $"--regid={id}", "--clear-groups", PackageFixture.DotnetHost]);
+        }
+
+        argv.AddRange(["build", ProjectPath, "-nologo", "-nodeReuse:false", "-tl:off"]);
         if (_restored)
         {
             argv.Add("--no-restore");
@@ -101,7 +126,7 @@ internal sealed class ConsumerProject : IDisposable
             env[name] = value;
         }
 
-        ProcessResult result = await ChildProcess.RunAsync(PackageFixture.DotnetHost, argv, Directory, env, BuildTimeout, TestContext.Current.CancellationToken);
+        ProcessResult result = await ChildProcess.RunAsync(uid is null ? PackageFixture.DotnetHost : "setpriv", argv, Directory, env, BuildTimeout, TestContext.Current.CancellationToken);
         TestContext.Current.TestOutputHelper?.WriteLine(result.ToString());
         if (!_restored && File.Exists(AssetsFile))
         {
@@ -180,7 +205,7 @@ internal sealed class ConsumerProject : IDisposable
             items.Add(rule);
         }
 
-        string text = new XDocument(new XElement("Project", new XAttribute("Sdk", "Microsoft.NET.Sdk"), properties, items)).ToString() + Environment.NewLine;
+        string text = new XDocument(new XElement("Project", new XAttribute("Sdk", "Microsoft.NET.Sdk"), properties, items, _elements)).ToString() + Environment.NewLine;
         if (text != _writtenProject)
         {
             File.WriteAllText(ProjectPath, text);
@@ -190,9 +215,9 @@ internal sealed class ConsumerProject : IDisposable
 
     public void Dispose()
     {
-        if (System.IO.Directory.Exists(Directory))
+        if (System.IO.Directory.Exists(Root))
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            System.IO.Directory.Delete(Root, recursive: true);
         }
     }
 }

@@ -4,7 +4,7 @@ namespace FileSync.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// A container started with options the shared <see cref="TestContainer"/> does not take: a chosen name (to replace a
-/// container by one of the same name), <c>-w</c>, or another tag of the test image. <c>--network none</c>; removed by id.
+/// container by one of the same name), <c>-w</c>, another tag of the test image, or any other <c>docker run</c> option. <c>--network none</c>; removed by id.
 /// </summary>
 internal sealed class CustomContainer : IAsyncDisposable
 {
@@ -18,7 +18,8 @@ internal sealed class CustomContainer : IAsyncDisposable
 
     public string Name { get; }
 
-    public static async Task<CustomContainer> StartAsync(string? name = null, string? workingDirectory = null, string image = DockerCli.Image)
+    /// <param name="options">More <c>docker run</c> options, e.g. <c>--read-only</c>.</param>
+    public static async Task<CustomContainer> StartAsync(string? name = null, string? workingDirectory = null, string image = DockerCli.Image, IReadOnlyList<string>? options = null)
     {
         name ??= NewName();
         var args = new List<string> { "run", "-d", "--network", "none", "--name", name, "--label", "filesync.test=1" };
@@ -27,6 +28,8 @@ internal sealed class CustomContainer : IAsyncDisposable
             args.Add("-w");
             args.Add(workingDirectory);
         }
+
+        args.AddRange(options ?? []);
 
         // The id file is written as soon as the container exists, so one that fails to start is still removed by id.
         string idFile = Path.Combine(Path.GetTempPath(), name + "-" + Guid.NewGuid().ToString("N")[..8] + ".cid");

@@ -89,7 +89,7 @@ public sealed partial class PackageFixture : IAsyncLifetime
                 "--artifacts-path", Path.Combine(RunDirectory, "pack-artifacts"),
                 "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false",
             ],
-            repo,
+            RunDirectory, // packing does not depend on the current folder
             ConsumerProject.ChildEnvironment(packagesFolder: null),
             PackTimeout,
             CancellationToken.None);

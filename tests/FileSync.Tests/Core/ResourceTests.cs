@@ -1,7 +1,7 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using FileSync.Diagnostics;
+using FileSync.Tests.Infrastructure;
 
 namespace FileSync.Tests.Core;
 
@@ -67,33 +67,88 @@ public sealed partial class ResourceTests
     }
 
     [Fact]
-    public void Every_code_is_documented_in_the_README()
+    public void The_README_error_table_lists_exactly_the_codes_of_the_resources()
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        IReadOnlyList<ErrorRow> rows = ReadmeErrorTable();
 
-        var missing = Resources.Values.Select(CodeOf).Where(code => !readme.Contains(code, StringComparison.Ordinal)).Order(StringComparer.Ordinal);
-
-        Assert.Empty(missing);
+        Assert.Empty(rows.GroupBy(row => row.Code).Where(g => g.Count() > 1).Select(g => g.Key));
+        Assert.Equal(Resources.Values.Select(CodeOf).Order(StringComparer.Ordinal), rows.Select(row => row.Code).Order(StringComparer.Ordinal));
     }
 
-    /// <summary>
-    /// The folder holding FileSync.sln, above the test's output folder; with an --artifacts-path outside the repository,
-    /// above this source file (where it was compiled) or the current folder.
-    /// </summary>
-    private static string RepositoryRoot([CallerFilePath] string sourceFile = "")
+    [Fact]
+    public void Every_README_row_says_what_to_do()
     {
-        string[] starts = [AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "", Environment.CurrentDirectory];
-        foreach (string start in starts.Where(Path.IsPathFullyQualified))
+        Assert.All(ReadmeErrorTable(), row =>
         {
-            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+            Assert.False(string.IsNullOrWhiteSpace(row.Meaning), $"{row.Code}: no meaning");
+            Assert.False(string.IsNullOrWhiteSpace(row.WhatToDo), $"{row.Code}: no 'what to do'");
+        });
+    }
+
+    [Fact]
+    public void Every_README_row_has_the_severity_the_code_logs_it_with()
+    {
+        Dictionary<string, string> kinds = ReadmeErrorTable().ToDictionary(row => row.Code, row => row.Kind, StringComparer.Ordinal);
+        IReadOnlyDictionary<string, string> raised = SeverityBySource();
+
+        var wrong = Resources
+            .Select(r => (Code: CodeOf(r.Value), Name: r.Key))
+            .Select(r => (r.Code, r.Name, Readme: kinds.GetValueOrDefault(r.Code, "(no row)"), Source: raised.GetValueOrDefault(r.Name, "(never raised)")))
+            .Where(r => r.Readme != r.Source)
+            .Select(r => $"{r.Code} ({r.Name}): README '{r.Readme}', source '{r.Source}'");
+
+        Assert.Empty(wrong);
+    }
+
+    private sealed record ErrorRow(string Code, string Kind, string Meaning, string WhatToDo);
+
+    /// <summary>The rows of README.md's error table: <c>| FSYNCnnnn | error or warning | meaning | what to do |</c>.</summary>
+    private static List<ErrorRow> ReadmeErrorTable()
+    {
+        var rows = new List<ErrorRow>();
+        foreach (string line in File.ReadLines(Path.Combine(Repository.Root, "README.md")))
+        {
+            Match row = ErrorTableRow().Match(line);
+            if (row.Success)
             {
-                if (File.Exists(Path.Combine(folder.FullName, "FileSync.sln")))
-                {
-                    return folder.FullName;
-                }
+                rows.Add(new ErrorRow(row.Groups["code"].Value, row.Groups["kind"].Value.Trim(), row.Groups["meaning"].Value.Trim(), row.Groups["todo"].Value.Trim()));
             }
         }
 
-        throw new InvalidOperationException($"No FileSync.sln above any of {string.Join(", ", starts)}");
+        Assert.True(rows.Count >= 30, $"only {rows.Count} rows read from the README's error table");
+        return rows;
     }
+
+    // A cell may hold "|" only inside backquotes; the error table has none, so a plain split is exact.
+    [GeneratedRegex(@"^\|\s*(?<code>FSYNC\d{4})\s*\|(?<kind>[^|]*)\|(?<meaning>[^|]*)\|(?<todo>[^|]*)\|\s*$")]
+    private static partial Regex ErrorTableRow();
+
+    /// <summary>
+    /// How the product raises each resource, read from its sources: "warning" when every use of <c>Diag.Name(</c> is
+    /// the argument of <c>.Warning(</c> (ILog.Warning, logged as an MSBuild warning), "error" when none is (a thrown
+    /// FileSyncException or ILog.Error), "mixed" otherwise. A resource no source raises is missing from the result.
+    /// </summary>
+    private static Dictionary<string, string> SeverityBySource()
+    {
+        string src = Path.Combine(Repository.Root, "src");
+        var uses = new Dictionary<string, List<bool>>(StringComparer.Ordinal);
+        foreach (string file in Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != "Diag.cs" && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            string text = File.ReadAllText(file);
+            foreach (Match use in DiagUse().Matches(text))
+            {
+                bool warning = WarningCall().IsMatch(text.AsSpan(Math.Max(0, use.Index - 40), Math.Min(40, use.Index)));
+                uses.TryAdd(use.Groups["name"].Value, []);
+                uses[use.Groups["name"].Value].Add(warning);
+            }
+        }
+
+        return uses.ToDictionary(u => u.Key, u => u.Value.All(w => w) ? "warning" : u.Value.Any(w => w) ? "mixed" : "error", StringComparer.Ordinal);
+    }
+
+    [GeneratedRegex(@"\bDiag\.(?<name>\w+)\(")]
+    private static partial Regex DiagUse();
+
+    [GeneratedRegex(@"\.Warning\(\s*$")]
+    private static partial Regex WarningCall();
 }

@@ -6,13 +6,16 @@ using FileSync.Diagnostics;
 using FileSync.Docker;
 using FileSync.Targets;
 using FileSync.Tests.Core;
+using FileSync.Tests.Infrastructure;
 
 namespace FileSync.Tests.Reliability;
 
 /// <summary>
 /// What FileSync reads to reach the engine (the TLS files of DOCKER_CERT_PATH, a password in the Docker host) never reaches
 /// its diagnostics: the FSYNC2001 error the build logs, and every line logged on the way, name files and endpoints only.
-/// DockerTlsTests checks the client's own exceptions; this checks what a build would print, through TargetFactory.
+/// DockerTlsTests checks the client's own exceptions; this checks what a build would print, through TargetFactory. Files
+/// that load are used in a real TLS handshake (with an engine whose self-signed certificate is trusted by nobody), so the
+/// failure comes from the handshake, after the key was loaded and offered, not from before any connection.
 /// </summary>
 public sealed class TlsAndCredentialSecretsTests : IDisposable
 {
@@ -26,8 +29,8 @@ public sealed class TlsAndCredentialSecretsTests : IDisposable
 
     public enum Secret
     {
-        /// <summary>Loadable ca.pem, cert.pem, key.pem with the marker beside each armor; nobody listens on the port.</summary>
-        TlsFilesNoEngine,
+        /// <summary>Loadable ca.pem, cert.pem, key.pem with the marker beside each armor; the engine's certificate is untrusted.</summary>
+        TlsFilesUntrustedEngine,
 
         /// <summary>key.pem's body is the marker, not a key.</summary>
         KeyIsGarbage,
@@ -44,7 +47,7 @@ public sealed class TlsAndCredentialSecretsTests : IDisposable
 
     public static TheoryData<string, Secret> Cases => new()
     {
-        { "real TLS files and no engine listening", Secret.TlsFilesNoEngine },
+        { "real TLS files and an engine whose certificate they do not trust", Secret.TlsFilesUntrustedEngine },
         { "a key.pem whose body is not a key", Secret.KeyIsGarbage },
         { "a ca.pem whose body is not a certificate", Secret.CaIsGarbage },
         { "a password in FileSyncDockerHost", Secret.PasswordInFileSyncDockerHost },
@@ -56,8 +59,13 @@ public sealed class TlsAndCredentialSecretsTests : IDisposable
     public async Task Secrets_never_reach_the_diagnostics(string sentence, Secret secret)
     {
         string keyBody = WriteTlsFiles(secret);
-        string endpoint = $"tcp://127.0.0.1:{ClosedPort()}";
-        string passwordHost = $"tcp://filesync:{_marker}@127.0.0.1:{ClosedPort()}";
+        using var engine = new UntrustedTlsEngine();
+        // Files that load reach a real handshake, which fails on the engine's certificate; damaged files, and an address
+        // with user information (refused as an endpoint), fail before any connection.
+        bool handshake = secret == Secret.TlsFilesUntrustedEngine;
+        int port = handshake ? engine.Port : ClosedPort();
+        string endpoint = $"tcp://127.0.0.1:{port}";
+        string passwordHost = $"tcp://filesync:{_marker}@127.0.0.1:{port}";
         string? dockerHostVariable = secret == Secret.PasswordInDockerHostVariable ? passwordHost : null;
         var settings = new TargetSettings("docker")
         {
@@ -81,6 +89,12 @@ public sealed class TlsAndCredentialSecretsTests : IDisposable
             TargetFactory.ResolveAsync(settings, host => DockerClient.Create(DockerEndpoint.Resolve(host, Environment)), _log, Ct));
 
         Assert.True(failure.Diagnostic.Code == "FSYNC2001", $"{sentence}: expected FSYNC2001, got {failure.Diagnostic}");
+        if (handshake)
+        {
+            Assert.True(await engine.HandshakeEndedAsync(TimeSpan.FromSeconds(30)), $"{sentence}: the engine saw no handshake. {failure.Diagnostic}");
+            Assert.Equal(0, engine.RequestBytes); // refused: not a byte of a request over the untrusted connection
+        }
+
         string logged = string.Join('\n', [failure.Diagnostic.ToString(), .. _log.Summaries, .. _log.Details, .. _log.Warnings.Concat(_log.Errors).Select(d => d.ToString())]);
         Assert.DoesNotContain(_marker, logged, StringComparison.Ordinal);
         Assert.DoesNotContain(keyBody, logged, StringComparison.Ordinal);
