@@ -40,7 +40,7 @@ internal sealed record TargetSettings(string Runtime)
                     // A folder without the directory runtime is a half-made choice, not "nothing configured".
                     return IsSet(Directory)
                         ? TargetDecision.Failed(Diag.DirectoryWithoutRuntime(Directory!.Trim()))
-                        : new TargetDecision(TargetKind.None, null, [Diag.NoTargetConfigured()]);
+                        : TargetDecision.Warning(Diag.NoTargetConfigured(), TargetKind.None);
                 }
 
                 if (IsSet(Selector) && !ValidSelector(Selector!))
@@ -48,10 +48,10 @@ internal sealed record TargetSettings(string Runtime)
                     return TargetDecision.Failed(Diag.InvalidSelector(Selector!));
                 }
 
-                return new TargetDecision(TargetKind.Docker, null, Ignored("docker", Named(("FileSyncDirectory", Directory))));
+                return Chosen(TargetKind.Docker, "docker", Named(("FileSyncDirectory", Directory)));
             case "directory":
                 return IsSet(Directory)
-                    ? new TargetDecision(TargetKind.Directory, null, Ignored("directory", [.. pickers, .. Named(("FileSyncDockerHost", DockerHost))]))
+                    ? Chosen(TargetKind.Directory, "directory", [.. pickers, .. Named(("FileSyncDockerHost", DockerHost))])
                     : TargetDecision.Failed(Diag.DirectoryNotSet());
             case "kubernetes":
                 return TargetDecision.Failed(Diag.RuntimeNotAvailable(Runtime.Trim()));
@@ -65,8 +65,9 @@ internal sealed record TargetSettings(string Runtime)
     private static string[] Named(params (string Name, string? Value)[] settings) =>
         settings.Where(setting => IsSet(setting.Value)).Select(setting => setting.Name).ToArray();
 
-    private static IReadOnlyList<Diagnostic> Ignored(string runtime, string[] names) =>
-        names.Length == 0 ? [] : [Diag.SettingsIgnored(string.Join(", ", names), runtime)];
+    /// <summary>The runtime chosen; settings it does not use are named in a warning.</summary>
+    private static TargetDecision Chosen(TargetKind kind, string runtime, string[] ignored) =>
+        ignored.Length == 0 ? new TargetDecision(kind, null, []) : TargetDecision.Warning(Diag.SettingsIgnored(string.Join(", ", ignored), runtime), kind);
 
     /// <summary>"k=v,k2=v2" or a bare "k"; no empty label, no label without a key (as <see cref="TargetFactory.Labels"/> reads them).</summary>
     private static bool ValidSelector(string selector) =>
@@ -85,4 +86,7 @@ internal enum TargetKind
 internal sealed record TargetDecision(TargetKind Kind, Diagnostic? Error, IReadOnlyList<Diagnostic> Warnings)
 {
     public static TargetDecision Failed(Diagnostic error) => new(TargetKind.None, error, []);
+
+    /// <summary>A decision that goes on with one warning (logged as an MSBuild warning).</summary>
+    public static TargetDecision Warning(Diagnostic warning, TargetKind kind) => new(kind, null, [warning]);
 }
