@@ -1,122 +1,8 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Runtime.ExceptionServices;
 using System.Text;
 
 namespace FileSync.Docker;
-
-/// <summary>One request to the engine: a body of bytes, or one streamed from a callback (chunked, sent only once the
-/// engine accepted the request: <c>Expect: 100-continue</c>), or none.</summary>
-internal sealed record HttpRequest(string Method, string Target, string? ContentType = null, byte[]? Content = null, Func<Stream, CancellationToken, Task>? WriteContent = null);
-
-/// <summary>A response whose status and headers arrived; disposing it releases the connection (back to the pool when
-/// the body was read to its end).</summary>
-internal sealed class HttpResponse(int statusCode, string reasonPhrase, Stream body) : IDisposable
-{
-    public int StatusCode => statusCode;
-
-    public string ReasonPhrase => reasonPhrase;
-
-    public bool IsSuccess => statusCode is >= 200 and <= 299;
-
-    /// <summary>By Content-Length, chunked, or to the end of the connection (exec's raw stream); not seekable.</summary>
-    public Stream Body => body;
-
-    public async Task<byte[]> ReadBodyAsync(CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        await body.CopyToAsync(buffer, ct).ConfigureAwait(false);
-        return buffer.ToArray();
-    }
-
-    public void Dispose() => body.Dispose();
-}
-
-/// <summary>Idle connections to one engine, reused by the next request: a sync makes several in a row.</summary>
-internal sealed class HttpConnectionPool(Func<CancellationToken, Task<HttpConnection>> connect) : IDisposable
-{
-    private const long IdleTimeoutMs = 30_000;
-    private const int MaxIdle = 8;
-    private readonly Stack<HttpConnection> _idle = new();
-    private bool _disposed;
-
-    public async Task<HttpResponse> SendAsync(HttpRequest request, CancellationToken ct)
-    {
-        while (TakeIdle() is { } idle)
-        {
-            try
-            {
-                return await idle.SendAsync(request, ct).ConfigureAwait(false);
-            }
-            catch (DockerException) when (idle.NothingExchanged)
-            {
-                idle.Dispose(); // the engine had closed it in the meantime: nothing was done, try the next one
-            }
-            catch
-            {
-                idle.Dispose();
-                throw;
-            }
-        }
-
-        HttpConnection connection = await connect(ct).ConfigureAwait(false);
-        connection.Pool = this;
-        try
-        {
-            return await connection.SendAsync(request, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
-
-    public void Return(HttpConnection connection)
-    {
-        lock (_idle)
-        {
-            if (!_disposed && _idle.Count < MaxIdle)
-            {
-                connection.IdleSince = Environment.TickCount64;
-                _idle.Push(connection);
-                return;
-            }
-        }
-
-        connection.Dispose();
-    }
-
-    public void Dispose()
-    {
-        lock (_idle)
-        {
-            _disposed = true;
-            while (_idle.TryPop(out HttpConnection? connection))
-            {
-                connection.Dispose();
-            }
-        }
-    }
-
-    private HttpConnection? TakeIdle()
-    {
-        lock (_idle)
-        {
-            while (_idle.TryPop(out HttpConnection? connection))
-            {
-                if (Environment.TickCount64 - connection.IdleSince < IdleTimeoutMs && connection.IsOpen)
-                {
-                    return connection;
-                }
-
-                connection.Dispose();
-            }
-        }
-
-        return null;
-    }
-}
 
 /// <summary>
 /// HTTP/1.1 over one connected socket (Unix or TCP, TLS or not), one request at a time: just what the Engine API needs,
@@ -140,7 +26,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
     /// <summary>The last request failed before the engine sent a byte or the caller's content was asked for: safe to repeat.</summary>
     public bool NothingExchanged => !_received && !_contentStarted;
 
-    private bool Drained => _start == _end;
+    internal bool Drained => _start == _end;
 
     public void Dispose() => stream.Dispose(); // owns the socket
 
@@ -180,7 +66,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
             timer.Cancel();
         }
 
-        var content = new ChunkedStream(this);
+        var content = new HttpChunkedStream(this);
         _contentStarted = true;
         try
         {
@@ -210,8 +96,8 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
 
     private HttpResponse Respond(Head head, bool requestComplete)
     {
-        long length = head.Status is 204 or 304 ? 0 : head.Chunked ? ResponseStream.Chunked : head.Length;
-        var body = new ResponseStream(this, length, reusable: requestComplete && head.KeepAlive);
+        long length = head.Status is 204 or 304 ? 0 : head.Chunked ? HttpResponseStream.Chunked : head.Length;
+        var body = new HttpResponseStream(this, length, reusable: requestComplete && head.KeepAlive);
         if (length == 0)
         {
             body.Finish();
@@ -277,7 +163,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
     }
 
     /// <summary>A chunk's size line (after the CR LF that ends the previous chunk), and for the last chunk its trailer.</summary>
-    private bool TryTakeChunkSize(bool afterChunk, out long size)
+    internal bool TryTakeChunkSize(bool afterChunk, out long size)
     {
         size = 0;
         ReadOnlySpan<byte> data = _buffer.AsSpan(_start, _end - _start);
@@ -315,7 +201,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
     }
 
     /// <summary>Receives more; the end of the connection is a failure here unless <paramref name="endAllowed"/>.</summary>
-    private async Task<bool> FillAsync(CancellationToken ct, bool endAllowed = false)
+    internal async Task<bool> FillAsync(CancellationToken ct, bool endAllowed = false)
     {
         if (_start > 0)
         {
@@ -349,7 +235,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
     }
 
     /// <summary>Hands over received bytes, at most <paramref name="max"/>.</summary>
-    private int Take(Span<byte> destination, long max)
+    internal int Take(Span<byte> destination, long max)
     {
         int n = (int)Math.Min(Math.Min(destination.Length, _end - _start), max);
         _buffer.AsSpan(_start, n).CopyTo(destination);
@@ -357,7 +243,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
         return n;
     }
 
-    private async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    internal async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         try
         {
@@ -371,166 +257,4 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
 
     private DockerException Failed(string reason, Exception? inner = null) =>
         new($"The request to the Docker engine at {display} failed: {reason}", innerException: inner);
-
-    /// <summary>A response body; once read to its end, the connection goes back to the pool (when it can be reused).</summary>
-    private sealed class ResponseStream(HttpConnection connection, long length, bool reusable) : Stream
-    {
-        public const long Chunked = -2, ToEnd = -1;
-        private readonly bool _chunked = length == Chunked;
-        private long _remaining = length; // in the body, or in the current chunk (Chunked before the first)
-        private bool _done;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken ct = default)
-        {
-            if (_done || destination.Length == 0)
-            {
-                return 0;
-            }
-
-            if (_chunked && _remaining <= 0)
-            {
-                long size;
-                while (!connection.TryTakeChunkSize(afterChunk: _remaining == 0, out size))
-                {
-                    await connection.FillAsync(ct).ConfigureAwait(false);
-                }
-
-                if (size == 0)
-                {
-                    Finish();
-                    return 0;
-                }
-
-                _remaining = size;
-            }
-
-            if (connection.Drained && !await connection.FillAsync(ct, endAllowed: _remaining == ToEnd).ConfigureAwait(false))
-            {
-                Finish(); // the raw stream of exec ends with the connection
-                return 0;
-            }
-
-            int n = connection.Take(destination.Span, _remaining == ToEnd ? int.MaxValue : _remaining);
-            _remaining = _remaining == ToEnd ? ToEnd : _remaining - n;
-            if (_remaining == 0 && !_chunked)
-            {
-                Finish();
-            }
-
-            return n;
-        }
-
-        /// <summary>The body was read to its end (or has none): the connection serves the next request, or is closed.</summary>
-        public void Finish()
-        {
-            if (!_done)
-            {
-                _done = true;
-                if (reusable && connection.Pool is { } pool)
-                {
-                    pool.Return(connection);
-                }
-                else
-                {
-                    connection.Dispose();
-                }
-            }
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing && !_done)
-            {
-                _done = true;
-                connection.Dispose(); // not read to its end: the connection is in the middle of a response
-            }
-
-            base.Dispose(disposing);
-        }
-    }
-
-    /// <summary>The request content as chunks of up to 32 KB, each sent with one write (size line, data, CR LF).</summary>
-    private sealed class ChunkedStream(HttpConnection connection) : Stream
-    {
-        private const int Room = 6, Capacity = 32 * 1024; // before the data: its size (up to 4 hex digits) and CR LF
-        private readonly byte[] _chunk = new byte[Room + Capacity + 7]; // after: CR LF, and the last chunk "0\r\n\r\n"
-        private int _count;
-
-        /// <summary>Writing to the connection failed (as opposed to the caller's writer failing by itself).</summary>
-        public ExceptionDispatchInfo? Failure { get; private set; }
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) => WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
-        public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
-        public override Task FlushAsync(CancellationToken ct) => SendAsync(last: false, ct).AsTask();
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
-        {
-            while (data.Length > 0)
-            {
-                int n = Math.Min(data.Length, Capacity - _count);
-                data[..n].CopyTo(_chunk.AsMemory(Room + _count));
-                _count += n;
-                data = data[n..];
-                if (_count == Capacity)
-                {
-                    await SendAsync(last: false, ct).ConfigureAwait(false);
-                }
-            }
-        }
-
-        /// <summary>Sends what is left and the last, empty chunk.</summary>
-        public ValueTask CompleteAsync(CancellationToken ct) => SendAsync(last: true, ct);
-
-        private async ValueTask SendAsync(bool last, CancellationToken ct)
-        {
-            if (_count == 0 && !last)
-            {
-                return;
-            }
-
-            string size = _count.ToString("x", CultureInfo.InvariantCulture);
-            int start = Room - 2 - size.Length, end = Room + _count;
-            Encoding.ASCII.GetBytes(size, _chunk.AsSpan(start));
-            "\r\n"u8.CopyTo(_chunk.AsSpan(Room - 2));
-            "\r\n"u8.CopyTo(_chunk.AsSpan(end));
-            end += 2;
-            if (last && _count > 0)
-            {
-                "0\r\n\r\n"u8.CopyTo(_chunk.AsSpan(end));
-                end += 5;
-            }
-
-            try
-            {
-                await connection.WriteAsync(_chunk.AsMemory(start, end - start), ct).ConfigureAwait(false);
-                _count = 0;
-            }
-            catch (DockerException e)
-            {
-                Failure ??= ExceptionDispatchInfo.Capture(e);
-                throw;
-            }
-        }
-    }
 }

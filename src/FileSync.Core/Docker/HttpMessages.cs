@@ -1,0 +1,28 @@
+namespace FileSync.Docker;
+
+/// <summary>One request to the engine: a body of bytes, or one streamed from a callback (chunked, sent only once the
+/// engine accepted the request: <c>Expect: 100-continue</c>), or none.</summary>
+internal sealed record HttpRequest(string Method, string Target, string? ContentType = null, byte[]? Content = null, Func<Stream, CancellationToken, Task>? WriteContent = null);
+
+/// <summary>A response whose status and headers arrived; disposing it releases the connection (back to the pool when
+/// the body was read to its end).</summary>
+internal sealed class HttpResponse(int statusCode, string reasonPhrase, Stream body) : IDisposable
+{
+    public int StatusCode => statusCode;
+
+    public string ReasonPhrase => reasonPhrase;
+
+    public bool IsSuccess => statusCode is >= 200 and <= 299;
+
+    /// <summary>By Content-Length, chunked, or to the end of the connection (exec's raw stream); not seekable.</summary>
+    public Stream Body => body;
+
+    public async Task<byte[]> ReadBodyAsync(CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await body.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    public void Dispose() => body.Dispose();
+}
