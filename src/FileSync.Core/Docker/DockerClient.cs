@@ -31,15 +31,6 @@ internal sealed class DockerClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    /// <summary>The engine's API version (e.g. "1.41").</summary>
-    public async Task<string> GetVersionAsync(CancellationToken ct)
-    {
-        using var response = await SendAsync(new("GET", "version"), ct).ConfigureAwait(false);
-        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-        return Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadProperty(json, "ApiVersion"u8))
-            ?? throw new DockerException($"The Docker engine at {Endpoint} did not report its API version.");
-    }
-
     /// <summary>GET /containers/{id}/json; null when the engine knows no such container.</summary>
     public async Task<ContainerInfo?> InspectContainerAsync(string nameOrId, CancellationToken ct)
     {
@@ -136,24 +127,6 @@ internal sealed class DockerClient : IDisposable
         string outText = Encoding.UTF8.GetString(stdout.GetBuffer(), 0, (int)stdout.Length);
         string errText = Encoding.UTF8.GetString(stderr.GetBuffer(), 0, (int)stderr.Length);
         return new ExecResult(exitCode, outText, errText, IsCommandNotFound(exitCode, outText, errText));
-    }
-
-    /// <summary>POST /containers/{id}/restart; the engine's default stop timeout applies.</summary>
-    public Task RestartAsync(string id, CancellationToken ct) => RestartAsync(id, null, ct);
-
-    /// <summary>POST /containers/{id}/restart?t=...: SIGTERM, then SIGKILL after <paramref name="stopTimeoutSeconds"/>.</summary>
-    public async Task RestartAsync(string id, int? stopTimeoutSeconds, CancellationToken ct)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(id);
-        string path = "containers/" + Uri.EscapeDataString(id) + "/restart";
-        if (stopTimeoutSeconds is int t)
-        {
-            path += "?t=" + t.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        using var response = await SendAsync(new("POST", path), ct).ConfigureAwait(false);
-        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-        await response.ReadBodyAsync(ct).ConfigureAwait(false); // (204: none) to its end: the connection is reused
     }
 
     /// <summary>The runtime could not start the executable: it does not exist (by path or on PATH). runc through the engine

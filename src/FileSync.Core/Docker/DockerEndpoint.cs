@@ -56,13 +56,6 @@ internal sealed class DockerEndpoint
     /// <summary>Https: the folder holding ca.pem, cert.pem, key.pem.</summary>
     public string? CertPath { get; }
 
-    /// <summary>The endpoint as an HTTP URL (requests go to <see cref="BasePath"/> + a path without a leading '/').</summary>
-    public Uri BaseAddress => Transport switch
-    {
-        DockerTransport.Unix => new Uri("http://localhost/"),
-        _ => new UriBuilder(Transport == DockerTransport.Https ? "https" : "http", Host, Port, BasePath).Uri,
-    };
-
     public override string ToString() => Display;
 
     /// <summary>Explicit host, else DOCKER_HOST, else the default socket; TLS from DOCKER_TLS_VERIFY / DOCKER_TLS / DOCKER_CERT_PATH.</summary>
@@ -299,6 +292,11 @@ internal sealed class DockerEndpoint
 
     private static DockerEndpoint Tcp(string value, string rest, bool tls, string? certPath)
     {
+        if (rest.IndexOfAny(['?', '#']) >= 0)
+        {
+            throw Invalid(value, "expected tcp://host:port[/prefix], without a query"); // a query could hold a token: never shown
+        }
+
         string basePath = "/";
         int slash = rest.IndexOf('/');
         if (slash >= 0)
@@ -311,11 +309,6 @@ internal sealed class DockerEndpoint
         if (rest.Contains('@'))
         {
             throw Invalid(value, "user information in a tcp:// address is not supported");
-        }
-
-        if (rest.IndexOfAny(['?', '#']) >= 0)
-        {
-            throw Invalid(value, "expected tcp://host:port");
         }
 
         string hostName;
@@ -370,12 +363,5 @@ internal sealed class DockerEndpoint
     }
 
     private static DockerException Invalid(string value, string reason) =>
-        new($"Invalid Docker endpoint '{Redact(value)}': {reason}.", invalidEndpoint: true);
-
-    /// <summary>Hides user information (it could hold a password): <c>ssh://me:pw@host</c> -> <c>ssh://***@host</c>.</summary>
-    private static string Redact(string value)
-    {
-        int start = value.IndexOf("://", StringComparison.Ordinal), at = value.IndexOf('@');
-        return start >= 0 && at > start ? value.Substring(0, start + 3) + "***" + value.Substring(at) : value;
-    }
+        new($"Invalid Docker endpoint '{Credentials.Redact(value)}': {reason}.", invalidEndpoint: true);
 }

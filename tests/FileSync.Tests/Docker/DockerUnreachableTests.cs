@@ -17,7 +17,7 @@ public sealed class DockerUnreachableTests
         using var client = DockerClient.Create(DockerEndpoint.Parse("unix://" + path, tls: false, certPath: null));
         var watch = Stopwatch.StartNew();
 
-        var ex = await Assert.ThrowsAsync<DockerException>(() => client.GetVersionAsync(Ct));
+        var ex = await Assert.ThrowsAsync<DockerException>(() => client.InspectContainerAsync("web", Ct));
 
         Assert.True(ex.Unreachable);
         Assert.Null(ex.StatusCode);
