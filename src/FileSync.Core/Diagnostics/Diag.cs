@@ -41,6 +41,11 @@ internal static class Diag
     public static Diagnostic DeleteFailed(string container, string reason) => Make(nameof(DeleteFailed), null, container, reason);
     public static Diagnostic DockerApiFailed(string operation, string container, string reason) => Make(nameof(DockerApiFailed), null, operation, container, reason);
     public static Diagnostic UserNotResolved(string user, string container) => Make(nameof(UserNotResolved), null, user, container);
+    public static Diagnostic DockerConnectTimeout(string endpoint, int seconds) => Make(nameof(DockerConnectTimeout), null, endpoint, seconds);
+    public static Diagnostic DockerResponseTimeout(string endpoint, string request, int seconds) => Make(nameof(DockerResponseTimeout), null, endpoint, request, seconds);
+    public static Diagnostic DockerStalled(string endpoint, int seconds, string activity, string request) => Make(nameof(DockerStalled), null, endpoint, seconds, activity, request);
+    public static Diagnostic DockerRequestFailed(string request, string reason) => Make(nameof(DockerRequestFailed), null, request, reason);
+    public static Diagnostic InvalidDockerTimeout(string value) => Make(nameof(InvalidDockerTimeout), null, value);
 
     // State
     public static Diagnostic StateDiscarded(string file, string reason) => Make(nameof(StateDiscarded), file, file, reason);

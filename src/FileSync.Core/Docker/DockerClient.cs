@@ -27,7 +27,12 @@ internal sealed class DockerClient : IDisposable
     /// <summary><paramref name="host"/> null or empty: DOCKER_HOST, else the default socket. TLS from DOCKER_TLS_VERIFY / DOCKER_CERT_PATH.</summary>
     public static DockerClient Create(string? host) => Create(DockerEndpoint.Resolve(host));
 
-    internal static DockerClient Create(DockerEndpoint endpoint) => new(new HttpConnectionPool(endpoint.CreateConnector()), endpoint.BasePath, endpoint.Display);
+    /// <summary>As <see cref="Create(string?)"/>, with the bounds on connecting, waiting for an answer and a stalled transfer.</summary>
+    public static DockerClient Create(string? host, DockerTimeouts timeouts) => Create(DockerEndpoint.Resolve(host), timeouts);
+
+    /// <summary>Test seam: an endpoint as parsed, and (tests) short bounds.</summary>
+    internal static DockerClient Create(DockerEndpoint endpoint, DockerTimeouts? timeouts = null) =>
+        new(new HttpConnectionPool(endpoint.CreateConnector(timeouts ?? DockerTimeouts.Default)), endpoint.BasePath, endpoint.Display);
 
     public void Dispose() => _http.Dispose();
 
@@ -42,7 +47,7 @@ internal sealed class DockerClient : IDisposable
         }
 
         await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-        return Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadContainer(json));
+        return Parse(response, await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadContainer(json));
     }
 
     /// <summary>Running containers carrying every label filter ("k=v" or "k").</summary>
@@ -57,7 +62,7 @@ internal sealed class DockerClient : IDisposable
 
         using var response = await SendAsync(new("GET", path), ct).ConfigureAwait(false);
         await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-        return Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadContainerList(json));
+        return Parse(response, await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadContainerList(json));
     }
 
     /// <summary>PUT /containers/{id}/archive?path=...: extracts the tar that <paramref name="writeTar"/> writes, streamed
@@ -111,7 +116,7 @@ internal sealed class DockerClient : IDisposable
         using (var response = await SendAsync(new("POST", "containers/" + Uri.EscapeDataString(id) + "/exec", Json, body), ct).ConfigureAwait(false))
         {
             await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-            execId = Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadProperty(json, "Id"u8))
+            execId = Parse(response, await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadProperty(json, "Id"u8))
                 ?? throw new DockerException($"The Docker engine at {Endpoint} did not return an exec id.");
         }
 
@@ -151,7 +156,7 @@ internal sealed class DockerClient : IDisposable
         {
             using var response = await SendAsync(new("GET", "exec/" + Uri.EscapeDataString(execId) + "/json"), ct).ConfigureAwait(false);
             await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-            var inspect = Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadExecState(json));
+            var inspect = Parse(response, await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadExecState(json));
             if (inspect is { Running: false, ExitCode: int code })
             {
                 return code;
@@ -224,10 +229,10 @@ internal sealed class DockerClient : IDisposable
 
         int status = response.StatusCode;
         string message = text.Length == 0 ? (response.ReasonPhrase.Length > 0 ? response.ReasonPhrase : "error") : text.Length > 1000 ? text.Substring(0, 1000) : text;
-        throw new DockerException($"Docker engine at {Endpoint}: {message} (HTTP {status})", statusCode: status);
+        throw new DockerException($"Docker engine at {Endpoint}: {message} (HTTP {status})", statusCode: status) { Request = response.RequestLine };
     }
 
-    private T Parse<T>(byte[] json, Func<byte[], T> parse)
+    private T Parse<T>(HttpResponse response, byte[] json, Func<byte[], T> parse)
     {
         try
         {
@@ -235,7 +240,11 @@ internal sealed class DockerClient : IDisposable
         }
         catch (JsonException ex)
         {
-            throw new DockerException($"The Docker engine at {Endpoint} returned malformed JSON: {ex.Message}", innerException: ex);
+            throw new DockerException($"The Docker engine at {Endpoint} returned malformed JSON: {ex.Message}", innerException: ex)
+            {
+                Broken = true,
+                Request = response.RequestLine,
+            };
         }
     }
 }

@@ -119,12 +119,9 @@ internal sealed class DockerEndpoint
         }
     }
 
-    /// <summary>Connecting (including a TLS handshake) takes at most this long; then the engine is reported unreachable.</summary>
-    internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
-
-    /// <summary>Connects to this endpoint: a Unix socket, TCP, or TCP + TLS. Checks the socket path and loads the TLS
-    /// files now (an <see cref="DockerException.InvalidEndpoint"/> when they are wrong), before any connection.</summary>
-    internal Func<CancellationToken, Task<HttpConnection>> CreateConnector()
+    /// <summary>Connects to this endpoint: a Unix socket, TCP, or TCP + TLS, within the connect timeout (the TLS handshake
+    /// included); the connection bounds its own waits with the others. Checks the socket path and loads the TLS files now (an <see cref="DockerException.InvalidEndpoint"/> when they are wrong), before any connection.</summary>
+    internal Func<CancellationToken, Task<HttpConnection>> CreateConnector(DockerTimeouts timeouts)
     {
         EndPoint target;
         SslClientAuthenticationOptions? ssl = null;
@@ -148,17 +145,17 @@ internal sealed class DockerEndpoint
         // The Host header: for a socket any name does (HttpClient sent "localhost"); for TCP, the address as given.
         string host = Transport == DockerTransport.Unix ? "localhost"
             : (Host!.Contains(':') ? "[" + Host + "]" : Host) + ":" + Port.ToString(CultureInfo.InvariantCulture);
-        return ct => ConnectAsync(target, ssl, host, ct);
+        return ct => ConnectAsync(target, ssl, host, timeouts, ct);
     }
 
-    private async Task<HttpConnection> ConnectAsync(EndPoint target, SslClientAuthenticationOptions? ssl, string host, CancellationToken ct)
+    private async Task<HttpConnection> ConnectAsync(EndPoint target, SslClientAuthenticationOptions? ssl, string host, DockerTimeouts timeouts, CancellationToken ct)
     {
         var socket = Transport == DockerTransport.Unix
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream? stream = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(ConnectTimeout);
+        timeout.CancelAfter(timeouts.Connect);
         try
         {
             await socket.ConnectAsync(target, timeout.Token).ConfigureAwait(false);
@@ -170,7 +167,7 @@ internal sealed class DockerEndpoint
                 await tls.AuthenticateAsClientAsync(ssl, timeout.Token).ConfigureAwait(false);
             }
 
-            return new HttpConnection(socket, stream, host, Display);
+            return new HttpConnection(socket, stream, host, Display, timeouts);
         }
         catch (Exception ex)
         {
@@ -185,17 +182,19 @@ internal sealed class DockerEndpoint
                 throw;
             }
 
-            throw new DockerException($"Cannot connect to the Docker engine at {Display}: {ConnectFailure(ex)}", unreachable: true, innerException: ex);
+            int seconds = (int)Math.Ceiling(timeouts.Connect.TotalSeconds);
+            throw ex is OperationCanceledException
+                ? new DockerException($"Cannot connect to the Docker engine at {Display}: no answer within {seconds} s (the connect timeout).", unreachable: true, innerException: ex)
+                {
+                    TimedOut = DockerBound.Connect,
+                    TimeoutSeconds = seconds,
+                }
+                : new DockerException($"Cannot connect to the Docker engine at {Display}: {ConnectFailure(ex)}", unreachable: true, innerException: ex);
         }
     }
 
     private string ConnectFailure(Exception ex)
     {
-        if (ex is OperationCanceledException)
-        {
-            return $"no answer within {ConnectTimeout.TotalSeconds:0} s.";
-        }
-
         if (ex is SocketException socketError && Transport == DockerTransport.Unix)
         {
             return !File.Exists(SocketPath) ? "the socket " + SocketPath + " does not exist (is the Docker engine running?)"

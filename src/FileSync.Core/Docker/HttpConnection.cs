@@ -7,21 +7,26 @@ namespace FileSync.Docker;
 /// <summary>
 /// HTTP/1.1 over one connected socket (Unix or TCP, TLS or not), one request at a time: just what the Engine API needs,
 /// with few async methods (each costs JIT time in a fresh build process). Transport failures are
-/// <see cref="DockerException"/>s; a failed or cancelled request leaves the connection to be disposed.
+/// <see cref="DockerException"/>s; a failed or cancelled request leaves the connection to be disposed. Every wait for the
+/// engine is bounded (<see cref="HttpDeadline"/>): the response's headers by the response timeout, each read of a body and
+/// each write of an upload by the stall timeout.
 /// </summary>
-internal sealed class HttpConnection(Socket socket, Stream stream, string host, string display) : IDisposable
+internal sealed class HttpConnection(Socket socket, Stream stream, string host, string display, DockerTimeouts timeouts) : IDisposable
 {
+    private const string Sending = "sending the request body", Receiving = "receiving the response";
     private static readonly TimeSpan ExpectContinueTimeout = TimeSpan.FromSeconds(1);
     private readonly byte[] _buffer = new byte[16 * 1024];
+    private readonly HttpDeadline _deadline = new(timeouts);
     private int _start, _end; // received, not yet consumed: _buffer[_start.._end]
     private bool _received, _contentStarted;
+    private HttpRequest? _request; // for messages
 
     public HttpConnectionPool? Pool { get; set; }
 
     public long IdleSince { get; set; }
 
     /// <summary>Idle and not closed by the engine (an idle connection has nothing to read, not even its end).</summary>
-    public bool IsOpen => Drained && !socket.Poll(0, SelectMode.SelectRead);
+    public bool IsOpen => Drained && !_deadline.Passed && !socket.Poll(0, SelectMode.SelectRead);
 
     /// <summary>The last request failed before the engine sent a byte or the caller's content was asked for: safe to repeat.</summary>
     public bool NothingExchanged => !_received && !_contentStarted;
@@ -33,6 +38,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
     public async Task<HttpResponse> SendAsync(HttpRequest request, CancellationToken ct)
     {
         _received = _contentStarted = false;
+        _request = request;
         string head = $"{request.Method} {request.Target} HTTP/1.1\r\nHost: {host}\r\n"
             + (request.ContentType is null ? "" : $"Content-Type: {request.ContentType}\r\n")
             + (request.WriteContent is not null ? "Transfer-Encoding: chunked\r\nExpect: 100-continue\r\n"
@@ -45,10 +51,14 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
         await WriteAsync(bytes, ct).ConfigureAwait(false);
         if (request.WriteContent is null)
         {
-            return Respond(await ReadHeadAsync(ct).ConfigureAwait(false), requestComplete: true);
+            _deadline.Arm(DockerBound.Response);
+            Head answer = await ReadHeadAsync(ct).ConfigureAwait(false);
+            _deadline.Disarm();
+            return Respond(answer, requestComplete: true);
         }
 
         // Expect: 100-continue: the content is produced once the engine accepted the request (or after a second of silence).
+        // The head is read while the content is written: unbounded until the content is complete (each write has its own).
         Task<Head> pending = ReadHeadAsync(ct);
         using (var timer = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
@@ -75,6 +85,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
         }
         catch (Exception) when (content.Failure is not null && pending.IsCompletedSuccessfully)
         {
+            _deadline.Renew(); // the write's bound may have passed; the engine's answer is still to be read
             return Respond(pending.Result, requestComplete: false); // the engine answered (an error) and stopped reading
         }
         catch (Exception)
@@ -85,12 +96,14 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
             throw;
         }
 
+        _deadline.Arm(DockerBound.Response);
         Head final = await pending.ConfigureAwait(false);
         while (final.Status == 100)
         {
             final = await ReadHeadAsync(ct).ConfigureAwait(false);
         }
 
+        _deadline.Disarm();
         return Respond(final, requestComplete: true);
     }
 
@@ -103,7 +116,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
             body.Finish();
         }
 
-        return new HttpResponse(head.Status, head.Reason, body);
+        return new HttpResponse(head.Status, head.Reason, body, _request!);
     }
 
     private readonly record struct Head(int Status, string Reason, long Length, bool Chunked, bool KeepAlive);
@@ -113,7 +126,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
         Head head;
         while (!TryTakeHead(out head))
         {
-            await FillAsync(ct).ConfigureAwait(false);
+            await FillAsync(ct, bound: false).ConfigureAwait(false);
         }
 
         return head;
@@ -200,8 +213,9 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
         return true;
     }
 
-    /// <summary>Receives more; the end of the connection is a failure here unless <paramref name="endAllowed"/>.</summary>
-    internal async Task<bool> FillAsync(CancellationToken ct, bool endAllowed = false)
+    /// <summary>Receives more; the end of the connection is a failure here unless <paramref name="endAllowed"/>. Within the
+    /// stall timeout, unless the caller bounds the wait itself (<paramref name="bound"/> false: a response's head).</summary>
+    internal async Task<bool> FillAsync(CancellationToken ct, bool endAllowed = false, bool bound = true)
     {
         if (_start > 0)
         {
@@ -215,13 +229,26 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
         }
 
         int n;
+        if (bound)
+        {
+            _deadline.Arm(DockerBound.Stall, Receiving);
+        }
+
         try
         {
-            n = await stream.ReadAsync(_buffer.AsMemory(_end), ct).ConfigureAwait(false);
+            using (_deadline.Link(ct))
+            {
+                n = await stream.ReadAsync(_buffer.AsMemory(_end), _deadline.Token).ConfigureAwait(false);
+            }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
         {
-            throw Failed(e.Message, e);
+            throw Failure(e, ct);
+        }
+
+        if (bound)
+        {
+            _deadline.Disarm();
         }
 
         _end += n;
@@ -243,18 +270,53 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
         return n;
     }
 
+    /// <summary>Sends <paramref name="data"/> within the stall timeout.</summary>
     internal async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
+        _deadline.Arm(DockerBound.Stall, Sending);
         try
         {
-            await stream.WriteAsync(data, ct).ConfigureAwait(false);
+            using (_deadline.Link(ct))
+            {
+                await stream.WriteAsync(data, _deadline.Token).ConfigureAwait(false);
+            }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
         {
-            throw Failed(e.Message, e);
+            throw Failure(e, ct);
         }
+
+        _deadline.Disarm();
     }
 
+    /// <summary>A failed socket call: the caller cancelled, a bound passed, or the connection broke.</summary>
+    private Exception Failure(Exception e, CancellationToken ct)
+    {
+        if (ct.IsCancellationRequested)
+        {
+            return e as OperationCanceledException ?? new OperationCanceledException(e.Message, e, ct);
+        }
+
+        if (!_deadline.Passed)
+        {
+            return Failed(e.Message, e);
+        }
+
+        int seconds = _deadline.Seconds;
+        string message = _deadline.Bound == DockerBound.Response
+            ? $"The Docker engine at {display} did not answer '{RequestLine}' within {seconds} s (the response timeout)."
+            : $"The transfer with the Docker engine at {display} made no progress for {seconds} s while {_deadline.Activity} for '{RequestLine}' (the stall timeout).";
+        return new DockerException(message, innerException: e)
+        {
+            TimedOut = _deadline.Bound,
+            TimeoutSeconds = seconds,
+            Request = RequestLine,
+            Activity = _deadline.Activity,
+        };
+    }
+
+    private string? RequestLine => _request is null ? null : _request.Method + " " + _request.Target;
+
     private DockerException Failed(string reason, Exception? inner = null) =>
-        new($"The request to the Docker engine at {display} failed: {reason}", innerException: inner);
+        new($"The request to the Docker engine at {display} failed: {reason}", innerException: inner) { Broken = true, Request = RequestLine };
 }

@@ -16,7 +16,7 @@ internal sealed class HttpConnectionPool(Func<CancellationToken, Task<HttpConnec
             {
                 return await idle.SendAsync(request, ct).ConfigureAwait(false);
             }
-            catch (DockerException) when (idle.NothingExchanged)
+            catch (DockerException e) when (idle.NothingExchanged && e.TimedOut == DockerBound.None)
             {
                 idle.Dispose(); // the engine had closed it in the meantime: nothing was done, try the next one
             }

@@ -6,8 +6,11 @@ internal sealed record HttpRequest(string Method, string Target, string? Content
 
 /// <summary>A response whose status and headers arrived; disposing it releases the connection (back to the pool when
 /// the body was read to its end).</summary>
-internal sealed class HttpResponse(int statusCode, string reasonPhrase, Stream body) : IDisposable
+internal sealed class HttpResponse(int statusCode, string reasonPhrase, Stream body, HttpRequest request) : IDisposable
 {
+    /// <summary>What was asked, for messages: e.g. <c>GET /containers/web/json</c>.</summary>
+    public string RequestLine => request.Method + " " + request.Target;
+
     public int StatusCode => statusCode;
 
     public string ReasonPhrase => reasonPhrase;

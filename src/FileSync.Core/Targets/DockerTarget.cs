@@ -135,9 +135,9 @@ internal sealed class DockerTarget(DockerClient client, ContainerInfo container,
         {
             return await call().ConfigureAwait(false);
         }
-        catch (DockerException e) when (e.Unreachable)
+        catch (DockerException e) when (e.Unreachable || e.TimedOut != DockerBound.None || (e.Broken && !upload))
         {
-            throw new FileSyncException(Diag.DockerUnreachable(client.Endpoint, e.Message), e);
+            throw new FileSyncException(DockerErrors.Describe(e, client.Endpoint), e); // a broken upload stays FSYNC2005
         }
         catch (DockerException e) when (e.StatusCode == 404)
         {

@@ -108,9 +108,9 @@ internal static class TargetFactory
 
             return targets;
         }
-        catch (DockerException e) when (e.Unreachable || e.InvalidEndpoint)
+        catch (DockerException e)
         {
-            throw new FileSyncException(Diag.DockerUnreachable(client.Endpoint, e.Message), e);
+            throw new FileSyncException(DockerErrors.Describe(e, client.Endpoint), e);
         }
     }
 

@@ -1,0 +1,193 @@
+using FileSync.Diagnostics;
+using FileSync.Docker;
+using FileSync.Targets;
+using FileSync.Tests.Core;
+
+namespace FileSync.Tests.Docker;
+
+/// <summary>
+/// Endpoints that misbehave (ADVERSARY.md): accepts and is silent, headers then a silent body, stops reading an upload,
+/// garbage, closes mid-response. Every call has a bound (connect, response, stall) and ends in a coded error naming the
+/// endpoint, never a hang; a transfer that keeps moving is never cut. Short bounds through the test seam.
+/// </summary>
+public sealed class EngineTimeoutTests
+{
+    private static readonly DockerTimeouts Short = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    private static readonly ContainerInfo Web = new("id-web", "web", "img", "sha256:1", true, "running", "/app", "", new Dictionary<string, string>());
+    private readonly RecordingLog _log = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<bool> Transports => new() { false, true };
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task An_engine_that_accepts_and_stays_silent_fails_with_the_response_timeout(bool unix)
+    {
+        await using var engine = new MisbehavingEngine(unix, peer => peer.ReadHeadAsync());
+
+        Diagnostic error = await ResolveFailsAsync(engine, new TargetSettings("docker") { Container = "web" });
+
+        AssertNames(engine, error, "FSYNC2021");
+        Assert.Contains("'GET /containers/web/json' within 1 s (the response timeout)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_TLS_endpoint_that_never_answers_the_handshake_fails_with_the_connect_timeout()
+    {
+        string certs = Directory.CreateTempSubdirectory("filesync-nocerts-").FullName;
+        try
+        {
+            await using var engine = new MisbehavingEngine(unix: false, _ => Task.CompletedTask); // accepts, then silence
+            using var client = engine.Client(Short, tls: true, certPath: certs);
+
+            Diagnostic error = await ResolveFailsAsync(client, new TargetSettings("docker") { Container = "web" });
+
+            AssertNames(engine, error, "FSYNC2020");
+            Assert.Contains("within 1 s (the connect timeout", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(certs, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task Headers_then_a_silent_body_fail_with_the_stall_timeout(bool unix)
+    {
+        await using var engine = new MisbehavingEngine(unix, async peer =>
+        {
+            await peer.ReadHeadAsync();
+            await peer.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{\"Id\":");
+        });
+
+        Diagnostic error = await ResolveFailsAsync(engine, new TargetSettings("docker") { Selector = "app=web" });
+
+        AssertNames(engine, error, "FSYNC2022");
+        Assert.Contains("no progress for 1 s while receiving the response for 'GET /containers/json?filters=", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task An_engine_that_stops_reading_an_upload_fails_with_the_stall_timeout(bool unix)
+    {
+        await using var engine = new MisbehavingEngine(unix, async peer =>
+        {
+            await peer.ReadHeadAsync();
+            await peer.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n");
+            await peer.ReadSomeAsync(64 * 1024); // then never reads again
+        });
+        using var client = engine.Client(Short);
+        var target = new DockerTarget(client, Web, _log);
+
+        var failure = await Assert.ThrowsAsync<FileSyncException>(() => target.UploadAsync(WriteZerosAsync(256L * 1024 * 1024), Ct));
+
+        AssertNames(engine, failure.Diagnostic, "FSYNC2022");
+        Assert.Contains("no progress for 1 s while sending the request body for 'PUT /containers/id-web/archive?path=%2F'", failure.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_upload_that_keeps_moving_is_never_cut_however_long_it_takes()
+    {
+        const int size = 2 * 1024 * 1024;
+        await using var engine = new MisbehavingEngine(unix: true, async peer =>
+        {
+            await peer.ReadHeadAsync();
+            await peer.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n");
+            // ~640 KB/s: each write waits for the socket's buffer (~200 KB) to drain, a quarter of the bound; ~3 bounds in all.
+            await peer.ReadChunkedSlowlyAsync(64 * 1024, TimeSpan.FromMilliseconds(100));
+            await peer.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        });
+        using var client = engine.Client(Short);
+
+        await new DockerTarget(client, Web, _log).UploadAsync(WriteZerosAsync(size), Ct);
+
+        Assert.True(engine.ContentBytes > size, $"{engine.ContentBytes} bytes arrived");
+    }
+
+    [Fact]
+    public async Task A_body_that_trickles_in_longer_than_every_bound_is_read_whole()
+    {
+        const string inspection = """{"Id":"id-web","Name":"/web","Image":"sha256:1","State":{"Status":"running","Running":true},"Config":{"Image":"img","WorkingDir":"/app","User":"","Labels":{}}}""";
+        await using var engine = new MisbehavingEngine(unix: false, async peer =>
+        {
+            await peer.ReadHeadAsync();
+            await peer.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {inspection.Length}\r\n\r\n");
+            await peer.TrickleAsync(inspection, bytes: 8, TimeSpan.FromMilliseconds(100)); // ~2 s in all, never 1 s silent
+        });
+        using var client = engine.Client(Short);
+
+        ContainerInfo? info = await client.InspectContainerAsync("web", Ct);
+
+        Assert.Equal(("id-web", "/app"), (info?.Id, info?.WorkingDir));
+    }
+
+    /// <summary>sentence, what the endpoint answers to the request before it closes the connection.</summary>
+    public static TheoryData<string, string> Garbage => new()
+    {
+        { "Not HTTP at all: another service on the port", "SSH-2.0-OpenSSH_9.6\r\n\r\n" },
+        { "A status line without a status", "HTTP/1.1 OK\r\n\r\n" },
+        { "Closed in the middle of the head", "HTTP/1.1 200 OK\r\nContent-Len" },
+        { "Closed in the middle of the body", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"Id\":\"id-" },
+        { "A body that is not JSON", "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nnot json!" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Garbage))]
+    public async Task Garbage_or_a_connection_that_dies_mid_response_is_a_coded_error_naming_the_endpoint(string sentence, string answer)
+    {
+        await using var engine = new MisbehavingEngine(unix: false, async peer =>
+        {
+            await peer.ReadHeadAsync();
+            await peer.WriteAsync(answer);
+            peer.Close();
+        });
+
+        Diagnostic error = await ResolveFailsAsync(engine, new TargetSettings("docker") { Container = "web" });
+
+        Assert.True(error.Code == "FSYNC2023", $"{sentence}: {error}");
+        Assert.Contains(engine.Endpoint, error.Message, StringComparison.Ordinal);
+        Assert.Contains("'GET /containers/web/json'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_exec_the_engine_never_answers_fails_with_the_response_timeout()
+    {
+        await using var engine = new MisbehavingEngine(unix: true, peer => peer.ReadHeadAsync());
+        using var client = engine.Client(Short);
+
+        var failure = await Assert.ThrowsAsync<FileSyncException>(() => new DockerTarget(client, Web, _log).DeleteAsync(["/app/gone.txt"], Ct));
+
+        AssertNames(engine, failure.Diagnostic, "FSYNC2021");
+        Assert.Contains("'POST /containers/id-web/exec'", failure.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    private Task<Diagnostic> ResolveFailsAsync(MisbehavingEngine engine, TargetSettings settings) => ResolveFailsAsync(engine.Client(Short), settings);
+
+    private async Task<Diagnostic> ResolveFailsAsync(DockerClient client, TargetSettings settings)
+    {
+        using (client)
+        {
+            var failure = await Assert.ThrowsAsync<FileSyncException>(() => TargetFactory.ResolveAsync(settings, _ => client, _log, Ct));
+            return failure.Diagnostic;
+        }
+    }
+
+    private static void AssertNames(MisbehavingEngine engine, Diagnostic error, string code)
+    {
+        Assert.True(error.Code == code, $"expected {code}, got {error}");
+        Assert.Contains($"at '{engine.Endpoint}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("FileSyncDockerTimeout", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A tar writer stand-in: <paramref name="size"/> zero bytes in 64 KB writes.</summary>
+    private static Func<Stream, CancellationToken, Task> WriteZerosAsync(long size) => async (stream, ct) =>
+    {
+        byte[] block = new byte[64 * 1024];
+        for (long sent = 0; sent < size; sent += block.Length)
+        {
+            await stream.WriteAsync(block.AsMemory(0, (int)Math.Min(block.Length, size - sent)), ct);
+        }
+    };
+}
