@@ -44,9 +44,10 @@ internal sealed class DockerTarget(DockerClient client, ContainerInfo container,
         return FileOwner.Root;
     }
 
-    private async Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken)
+    /// <summary>The whole read is one call: the archive's body breaking off or stalling is a coded error too.</summary>
+    private Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken) => Call("read " + path, async () =>
     {
-        Stream? archive = await Call("read " + path, () => client.GetArchiveAsync(container.Id, path, cancellationToken)).ConfigureAwait(false);
+        Stream? archive = await client.GetArchiveAsync(container.Id, path, cancellationToken).ConfigureAwait(false);
         if (archive is null)
         {
             return null;
@@ -54,17 +55,28 @@ internal sealed class DockerTarget(DockerClient client, ContainerInfo container,
 
         await using (archive.ConfigureAwait(false))
         {
-            using var reader = new TarReader(archive);
-            TarEntry? entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
-            if (entry?.DataStream is null)
+            try
             {
-                return null;
-            }
+                using var reader = new TarReader(archive);
+                TarEntry? entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
+                if (entry?.DataStream is null)
+                {
+                    return null;
+                }
 
-            using var text = new StreamReader(entry.DataStream);
-            return await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                using var text = new StreamReader(entry.DataStream);
+                return await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+            {
+                throw new DockerException($"The Docker engine at {client.Endpoint} sent an archive of {path} that cannot be read: {e.Message}", innerException: e)
+                {
+                    Broken = true,
+                    Request = "GET archive " + path,
+                };
+            }
         }
-    }
+    });
 
     public Task UploadAsync(Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken) =>
         Call("upload", async () =>

@@ -10,6 +10,7 @@ namespace FileSync.Tests.Docker;
 /// garbage, closes mid-response. Every call has a bound (connect, response, stall) and ends in a coded error naming the
 /// endpoint, never a hang; a transfer that keeps moving is never cut. Short bounds through the test seam.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class EngineTimeoutTests
 {
     private static readonly DockerTimeouts Short = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
@@ -161,6 +162,37 @@ public sealed class EngineTimeoutTests
 
         AssertNames(engine, failure.Diagnostic, "FSYNC2021");
         Assert.Contains("'POST /containers/id-web/exec'", failure.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>sentence, what follows the archive's headers, code expected.</summary>
+    public static TheoryData<string, bool, string> BrokenArchives => new()
+    {
+        { "The archive stops moving", false, "FSYNC2022" },
+        { "The connection dies mid-archive", true, "FSYNC2023" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenArchives))]
+    public async Task Reading_the_container_user_from_an_archive_that_breaks_off_is_a_coded_error(string sentence, bool close, string code)
+    {
+        await using var engine = new MisbehavingEngine(unix: true, async peer =>
+        {
+            await peer.ReadHeadAsync();
+            await peer.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nTransfer-Encoding: chunked\r\n\r\n200\r\n" + new string('p', 100));
+            if (close)
+            {
+                peer.Close();
+            }
+        });
+        using var client = engine.Client(Short);
+        using var temp = new TempFolder();
+        var target = new DockerTarget(client, Web with { User = "app" }, _log);
+
+        var failure = await Assert.ThrowsAsync<FileSyncException>(() => new Syncer(_log).SyncOneAsync([], target, new SyncOptions(temp.Combine("state")), Ct));
+
+        Assert.True(failure.Diagnostic.Code == code, $"{sentence}: {failure.Diagnostic}");
+        Assert.Contains(engine.Endpoint, failure.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains("'GET /containers/id-web/archive?path=%2Fetc%2Fpasswd'", failure.Diagnostic.Message, StringComparison.Ordinal);
     }
 
     private Task<Diagnostic> ResolveFailsAsync(MisbehavingEngine engine, TargetSettings settings) => ResolveFailsAsync(engine.Client(Short), settings);
