@@ -125,6 +125,7 @@ internal sealed class DockerClient : IDisposable
         using (var response = await SendAsync(new("POST", "exec/" + Uri.EscapeDataString(execId) + "/start", Json, ExecStartBody), ct).ConfigureAwait(false))
         {
             await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+            response.BoundAsAWhole(); // the command (rm) runs within the response timeout; a trickle cannot keep it alive
             await DemultiplexAsync(response.Body, stdout, stderr, ct).ConfigureAwait(false); // the raw stream, to the end of the connection
         }
 

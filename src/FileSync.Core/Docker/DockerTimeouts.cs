@@ -11,10 +11,10 @@ internal enum DockerBound
     /// <summary>Connecting (TCP, Unix socket, TLS handshake).</summary>
     Connect,
 
-    /// <summary>From the request sent to the response's headers.</summary>
+    /// <summary>From the request sent to the response's headers; for a small answer (JSON, exec's output) to its end.</summary>
     Response,
 
-    /// <summary>No progress on an upload or a response body: not a bound on the total time.</summary>
+    /// <summary>No progress on an upload or a streamed body (an archive): not a bound on the total time.</summary>
     Stall,
 }
 

@@ -19,6 +19,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
     private readonly HttpDeadline _deadline = new(timeouts);
     private int _start, _end; // received, not yet consumed: _buffer[_start.._end]
     private bool _received, _contentStarted;
+    private bool _boundAsAWhole; // the rest of the response is bounded by the response timeout, not per read
     private HttpRequest? _request; // for messages
 
     public HttpConnectionPool? Pool { get; set; }
@@ -37,7 +38,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
 
     public async Task<HttpResponse> SendAsync(HttpRequest request, CancellationToken ct)
     {
-        _received = _contentStarted = false;
+        _received = _contentStarted = _boundAsAWhole = false;
         _request = request;
         string head = $"{request.Method} {request.Target} HTTP/1.1\r\nHost: {host}\r\n"
             + (request.ContentType is null ? "" : $"Content-Type: {request.ContentType}\r\n")
@@ -229,6 +230,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
         }
 
         int n;
+        bound &= !_boundAsAWhole;
         if (bound)
         {
             _deadline.Arm(DockerBound.Stall, Receiving);
@@ -259,6 +261,20 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
         }
 
         return n > 0;
+    }
+
+    /// <summary>The rest of this response must arrive within the response timeout, as a whole.</summary>
+    internal void BoundWholeResponse()
+    {
+        _boundAsAWhole = true;
+        _deadline.Arm(DockerBound.Response);
+    }
+
+    /// <summary>The response was read to its end: no bound runs while the connection is idle.</summary>
+    internal void EndResponse()
+    {
+        _boundAsAWhole = false;
+        _deadline.Disarm();
     }
 
     /// <summary>Hands over received bytes, at most <paramref name="max"/>.</summary>

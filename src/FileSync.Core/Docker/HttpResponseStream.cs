@@ -60,12 +60,22 @@ internal sealed class HttpResponseStream(HttpConnection connection, long length,
         return n;
     }
 
+    /// <summary>See <see cref="HttpResponse.BoundAsAWhole"/>.</summary>
+    public void BoundAsAWhole()
+    {
+        if (!_done)
+        {
+            connection.BoundWholeResponse();
+        }
+    }
+
     /// <summary>The body was read to its end (or has none): the connection serves the next request, or is closed.</summary>
     public void Finish()
     {
         if (!_done)
         {
             _done = true;
+            connection.EndResponse();
             if (reusable && connection.Pool is { } pool)
             {
                 pool.Return(connection);

@@ -55,18 +55,21 @@ public sealed class EngineTimeoutTests
 
     [Theory]
     [MemberData(nameof(Transports))]
-    public async Task Headers_then_a_silent_body_fail_with_the_stall_timeout(bool unix)
+    public async Task Headers_then_a_silent_archive_fail_with_the_stall_timeout(bool unix)
     {
         await using var engine = new MisbehavingEngine(unix, async peer =>
         {
             await peer.ReadHeadAsync();
-            await peer.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{\"Id\":");
+            await peer.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nContent-Length: 10240\r\n\r\n");
         });
+        using var client = engine.Client(Short);
+        using var temp = new TempFolder();
+        var target = new DockerTarget(client, Web with { User = "app" }, _log); // its user is read from /etc/passwd
 
-        Diagnostic error = await ResolveFailsAsync(engine, new TargetSettings("docker") { Selector = "app=web" });
+        var failure = await Assert.ThrowsAsync<FileSyncException>(() => new Syncer(_log).SyncOneAsync([], target, new SyncOptions(temp.Combine("state")), Ct));
 
-        AssertNames(engine, error, "FSYNC2022");
-        Assert.Contains("no progress for 1 s while receiving the response for 'GET /containers/json?filters=", error.Message, StringComparison.Ordinal);
+        AssertNames(engine, failure.Diagnostic, "FSYNC2022");
+        Assert.Contains("no progress for 1 s while receiving the response for 'GET /containers/id-web/archive?path=%2Fetc%2Fpasswd'", failure.Diagnostic.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -108,20 +111,37 @@ public sealed class EngineTimeoutTests
     }
 
     [Fact]
-    public async Task A_body_that_trickles_in_longer_than_every_bound_is_read_whole()
+    public async Task An_archive_that_trickles_in_longer_than_every_bound_is_read_whole()
     {
-        const string inspection = """{"Id":"id-web","Name":"/web","Image":"sha256:1","State":{"Status":"running","Running":true},"Config":{"Image":"img","WorkingDir":"/app","User":"","Labels":{}}}""";
+        string content = string.Concat(Enumerable.Range(0, 40).Select(i => $"line {i}\n"));
         await using var engine = new MisbehavingEngine(unix: false, async peer =>
         {
             await peer.ReadHeadAsync();
-            await peer.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {inspection.Length}\r\n\r\n");
-            await peer.TrickleAsync(inspection, bytes: 8, TimeSpan.FromMilliseconds(100)); // ~2 s in all, never 1 s silent
+            await peer.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nContent-Length: {content.Length}\r\n\r\n");
+            await peer.TrickleAsync(content, bytes: 16, TimeSpan.FromMilliseconds(100)); // ~2 s in all, never 1 s silent
         });
         using var client = engine.Client(Short);
 
-        ContainerInfo? info = await client.InspectContainerAsync("web", Ct);
+        await using Stream archive = Assert.IsAssignableFrom<Stream>(await client.GetArchiveAsync("web", "/big", Ct));
+        using var reader = new StreamReader(archive);
 
-        Assert.Equal(("id-web", "/app"), (info?.Id, info?.WorkingDir));
+        Assert.Equal(content, await reader.ReadToEndAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_small_answer_that_trickles_on_and_on_fails_with_the_response_timeout()
+    {
+        await using var engine = new MisbehavingEngine(unix: false, async peer =>
+        {
+            await peer.ReadHeadAsync();
+            await peer.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n");
+            await peer.TrickleAsync(new string(' ', 100_000), bytes: 1, TimeSpan.FromMilliseconds(100)); // moving, but endless
+        });
+
+        Diagnostic error = await ResolveFailsAsync(engine, new TargetSettings("docker") { Container = "web" });
+
+        AssertNames(engine, error, "FSYNC2021");
+        Assert.Contains("'GET /containers/web/json' within 1 s (the response timeout)", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>sentence, what the endpoint answers to the request before it closes the connection.</summary>
