@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using System.Text;
 
 namespace FileSync.Docker;
@@ -14,12 +15,14 @@ namespace FileSync.Docker;
 internal sealed class HttpConnection(Socket socket, Stream stream, string host, string display, DockerTimeouts timeouts) : IDisposable
 {
     private const string Sending = "sending the request body", Receiving = "receiving the response";
+    private const int WritingContent = 1, AnsweredEarly = 2;
     private static readonly TimeSpan ExpectContinueTimeout = TimeSpan.FromSeconds(1);
     private readonly byte[] _buffer = new byte[16 * 1024];
     private readonly HttpDeadline _deadline = new(timeouts);
     private int _start, _end; // received, not yet consumed: _buffer[_start.._end]
     private bool _received, _contentStarted;
     private bool _boundAsAWhole; // the rest of the response is bounded by the response timeout, not per read
+    private int _writing; // WritingContent while the caller's content is sent; AnsweredEarly once the engine answered meanwhile
     private HttpRequest? _request; // for messages
 
     public HttpConnectionPool? Pool { get; set; }
@@ -39,6 +42,7 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
     public async Task<HttpResponse> SendAsync(HttpRequest request, CancellationToken ct)
     {
         _received = _contentStarted = _boundAsAWhole = false;
+        _writing = 0;
         _request = request;
         string head = $"{request.Method} {request.Target} HTTP/1.1\r\nHost: {host}\r\n"
             + (request.ContentType is null ? "" : $"Content-Type: {request.ContentType}\r\n")
@@ -79,15 +83,23 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
 
         var content = new HttpChunkedStream(this);
         _contentStarted = true;
+        _writing = WritingContent;
+        // An answer before the content is complete (an error, or garbage) ends the writes at once: the engine may have
+        // stopped reading, and its answer says more than a stall would. A late 100 Continue is no answer.
+        _ = pending.ContinueWith(static (head, connection) => ((HttpConnection)connection!).StopWritingOn(head), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             await request.WriteContent(content, ct).ConfigureAwait(false);
             await content.CompleteAsync(ct).ConfigureAwait(false);
         }
-        catch (Exception) when (content.Failure is not null && pending.IsCompletedSuccessfully)
+        catch (Exception) when (content.Failure is not null && pending.IsCompletedSuccessfully && pending.Result.Status != 100)
         {
-            _deadline.Renew(); // the write's bound may have passed; the engine's answer is still to be read
+            _deadline.Renew(); // the writes were stopped (or their bound passed); the engine's answer is still to be read
             return Respond(pending.Result, requestComplete: false); // the engine answered (an error) and stopped reading
+        }
+        catch (Exception) when (content.Failure is not null && pending.IsFaulted && _writing == AnsweredEarly)
+        {
+            ExceptionDispatchInfo.Throw(pending.Exception!.InnerException!); // the answer broke the protocol: say that
         }
         catch (Exception)
         {
@@ -95,6 +107,11 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
             _ = pending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             content.Failure?.Throw(); // the connection failed, not the writer: report that
             throw;
+        }
+
+        if (Interlocked.Exchange(ref _writing, 0) == AnsweredEarly)
+        {
+            _deadline.Renew(); // answered just as the content ended: nothing waits on the stopped timer
         }
 
         _deadline.Arm(DockerBound.Response);
@@ -305,12 +322,26 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
         _deadline.Disarm();
     }
 
-    /// <summary>A failed socket call: the caller cancelled, a bound passed, or the connection broke.</summary>
+    private void StopWritingOn(Task<Head> head)
+    {
+        if ((head.IsFaulted || (head.IsCompletedSuccessfully && head.Result.Status != 100))
+            && Interlocked.CompareExchange(ref _writing, AnsweredEarly, WritingContent) == WritingContent)
+        {
+            _deadline.Stop();
+        }
+    }
+
+    /// <summary>A failed socket call: the caller cancelled, a bound passed, the engine answered mid-upload, or the connection broke.</summary>
     private Exception Failure(Exception e, CancellationToken ct)
     {
         if (ct.IsCancellationRequested)
         {
             return e as OperationCanceledException ?? new OperationCanceledException(e.Message, e, ct);
+        }
+
+        if (_writing == AnsweredEarly)
+        {
+            return Failed("the engine answered before the upload was complete", e);
         }
 
         if (!_deadline.Passed)

@@ -34,6 +34,9 @@ internal sealed class HttpDeadline(DockerTimeouts timeouts)
 
     public void Disarm() => _source.CancelAfter(Timeout.InfiniteTimeSpan);
 
+    /// <summary>Ends the current wait now (the engine answered in the middle of an upload).</summary>
+    public void Stop() => _source.Cancel();
+
     /// <summary>The caller's cancellation also ends the wait (one token for the socket call; no linked source per call).</summary>
     public CancellationTokenRegistration Link(CancellationToken ct) =>
         ct.CanBeCanceled ? ct.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), _source) : default;

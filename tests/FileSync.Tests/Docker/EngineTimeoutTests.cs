@@ -91,6 +91,31 @@ public sealed class EngineTimeoutTests
         Assert.Contains("no progress for 1 s while sending the request body for 'PUT /containers/id-web/archive?path=%2F'", failure.Diagnostic.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>sentence, what the engine answers mid-upload (then it reads no more), text expected in the FSYNC2005 error.</summary>
+    public static TheoryData<string, string, string> EarlyAnswers => new()
+    {
+        { "An error answer: the engine's message, at once", "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: 34\r\n\r\n{\"message\":\"no space left on dev\"}", "no space left on dev (HTTP 500)" },
+        { "Garbage: the broken answer, at once", "SSH-2.0-OpenSSH_9.6\r\n\r\n", "not an HTTP response: 'SSH-2.0-OpenSSH_9.6'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EarlyAnswers))]
+    public async Task An_answer_in_the_middle_of_an_upload_ends_it_with_that_answer_not_a_stall(string sentence, string answer, string expected)
+    {
+        await using var engine = new MisbehavingEngine(unix: true, async peer =>
+        {
+            await peer.ReadHeadAsync();
+            await peer.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n");
+            await peer.ReadSomeAsync(64 * 1024);
+            await peer.WriteAsync(answer); // and never reads again
+        });
+        using var client = engine.Client(Short);
+
+        var failure = await Assert.ThrowsAsync<FileSyncException>(() => new DockerTarget(client, Web, _log).UploadAsync(WriteZerosAsync(256L * 1024 * 1024), Ct));
+
+        Assert.True(failure.Diagnostic.Code == "FSYNC2005" && failure.Diagnostic.Message.Contains(expected, StringComparison.Ordinal), $"{sentence}: {failure.Diagnostic}");
+    }
+
     [Fact]
     public async Task An_upload_that_keeps_moving_is_never_cut_however_long_it_takes()
     {
