@@ -120,7 +120,8 @@ internal sealed class DockerEndpoint
     }
 
     /// <summary>Connects to this endpoint: a Unix socket, TCP, or TCP + TLS, within the connect timeout (the TLS handshake
-    /// included); the connection bounds its own waits with the others. Checks the socket path and loads the TLS files now (an <see cref="DockerException.InvalidEndpoint"/> when they are wrong), before any connection.</summary>
+    /// included); the connection bounds its own waits with the others. Checks the socket path and loads the TLS files now
+    /// (an <see cref="DockerException.InvalidEndpoint"/> when they are wrong), before any connection.</summary>
     internal Func<CancellationToken, Task<HttpConnection>> CreateConnector(DockerTimeouts timeouts)
     {
         EndPoint target;
