@@ -53,6 +53,7 @@ internal sealed class DockerTarget(DockerClient client, ContainerInfo container,
             return null;
         }
 
+        (archive as HttpResponseStream)?.BoundAsAWhole(); // a small file: a trickle cannot keep the read alive
         await using (archive.ConfigureAwait(false))
         {
             try

@@ -60,16 +60,16 @@ public sealed class EngineTimeoutTests
         await using var engine = new MisbehavingEngine(unix, async peer =>
         {
             await peer.ReadHeadAsync();
-            await peer.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nContent-Length: 10240\r\n\r\n");
+            await peer.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nContent-Length: 10240\r\n\r\n" + new string('x', 1000));
         });
         using var client = engine.Client(Short);
-        using var temp = new TempFolder();
-        var target = new DockerTarget(client, Web with { User = "app" }, _log); // its user is read from /etc/passwd
+        await using Stream archive = Assert.IsAssignableFrom<Stream>(await client.GetArchiveAsync("id-web", "/srv", Ct));
 
-        var failure = await Assert.ThrowsAsync<FileSyncException>(() => new Syncer(_log).SyncOneAsync([], target, new SyncOptions(temp.Combine("state")), Ct));
+        var failure = await Assert.ThrowsAsync<DockerException>(() => archive.CopyToAsync(Stream.Null, Ct));
 
-        AssertNames(engine, failure.Diagnostic, "FSYNC2022");
-        Assert.Contains("no progress for 1 s while receiving the response for 'GET /containers/id-web/archive?path=%2Fetc%2Fpasswd'", failure.Diagnostic.Message, StringComparison.Ordinal);
+        Diagnostic error = DockerErrors.Describe(failure, client.Endpoint);
+        AssertNames(engine, error, "FSYNC2022");
+        Assert.Contains("no progress for 1 s while receiving the response for 'GET /containers/id-web/archive?path=%2Fsrv'", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -212,7 +212,7 @@ public sealed class EngineTimeoutTests
     /// <summary>sentence, what follows the archive's headers, code expected.</summary>
     public static TheoryData<string, bool, string> BrokenArchives => new()
     {
-        { "The archive stops moving", false, "FSYNC2022" },
+        { "The archive (a small file) stops moving", false, "FSYNC2021" },
         { "The connection dies mid-archive", true, "FSYNC2023" },
     };
 
@@ -238,6 +238,25 @@ public sealed class EngineTimeoutTests
         Assert.True(failure.Diagnostic.Code == code, $"{sentence}: {failure.Diagnostic}");
         Assert.Contains(engine.Endpoint, failure.Diagnostic.Message, StringComparison.Ordinal);
         Assert.Contains("'GET /containers/id-web/archive?path=%2Fetc%2Fpasswd'", failure.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_container_user_read_from_an_endless_trickle_fails_with_the_response_timeout()
+    {
+        await using var engine = new MisbehavingEngine(unix: true, async peer =>
+        {
+            await peer.ReadHeadAsync();
+            await peer.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nContent-Length: 100000\r\n\r\n");
+            await peer.TrickleAsync(new string('x', 100_000), bytes: 1, TimeSpan.FromMilliseconds(100)); // a tar header in ~50 s
+        });
+        using var client = engine.Client(Short);
+        using var temp = new TempFolder();
+        var target = new DockerTarget(client, Web with { User = "app" }, _log);
+
+        var failure = await Assert.ThrowsAsync<FileSyncException>(() => new Syncer(_log).SyncOneAsync([], target, new SyncOptions(temp.Combine("state")), Ct));
+
+        AssertNames(engine, failure.Diagnostic, "FSYNC2021");
+        Assert.Contains("'GET /containers/id-web/archive?path=%2Fetc%2Fpasswd' within 1 s", failure.Diagnostic.Message, StringComparison.Ordinal);
     }
 
     private Task<Diagnostic> ResolveFailsAsync(MisbehavingEngine engine, TargetSettings settings) => ResolveFailsAsync(engine.Client(Short), settings);
