@@ -10,9 +10,9 @@ namespace FileSync.Tasks;
 /// </summary>
 internal static class DockerClients
 {
-    public static Func<string?, DockerClient> For(IBuildEngine engine, ILog log) => host =>
+    public static Func<string?, DockerClient> For(IBuildEngine engine, ILog log, DockerTimeouts timeouts) => host =>
     {
-        string key = "FileSync.DockerClient|" + (host ?? "") + "|" + Environment.GetEnvironmentVariable("DOCKER_HOST");
+        string key = "FileSync.DockerClient|" + (host ?? "") + "|" + Environment.GetEnvironmentVariable("DOCKER_HOST") + "|" + timeouts.Connect.Ticks + "|" + timeouts.Response.Ticks + "|" + timeouts.Stall.Ticks;
         if (engine is IBuildEngine4 registry)
         {
             if (registry.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.AppDomain) is DockerClient cached)
@@ -21,11 +21,11 @@ internal static class DockerClients
                 return cached;
             }
 
-            DockerClient client = DockerClient.Create(host);
+            DockerClient client = DockerClient.Create(host, timeouts);
             registry.RegisterTaskObject(key, client, RegisteredTaskObjectLifetime.AppDomain, allowEarlyCollection: false);
             return client;
         }
 
-        return DockerClient.Create(host);
+        return DockerClient.Create(host, timeouts);
     };
 }

@@ -31,6 +31,9 @@ public sealed partial class SyncFiles
 
     public string? DockerHost { get; set; }
 
+    /// <summary>FileSyncDockerTimeout: seconds the engine may stay silent (connect, answer, no progress); empty: 10/60/60.</summary>
+    public string? DockerTimeout { get; set; }
+
     public string? Directory { get; set; }
 
     /// <summary>FileSyncWorkingDirectory: base for relative Dest, over the container's WORKDIR.</summary>

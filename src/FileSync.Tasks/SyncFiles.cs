@@ -54,6 +54,11 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             owner = FileOwner.TryParse(Owner, out FileOwner parsed) ? parsed : throw new FileSyncException(Diag.InvalidOwner(Owner));
         }
 
+        if (!DockerTimeouts.TryParse(DockerTimeout, out DockerTimeouts timeouts))
+        {
+            throw new FileSyncException(Diag.InvalidDockerTimeout(DockerTimeout!));
+        }
+
         if (!string.IsNullOrWhiteSpace(WorkingDirectory) && !WorkingDirectory.StartsWith('/'))
         {
             throw new FileSyncException(Diag.InvalidWorkingDirectory(WorkingDirectory));
@@ -84,7 +89,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         log.Detail($"FileSync: {sources.Count} source file(s) from {Rules.Length} rule item(s), context '{ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
 
         clock.Restart();
-        IReadOnlyList<ISyncTarget> targets = await TargetFactory.ResolveAsync(settings, DockerClients.For(BuildEngine, log), log, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ISyncTarget> targets = await TargetFactory.ResolveAsync(settings, DockerClients.For(BuildEngine, log, timeouts), log, cancellationToken).ConfigureAwait(false);
         log.Detail($"FileSync: {targets.Count} target(s) resolved in {clock.ElapsedMilliseconds} ms");
         var options = new SyncOptions(StateDirectory)
         {

@@ -56,6 +56,11 @@ internal static class Diag
     public static Diagnostic RootReadOnly(string container, string path) => Make(nameof(RootReadOnly), null, container, path);
     public static Diagnostic RemoveFolderNeedsRmdir(string container, int count, string folders) => Make(nameof(RemoveFolderNeedsRmdir), null, container, count, folders);
     public static Diagnostic FolderNotRemoved(string target, string folder, string source) => Make(nameof(FolderNotRemoved), source, target, folder, source);
+    public static Diagnostic DockerConnectTimeout(string endpoint, int seconds) => Make(nameof(DockerConnectTimeout), null, endpoint, seconds);
+    public static Diagnostic DockerResponseTimeout(string endpoint, string request, int seconds) => Make(nameof(DockerResponseTimeout), null, endpoint, request, seconds);
+    public static Diagnostic DockerStalled(string endpoint, int seconds, string activity, string request) => Make(nameof(DockerStalled), null, endpoint, seconds, activity, request);
+    public static Diagnostic DockerRequestFailed(string request, string reason) => Make(nameof(DockerRequestFailed), null, request, reason);
+    public static Diagnostic InvalidDockerTimeout(string value) => Make(nameof(InvalidDockerTimeout), null, value);
 
     // State
     public static Diagnostic StateDiscarded(string file, string reason, string folders) => Make(nameof(StateDiscarded), file, file, reason, folders);

@@ -27,18 +27,14 @@ internal sealed class DockerClient : IDisposable
     /// <summary><paramref name="host"/> null or empty: DOCKER_HOST, else the default socket. TLS from DOCKER_TLS_VERIFY / DOCKER_CERT_PATH.</summary>
     public static DockerClient Create(string? host) => Create(DockerEndpoint.Resolve(host));
 
-    internal static DockerClient Create(DockerEndpoint endpoint) => new(new HttpConnectionPool(endpoint.CreateConnector()), endpoint.BasePath, endpoint.Display);
+    /// <summary>As <see cref="Create(string?)"/>, with the bounds on connecting, waiting for an answer and a stalled transfer.</summary>
+    public static DockerClient Create(string? host, DockerTimeouts timeouts) => Create(DockerEndpoint.Resolve(host), timeouts);
+
+    /// <summary>Test seam: an endpoint as parsed, and (tests) short bounds.</summary>
+    internal static DockerClient Create(DockerEndpoint endpoint, DockerTimeouts? timeouts = null) =>
+        new(new HttpConnectionPool(endpoint.CreateConnector(timeouts ?? DockerTimeouts.Default)), endpoint.BasePath, endpoint.Display);
 
     public void Dispose() => _http.Dispose();
-
-    /// <summary>The engine's API version (e.g. "1.41").</summary>
-    public async Task<string> GetVersionAsync(CancellationToken ct)
-    {
-        using var response = await SendAsync(new("GET", "version"), ct).ConfigureAwait(false);
-        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-        return Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadProperty(json, "ApiVersion"u8))
-            ?? throw new DockerException($"The Docker engine at {Endpoint} did not report its API version.");
-    }
 
     /// <summary>GET /containers/{id}/json; null when the engine knows no such container.</summary>
     public async Task<ContainerInfo?> InspectContainerAsync(string nameOrId, CancellationToken ct)
@@ -51,7 +47,7 @@ internal sealed class DockerClient : IDisposable
         }
 
         await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-        return Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadContainer(json));
+        return Parse(response, await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadContainer(json));
     }
 
     /// <summary>Running containers carrying every label filter ("k=v" or "k").</summary>
@@ -66,7 +62,7 @@ internal sealed class DockerClient : IDisposable
 
         using var response = await SendAsync(new("GET", path), ct).ConfigureAwait(false);
         await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-        return Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadContainerList(json));
+        return Parse(response, await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadContainerList(json));
     }
 
     /// <summary>PUT /containers/{id}/archive?path=...: extracts the tar that <paramref name="writeTar"/> writes, streamed
@@ -158,7 +154,7 @@ internal sealed class DockerClient : IDisposable
         using (var response = await SendAsync(new("POST", "containers/" + Uri.EscapeDataString(id) + "/exec", Json, body), ct).ConfigureAwait(false))
         {
             await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-            execId = Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadProperty(json, "Id"u8))
+            execId = Parse(response, await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadProperty(json, "Id"u8))
                 ?? throw new DockerException($"The Docker engine at {Endpoint} did not return an exec id.");
         }
 
@@ -167,6 +163,7 @@ internal sealed class DockerClient : IDisposable
         using (var response = await SendAsync(new("POST", "exec/" + Uri.EscapeDataString(execId) + "/start", Json, ExecStartBody), ct).ConfigureAwait(false))
         {
             await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+            response.BoundAsAWhole(); // the command (rm) runs within the response timeout; a trickle cannot keep it alive
             await DemultiplexAsync(response.Body, stdout, stderr, ct).ConfigureAwait(false); // the raw stream, to the end of the connection
         }
 
@@ -174,24 +171,6 @@ internal sealed class DockerClient : IDisposable
         string outText = Encoding.UTF8.GetString(stdout.GetBuffer(), 0, (int)stdout.Length);
         string errText = Encoding.UTF8.GetString(stderr.GetBuffer(), 0, (int)stderr.Length);
         return new ExecResult(exitCode, outText, errText, IsCommandNotFound(exitCode, outText, errText));
-    }
-
-    /// <summary>POST /containers/{id}/restart; the engine's default stop timeout applies.</summary>
-    public Task RestartAsync(string id, CancellationToken ct) => RestartAsync(id, null, ct);
-
-    /// <summary>POST /containers/{id}/restart?t=...: SIGTERM, then SIGKILL after <paramref name="stopTimeoutSeconds"/>.</summary>
-    public async Task RestartAsync(string id, int? stopTimeoutSeconds, CancellationToken ct)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(id);
-        string path = "containers/" + Uri.EscapeDataString(id) + "/restart";
-        if (stopTimeoutSeconds is int t)
-        {
-            path += "?t=" + t.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        using var response = await SendAsync(new("POST", path), ct).ConfigureAwait(false);
-        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-        await response.ReadBodyAsync(ct).ConfigureAwait(false); // (204: none) to its end: the connection is reused
     }
 
     /// <summary>The runtime could not start the executable: it does not exist (by path or on PATH). runc through the engine
@@ -216,7 +195,7 @@ internal sealed class DockerClient : IDisposable
         {
             using var response = await SendAsync(new("GET", "exec/" + Uri.EscapeDataString(execId) + "/json"), ct).ConfigureAwait(false);
             await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-            var inspect = Parse(await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadExecState(json));
+            var inspect = Parse(response, await response.ReadBodyAsync(ct).ConfigureAwait(false), json => DockerJson.ReadExecState(json));
             if (inspect is { Running: false, ExitCode: int code })
             {
                 return code;
@@ -289,10 +268,10 @@ internal sealed class DockerClient : IDisposable
 
         int status = response.StatusCode;
         string message = text.Length == 0 ? (response.ReasonPhrase.Length > 0 ? response.ReasonPhrase : "error") : text.Length > 1000 ? text.Substring(0, 1000) : text;
-        throw new DockerException($"Docker engine at {Endpoint}: {message} (HTTP {status})", statusCode: status);
+        throw new DockerException($"Docker engine at {Endpoint}: {message} (HTTP {status})", statusCode: status) { Request = response.RequestLine };
     }
 
-    private T Parse<T>(byte[] json, Func<byte[], T> parse)
+    private T Parse<T>(HttpResponse response, byte[] json, Func<byte[], T> parse)
     {
         try
         {
@@ -300,7 +279,11 @@ internal sealed class DockerClient : IDisposable
         }
         catch (JsonException ex)
         {
-            throw new DockerException($"The Docker engine at {Endpoint} returned malformed JSON: {ex.Message}", innerException: ex);
+            throw new DockerException($"The Docker engine at {Endpoint} returned malformed JSON: {ex.Message}", innerException: ex)
+            {
+                Broken = true,
+                Request = response.RequestLine,
+            };
         }
     }
 }

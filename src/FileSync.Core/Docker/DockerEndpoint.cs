@@ -56,13 +56,6 @@ internal sealed class DockerEndpoint
     /// <summary>Https: the folder holding ca.pem, cert.pem, key.pem.</summary>
     public string? CertPath { get; }
 
-    /// <summary>The endpoint as an HTTP URL (requests go to <see cref="BasePath"/> + a path without a leading '/').</summary>
-    public Uri BaseAddress => Transport switch
-    {
-        DockerTransport.Unix => new Uri("http://localhost/"),
-        _ => new UriBuilder(Transport == DockerTransport.Https ? "https" : "http", Host, Port, BasePath).Uri,
-    };
-
     public override string ToString() => Display;
 
     /// <summary>Explicit host, else DOCKER_HOST, else the default socket; TLS from DOCKER_TLS_VERIFY / DOCKER_TLS / DOCKER_CERT_PATH.</summary>
@@ -126,12 +119,10 @@ internal sealed class DockerEndpoint
         }
     }
 
-    /// <summary>Connecting (including a TLS handshake) takes at most this long; then the engine is reported unreachable.</summary>
-    internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
-
-    /// <summary>Connects to this endpoint: a Unix socket, TCP, or TCP + TLS. Checks the socket path and loads the TLS
-    /// files now (an <see cref="DockerException.InvalidEndpoint"/> when they are wrong), before any connection.</summary>
-    internal Func<CancellationToken, Task<HttpConnection>> CreateConnector()
+    /// <summary>Connects to this endpoint: a Unix socket, TCP, or TCP + TLS, within the connect timeout (the TLS handshake
+    /// included); the connection bounds its own waits with the others. Checks the socket path and loads the TLS files now
+    /// (an <see cref="DockerException.InvalidEndpoint"/> when they are wrong), before any connection.</summary>
+    internal Func<CancellationToken, Task<HttpConnection>> CreateConnector(DockerTimeouts timeouts)
     {
         EndPoint target;
         SslClientAuthenticationOptions? ssl = null;
@@ -155,17 +146,17 @@ internal sealed class DockerEndpoint
         // The Host header: for a socket any name does (HttpClient sent "localhost"); for TCP, the address as given.
         string host = Transport == DockerTransport.Unix ? "localhost"
             : (Host!.Contains(':') ? "[" + Host + "]" : Host) + ":" + Port.ToString(CultureInfo.InvariantCulture);
-        return ct => ConnectAsync(target, ssl, host, ct);
+        return ct => ConnectAsync(target, ssl, host, timeouts, ct);
     }
 
-    private async Task<HttpConnection> ConnectAsync(EndPoint target, SslClientAuthenticationOptions? ssl, string host, CancellationToken ct)
+    private async Task<HttpConnection> ConnectAsync(EndPoint target, SslClientAuthenticationOptions? ssl, string host, DockerTimeouts timeouts, CancellationToken ct)
     {
         var socket = Transport == DockerTransport.Unix
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream? stream = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(ConnectTimeout);
+        timeout.CancelAfter(timeouts.Connect);
         try
         {
             await socket.ConnectAsync(target, timeout.Token).ConfigureAwait(false);
@@ -177,7 +168,7 @@ internal sealed class DockerEndpoint
                 await tls.AuthenticateAsClientAsync(ssl, timeout.Token).ConfigureAwait(false);
             }
 
-            return new HttpConnection(socket, stream, host, Display);
+            return new HttpConnection(socket, stream, host, Display, timeouts);
         }
         catch (Exception ex)
         {
@@ -192,17 +183,19 @@ internal sealed class DockerEndpoint
                 throw;
             }
 
-            throw new DockerException($"Cannot connect to the Docker engine at {Display}: {ConnectFailure(ex)}", unreachable: true, innerException: ex);
+            int seconds = (int)Math.Ceiling(timeouts.Connect.TotalSeconds);
+            throw ex is OperationCanceledException
+                ? new DockerException($"Cannot connect to the Docker engine at {Display}: no answer within {seconds} s (the connect timeout).", unreachable: true, innerException: ex)
+                {
+                    TimedOut = DockerBound.Connect,
+                    TimeoutSeconds = seconds,
+                }
+                : new DockerException($"Cannot connect to the Docker engine at {Display}: {ConnectFailure(ex)}", unreachable: true, innerException: ex);
         }
     }
 
     private string ConnectFailure(Exception ex)
     {
-        if (ex is OperationCanceledException)
-        {
-            return $"no answer within {ConnectTimeout.TotalSeconds:0} s.";
-        }
-
         if (ex is SocketException socketError && Transport == DockerTransport.Unix)
         {
             return !File.Exists(SocketPath) ? "the socket " + SocketPath + " does not exist (is the Docker engine running?)"
@@ -299,6 +292,11 @@ internal sealed class DockerEndpoint
 
     private static DockerEndpoint Tcp(string value, string rest, bool tls, string? certPath)
     {
+        if (rest.IndexOfAny(['?', '#']) >= 0)
+        {
+            throw Invalid(value, "expected tcp://host:port[/prefix], without a query"); // a query could hold a token: never shown
+        }
+
         string basePath = "/";
         int slash = rest.IndexOf('/');
         if (slash >= 0)
@@ -311,11 +309,6 @@ internal sealed class DockerEndpoint
         if (rest.Contains('@'))
         {
             throw Invalid(value, "user information in a tcp:// address is not supported");
-        }
-
-        if (rest.IndexOfAny(['?', '#']) >= 0)
-        {
-            throw Invalid(value, "expected tcp://host:port");
         }
 
         string hostName;
@@ -370,12 +363,5 @@ internal sealed class DockerEndpoint
     }
 
     private static DockerException Invalid(string value, string reason) =>
-        new($"Invalid Docker endpoint '{Redact(value)}': {reason}.", invalidEndpoint: true);
-
-    /// <summary>Hides user information (it could hold a password): <c>ssh://me:pw@host</c> -> <c>ssh://***@host</c>.</summary>
-    private static string Redact(string value)
-    {
-        int start = value.IndexOf("://", StringComparison.Ordinal), at = value.IndexOf('@');
-        return start >= 0 && at > start ? value.Substring(0, start + 3) + "***" + value.Substring(at) : value;
-    }
+        new($"Invalid Docker endpoint '{Credentials.Redact(value)}': {reason}.", invalidEndpoint: true);
 }

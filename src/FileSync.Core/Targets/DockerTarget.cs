@@ -44,27 +44,40 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
         return FileOwner.Root;
     }
 
-    private async Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken)
+    /// <summary>The whole read is one call: the archive's body breaking off or stalling is a coded error too.</summary>
+    private Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken) => Call("read " + path, async () =>
     {
-        Stream? archive = await Call("read " + path, () => client.GetArchiveAsync(container.Id, path, cancellationToken)).ConfigureAwait(false);
+        Stream? archive = await client.GetArchiveAsync(container.Id, path, cancellationToken).ConfigureAwait(false);
         if (archive is null)
         {
             return null;
         }
 
+        (archive as HttpResponseStream)?.BoundAsAWhole(); // a small file: a trickle cannot keep the read alive
         await using (archive.ConfigureAwait(false))
         {
-            using var reader = new TarReader(archive);
-            TarEntry? entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
-            if (entry?.DataStream is null)
+            try
             {
-                return null;
-            }
+                using var reader = new TarReader(archive);
+                TarEntry? entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
+                if (entry?.DataStream is null)
+                {
+                    return null;
+                }
 
-            using var text = new StreamReader(entry.DataStream);
-            return await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                using var text = new StreamReader(entry.DataStream);
+                return await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+            {
+                throw new DockerException($"The Docker engine at {client.Endpoint} sent an archive of {path} that cannot be read: {e.Message}", innerException: e)
+                {
+                    Broken = true,
+                    Request = "GET archive " + path,
+                };
+            }
         }
-    }
+    });
 
     public async Task<PathKind> StatAsync(string path, CancellationToken cancellationToken)
     {
@@ -185,9 +198,9 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
         {
             return await call().ConfigureAwait(false);
         }
-        catch (DockerException e) when (e.Unreachable)
+        catch (DockerException e) when (e.Unreachable || e.TimedOut != DockerBound.None || (e.Broken && !upload))
         {
-            throw new FileSyncException(Diag.DockerUnreachable(client.Endpoint, e.Message), e);
+            throw new FileSyncException(DockerErrors.Describe(e, client.Endpoint), e); // a broken upload stays FSYNC2005
         }
         catch (DockerException e) when (e.StatusCode == 404 && !(upload && e.Message.Contains("Could not find the file", StringComparison.Ordinal)))
         {

@@ -32,7 +32,7 @@ internal static class TargetFactory
         }
         catch (DockerException e)
         {
-            throw new FileSyncException(Diag.DockerUnreachable(WithoutCredentials(settings.DockerHost ?? "DOCKER_HOST"), e.Message), e);
+            throw new FileSyncException(Diag.DockerUnreachable(Credentials.Redact(settings.DockerHost ?? "DOCKER_HOST"), e.Message), e);
         }
 
         try
@@ -82,19 +82,10 @@ internal static class TargetFactory
 
             return targets;
         }
-        catch (DockerException e) when (e.Unreachable || e.InvalidEndpoint)
+        catch (DockerException e)
         {
-            throw new FileSyncException(Diag.DockerUnreachable(client.Endpoint, e.Message), e);
+            throw new FileSyncException(DockerErrors.Describe(e, client.Endpoint), e);
         }
-    }
-
-    /// <summary>An endpoint as it may be shown in a build log: "tcp://user:secret@host" loses its user info.</summary>
-    internal static string WithoutCredentials(string endpoint)
-    {
-        int scheme = endpoint.IndexOf("://", StringComparison.Ordinal);
-        int at = endpoint.IndexOf('@', scheme + 1);
-        int slash = endpoint.IndexOf('/', scheme < 0 ? 0 : scheme + 3);
-        return scheme >= 0 && at > scheme && (slash < 0 || at < slash) ? endpoint[..(scheme + 3)] + "***@" + endpoint[(at + 1)..] : endpoint;
     }
 
     /// <summary>"k=v,k2=v2" (a bare "k" means the label is present), as the engine's label filter takes them.</summary>

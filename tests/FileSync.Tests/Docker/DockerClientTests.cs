@@ -19,12 +19,15 @@ public sealed class DockerClientTests(SharedContainer shared) : IClassFixture<Sh
     private static string UniqueFolder() => "/tmp/t-" + Guid.NewGuid().ToString("N")[..12];
 
     [Fact]
-    public async Task Version_is_the_engine_api_version()
+    public async Task List_filters_running_containers_by_label()
     {
         using var client = NewClient();
-        string expected = (await DockerCli.RunCheckedAsync(["version", "--format", "{{.Server.APIVersion}}"], Ct)).Trim();
 
-        Assert.Equal(expected, await client.GetVersionAsync(Ct));
+        var web = await client.ListContainersAsync(["filesync.role=web"], Ct);
+        var none = await client.ListContainersAsync(["filesync.none=" + Guid.NewGuid().ToString("N")], Ct);
+
+        Assert.Contains(web, summary => summary.Id == _container.Id);
+        Assert.Empty(none);
     }
 
     [Fact]

@@ -101,20 +101,4 @@ public sealed class DockerLifecycleTests
         Assert.Equal(409, ex.StatusCode);
         Assert.Contains("is not running", ex.Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public async Task Restart_starts_the_same_container_again()
-    {
-        await using var container = await TestContainer.StartAsync(ct: Ct);
-        using var client = DockerClientTests.NewClient();
-        string before = await DockerCli.RunCheckedAsync(["inspect", "--format", "{{.State.StartedAt}}", container.Id], Ct);
-
-        await client.RestartAsync(container.Id, 0, Ct);
-
-        var info = await client.InspectContainerAsync(container.Id, Ct);
-        Assert.True(info?.Running);
-        Assert.NotEqual(before, await DockerCli.RunCheckedAsync(["inspect", "--format", "{{.State.StartedAt}}", container.Id], Ct));
-        var ex = await Assert.ThrowsAsync<DockerException>(() => client.RestartAsync("filesync-missing-" + Guid.NewGuid().ToString("N"), 0, Ct));
-        Assert.Equal(404, ex.StatusCode);
-    }
 }

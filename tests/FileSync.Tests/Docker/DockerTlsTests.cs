@@ -36,7 +36,7 @@ public sealed class DockerTlsTests : IDisposable
         using var server = new FakeEngine(_pki.Issue("CN=engine", "127.0.0.1", _pki.Ca));
         using var client = DockerClient.Create(Endpoint(server.Port));
 
-        Assert.Equal("1.41", await client.GetVersionAsync(Ct));
+        Assert.Empty(await client.ListContainersAsync([], Ct));
         Assert.Equal("CN=docker-client", server.ClientSubject);
         Assert.Equal($"tcp://127.0.0.1:{server.Port}", client.Endpoint);
     }
@@ -49,7 +49,7 @@ public sealed class DockerTlsTests : IDisposable
         using var server = new FakeEngine(_pki.Issue("CN=engine", "127.0.0.1", otherCa));
         using var client = DockerClient.Create(Endpoint(server.Port));
 
-        var ex = await Assert.ThrowsAsync<DockerException>(() => client.GetVersionAsync(Ct));
+        var ex = await Assert.ThrowsAsync<DockerException>(() => client.ListContainersAsync([], Ct));
 
         Assert.True(ex.Unreachable, ex.Message);
         AssertNoSecrets(ex);
@@ -61,7 +61,7 @@ public sealed class DockerTlsTests : IDisposable
         using var server = new FakeEngine(_pki.Issue("CN=engine", "10.9.9.9", _pki.Ca));
         using var client = DockerClient.Create(Endpoint(server.Port));
 
-        var ex = await Assert.ThrowsAsync<DockerException>(() => client.GetVersionAsync(Ct));
+        var ex = await Assert.ThrowsAsync<DockerException>(() => client.ListContainersAsync([], Ct));
 
         Assert.True(ex.Unreachable, ex.Message);
     }
@@ -163,7 +163,7 @@ public sealed class DockerTlsTests : IDisposable
         }
     }
 
-    /// <summary>Answers every request on one TLS port with a /version body; requires a client certificate.</summary>
+    /// <summary>Answers every request on one TLS port with an empty container list; requires a client certificate.</summary>
     private sealed class FakeEngine : IDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
@@ -243,7 +243,7 @@ public sealed class DockerTlsTests : IDisposable
                         request.Append(Encoding.ASCII.GetString(buffer, 0, n));
                     }
 
-                    byte[] body = "{\"ApiVersion\":\"1.41\",\"Version\":\"fake\"}"u8.ToArray();
+                    byte[] body = "[]"u8.ToArray();
                     string head = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
                     await ssl.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
                     await ssl.WriteAsync(body, _stop.Token);

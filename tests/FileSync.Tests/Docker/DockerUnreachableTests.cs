@@ -15,7 +15,7 @@ public sealed class DockerUnreachableTests
         string path = Path.Combine(Path.GetTempPath(), "filesync-nosock-" + Guid.NewGuid().ToString("N") + ".sock");
         using var client = DockerClient.Create(DockerEndpoint.Parse("unix://" + path, tls: false, certPath: null));
 
-        var ex = await Assert.ThrowsAsync<DockerException>(() => client.GetVersionAsync(Ct));
+        var ex = await Assert.ThrowsAsync<DockerException>(() => client.InspectContainerAsync("web", Ct));
 
         Assert.True(ex.Unreachable);
         Assert.Null(ex.StatusCode);

@@ -11,7 +11,7 @@ namespace FileSync.Tests.Docker;
 /// </summary>
 public sealed class HttpConnectionTests
 {
-    private const string Version = """{"ApiVersion":"1.41"}""";
+    private const string NoContainers = "[]";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -19,23 +19,28 @@ public sealed class HttpConnectionTests
     {
         await using var engine = new ScriptedEngine(async exchange =>
         {
+            if (exchange.Target.Contains("/archive", StringComparison.Ordinal))
+            {
+                await exchange.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n");
+            }
+
             await exchange.ReadContentAsync();
             await exchange.WriteAsync(exchange.Target switch
             {
-                "/version" => Ok(Version),
+                "/containers/json" => Ok(NoContainers),
                 "/containers/web/json" => Chunked(Inspection("web")),
                 _ => Chunked(""),
             });
         });
         using var client = engine.Client();
 
-        Assert.Equal("1.41", await client.GetVersionAsync(Ct));
+        Assert.Empty(await client.ListContainersAsync([], Ct));
         Assert.Equal("web", (await client.InspectContainerAsync("web", Ct))?.Name);
-        await client.RestartAsync("web", 0, Ct); // 200, with an empty chunked body
-        Assert.Equal("1.41", await client.GetVersionAsync(Ct));
+        await client.PutArchiveAsync("web", "/", (_, _) => Task.CompletedTask, Ct); // 200, with an empty chunked body
+        Assert.Empty(await client.ListContainersAsync([], Ct));
 
         Assert.Equal(1, engine.Connections);
-        Assert.Equal(["GET /version", "GET /containers/web/json", "POST /containers/web/restart?t=0", "GET /version"], engine.Requests);
+        Assert.Equal(["GET /containers/json", "GET /containers/web/json", "PUT /containers/web/archive?path=%2F", "GET /containers/json"], engine.Requests);
     }
 
     [Fact]
@@ -43,14 +48,14 @@ public sealed class HttpConnectionTests
     {
         await using var engine = new ScriptedEngine(async exchange =>
         {
-            await exchange.WriteAsync(Ok(Version)); // keep-alive promised, then closed anyway
+            await exchange.WriteAsync(Ok(NoContainers)); // keep-alive promised, then closed anyway
             exchange.Close();
         });
         using var client = engine.Client();
 
         for (int i = 0; i < 3; i++)
         {
-            Assert.Equal("1.41", await client.GetVersionAsync(Ct));
+            Assert.Empty(await client.ListContainersAsync([], Ct));
         }
 
         Assert.Equal(3, engine.Connections);
@@ -77,13 +82,13 @@ public sealed class HttpConnectionTests
     {
         await using var engine = new ScriptedEngine(async exchange =>
         {
-            await exchange.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + Version);
+            await exchange.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + NoContainers);
             exchange.Close();
         });
         using var client = engine.Client();
 
-        Assert.Equal("1.41", await client.GetVersionAsync(Ct));
-        Assert.Equal("1.41", await client.GetVersionAsync(Ct));
+        Assert.Empty(await client.ListContainersAsync([], Ct));
+        Assert.Empty(await client.ListContainersAsync([], Ct));
 
         Assert.Equal(2, engine.Connections);
     }
@@ -95,9 +100,9 @@ public sealed class HttpConnectionTests
         new Random(7).NextBytes(data);
         await using var engine = new ScriptedEngine(async exchange =>
         {
-            if (exchange.Target == "/version")
+            if (exchange.Target == "/containers/json")
             {
-                await exchange.WriteAsync(Ok(Version));
+                await exchange.WriteAsync(Ok(NoContainers));
                 return;
             }
 
@@ -125,10 +130,10 @@ public sealed class HttpConnectionTests
                 at += n;
             }
         }, Ct);
-        await client.GetVersionAsync(Ct);
+        await client.ListContainersAsync([], Ct);
 
         Assert.Equal(data, engine.Contents[0]);
-        Assert.Equal(["PUT /containers/web/archive?path=%2F", "GET /version"], engine.Requests);
+        Assert.Equal(["PUT /containers/web/archive?path=%2F", "GET /containers/json"], engine.Requests);
         Assert.Equal(("100-continue", "chunked", "application/x-tar"), engine.FirstHeaders("Expect", "Transfer-Encoding", "Content-Type"));
         Assert.Equal(1, engine.Connections); // the content was ended properly: the connection served the next request
     }
@@ -173,8 +178,8 @@ public sealed class HttpConnectionTests
         { "Not HTTP at all", "SSH-2.0-OpenSSH_9.6\r\n\r\n", "not an HTTP response" },
         { "Closed before any answer", "", "closed the connection" },
         { "Closed in the middle of the head", "HTTP/1.1 200 OK\r\nContent-Len", "closed the connection" },
-        { "Closed before the announced length", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"ApiVersion\"", "closed the connection" },
-        { "Closed in the middle of a chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n{\"ApiVersion\"", "closed the connection" },
+        { "Closed before the announced length", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n[{\"Id\"", "closed the connection" },
+        { "Closed in the middle of a chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n[{\"Id\"", "closed the connection" },
         { "A chunk size that is not hexadecimal", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "malformed chunked response" },
         { "A body that is not JSON", "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nnot json!", "malformed JSON" },
     };
@@ -190,7 +195,7 @@ public sealed class HttpConnectionTests
         });
         using var client = engine.Client();
 
-        var ex = await Record.ExceptionAsync(() => client.GetVersionAsync(Ct));
+        var ex = await Record.ExceptionAsync(() => client.ListContainersAsync([], Ct));
 
         Assert.True(ex is DockerException { Unreachable: false } && ex.Message.Contains(expected, StringComparison.Ordinal), $"{sentence}: {ex}");
     }
@@ -207,7 +212,7 @@ public sealed class HttpConnectionTests
         using var client = engine.Client();
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
-        Task<string> call = client.GetVersionAsync(cancel.Token);
+        Task<IReadOnlyList<ContainerSummary>> call = client.ListContainersAsync([], cancel.Token);
         await received.Task.WaitAsync(Ct);
         cancel.Cancel();
 

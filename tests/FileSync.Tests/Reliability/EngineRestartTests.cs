@@ -51,7 +51,7 @@ public sealed class EngineRestartTests : IDisposable
 
             // The engine goes down: a call fails fast as unreachable, a sync with FSYNC2001, and the state stays as it was.
             await proxy.DisposeAsync();
-            var down = await Assert.ThrowsAsync<DockerException>(() => client.GetVersionAsync(Ct));
+            var down = await Assert.ThrowsAsync<DockerException>(() => client.ListContainersAsync([], Ct));
             Assert.True(down.Unreachable, down.Message);
             // Fast by its cause: the pooled connection is dropped and the new connect fails on the missing socket at once
             // (no connect timeout running out, no retry).
@@ -69,7 +69,7 @@ public sealed class EngineRestartTests : IDisposable
 
             // Back up on the same socket: the same client and target bring the container up to date.
             proxy = EngineProxy.Start(_socket);
-            Assert.False(string.IsNullOrEmpty(await client.GetVersionAsync(Ct)));
+            Assert.NotNull(await client.ListContainersAsync([], Ct));
 
             Assert.Equal(1, (await syncer.SyncOneAsync(Sources(), target, options, Ct)).Copied);
             Assert.Equal("three, while the engine is down\n", await container.ExecAsync("cat", "/data/a.txt"));
