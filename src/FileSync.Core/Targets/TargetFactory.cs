@@ -18,8 +18,8 @@ internal static class TargetFactory
             case TargetKind.Docker:
                 return await ResolveDockerAsync(settings, dockerClient, log, cancellationToken).ConfigureAwait(false);
             default:
-                // The caller decided first (warnings logged, nothing configured handled); here only the error remains.
-                throw new FileSyncException(decision.Error ?? Diag.NoTargetConfigured());
+                // The caller decided first and logged the decision's warnings (FSYNC0001: nothing configured, no targets).
+                return decision.Error is { } error ? throw new FileSyncException(error) : [];
         }
     }
 

@@ -88,7 +88,7 @@ public sealed class EngineTimeoutTests
         var failure = await Assert.ThrowsAsync<FileSyncException>(() => target.UploadAsync("/", WriteZerosAsync(256L * 1024 * 1024), Ct));
 
         AssertNames(engine, failure.Diagnostic, "FSYNC2022");
-        Assert.Contains("no progress for 1 s while sending the request body for 'PUT /containers/id-web/archive?path=%2F'", failure.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains("no progress for 1 s while sending the request body for 'PUT /containers/id-web/archive?path=%2F&noOverwriteDirNonDir=true'", failure.Diagnostic.Message, StringComparison.Ordinal);
     }
 
     /// <summary>sentence, what the engine answers mid-upload (then it reads no more), text expected in the FSYNC2005 error.</summary>
