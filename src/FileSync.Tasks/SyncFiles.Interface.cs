@@ -69,7 +69,7 @@ public sealed partial class SyncFiles
 
     /// <summary>
     /// The plan, one item per copy destination and per delete (dry run or not): Include = the source (relative to the
-    /// context) or the deleted path; metadata Destination, Operation (copy|delete), Target (the instance's label).
+    /// context) or the deleted path; metadata Destination, Operation (copy|delete), Instance (the target instance's label; "Target" is reserved by MSBuild).
     /// </summary>
     [Output]
     public ITaskItem[] Planned { get; set; } = [];

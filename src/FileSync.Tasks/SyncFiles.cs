@@ -163,7 +163,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
 
     /// <summary>TaskItem takes its spec and metadata escaped: a name with '%', ';' or '*' must reach the binlog as it is.</summary>
     private static TaskItem PlannedItem(string include, string destination, string operation, string target) =>
-        new(Escape(include), new Dictionary<string, string> { ["Destination"] = Escape(destination), ["Operation"] = operation, ["Target"] = Escape(target) });
+        new(Escape(include), new Dictionary<string, string> { ["Destination"] = Escape(destination), ["Operation"] = operation, ["Instance"] = Escape(target) });
 
     private static string Escape(string value)
     {
