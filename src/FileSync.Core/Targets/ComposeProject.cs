@@ -32,7 +32,7 @@ internal sealed partial record ComposeProject(string Name, string Origin)
             return new(fromEnvironment, $"the environment variable {EnvironmentName}");
         }
 
-        string? file = string.IsNullOrWhiteSpace(composeFile) ? FindUpwards(projectDirectory) : Path.GetFullPath(composeFile.Trim(), projectDirectory);
+        string? file = string.IsNullOrWhiteSpace(composeFile) ? FindUpwards(projectDirectory) : Given(Path.GetFullPath(composeFile.Trim(), projectDirectory));
         string folder = file is null ? Path.TrimEndingDirectorySeparator(projectDirectory) : Path.GetDirectoryName(file)!;
         if (file is not null)
         {
@@ -58,18 +58,20 @@ internal sealed partial record ComposeProject(string Name, string Origin)
     {
         for (DirectoryInfo? folder = new(start); folder is not null; folder = folder.Parent)
         {
-            foreach (string name in FileNames)
+            if (FindIn(folder.FullName) is { } found)
             {
-                string candidate = Path.Combine(folder.FullName, name);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
+                return found;
             }
         }
 
         return null;
     }
+
+    private static string? FindIn(string folder) => FileNames.Select(name => Path.Combine(folder, name)).FirstOrDefault(File.Exists);
+
+    /// <summary>FileSyncComposeFile may name the folder (Compose's --project-directory) instead of the file.</summary>
+    private static string Given(string path) =>
+        Directory.Exists(path) ? FindIn(path) ?? Path.Combine(Path.TrimEndingDirectorySeparator(path), FileNames[0]) : path;
 
     /// <summary>The last value a line pattern finds, unquoted; null when the file is absent or unreadable (Compose then fails on its own).</summary>
     private static string? ReadValue(string path, Regex line)

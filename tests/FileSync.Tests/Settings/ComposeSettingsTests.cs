@@ -166,6 +166,16 @@ public sealed class ComposeSettingsTests : IDisposable
         Assert.Equal("deploy", project.Name);
     }
 
+    [Theory]
+    [InlineData("../Deploy")]
+    [InlineData("../Deploy/")]
+    public void FileSyncComposeFile_may_name_the_folder_and_its_compose_file_is_read(string given)
+    {
+        _temp.Write("Deploy/docker-compose.yaml", "name: staging\n");
+
+        Assert.Equal("staging", ComposeProject.Resolve(null, given, _temp.Folder("Web"), Environment(null)).Name);
+    }
+
     [Fact]
     public void With_no_compose_file_above_the_project_folder_names_it()
     {
