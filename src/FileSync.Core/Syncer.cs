@@ -31,7 +31,11 @@ internal sealed record SyncOptions(string StateDirectory)
 }
 
 /// <summary>What one instance's sync did (for the task's outputs and tests).</summary>
-internal sealed record SyncOutcome(string Target, int Copied, int Deleted, long Bytes, bool DryRun);
+internal sealed record SyncOutcome(string Target, int Copied, int Deleted, long Bytes, bool DryRun)
+{
+    /// <summary>What was planned for this instance (the task's FileSyncPlanned items).</summary>
+    public SyncPlan? Plan { get; init; }
+}
 
 /// <summary>
 /// Plans, sends, deletes and records, per target instance. State advances only for what the target confirmed:
@@ -106,7 +110,7 @@ internal sealed class Syncer(ILog log)
         if (options.DryRun)
         {
             LogPlan(plan, label);
-            return new SyncOutcome(label, plan.Copies.Count, plan.Deletes.Count, plan.Bytes, DryRun: true);
+            return new SyncOutcome(label, plan.Copies.Count, plan.Deletes.Count, plan.Bytes, DryRun: true) { Plan = plan };
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -167,7 +171,7 @@ internal sealed class Syncer(ILog log)
         log.Summary(plan.HasWork
             ? $"FileSync: {sent.Sent.Count} changed, {deleted} deleted ({FormatBytes(sent.Bytes)}) -> {label} in {clock.ElapsedMilliseconds} ms"
             : $"FileSync: up to date -> {label} in {clock.ElapsedMilliseconds} ms");
-        return new SyncOutcome(label, sent.Sent.Count, deleted, sent.Bytes, DryRun: false);
+        return new SyncOutcome(label, sent.Sent.Count, deleted, sent.Bytes, DryRun: false) { Plan = plan };
     }
 
     /// <summary>

@@ -29,6 +29,15 @@ public sealed partial class SyncFiles
 
     public string? Image { get; set; }
 
+    /// <summary>FileSyncComposeService: the running containers of this Docker Compose service.</summary>
+    public string? ComposeService { get; set; }
+
+    /// <summary>FileSyncComposeProject; empty: derived as Compose does (COMPOSE_PROJECT_NAME, the compose file's name or folder).</summary>
+    public string? ComposeProject { get; set; }
+
+    /// <summary>FileSyncComposeFile; empty: compose.yaml (or compose.yml, docker-compose.yml/.yaml) in the project folder or above.</summary>
+    public string? ComposeFile { get; set; }
+
     public string? DockerHost { get; set; }
 
     /// <summary>FileSyncDockerTimeout: seconds the engine may stay silent (connect, answer, no progress); empty: 10/60/60.</summary>
@@ -57,4 +66,11 @@ public sealed partial class SyncFiles
     /// <summary>Files deleted (summed over instances).</summary>
     [Output]
     public int DeletedCount { get; set; }
+
+    /// <summary>
+    /// The plan, one item per copy destination and per delete (dry run or not): Include = the source (relative to the
+    /// context) or the deleted path; metadata Destination, Operation (copy|delete), Instance (the target instance's label; "Target" is reserved by MSBuild).
+    /// </summary>
+    [Output]
+    public ITaskItem[] Planned { get; set; } = [];
 }

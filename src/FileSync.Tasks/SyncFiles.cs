@@ -5,6 +5,7 @@ using FileSync.Planning;
 using FileSync.Rules;
 using FileSync.Targets;
 using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 
 namespace FileSync.Tasks;
 
@@ -64,7 +65,11 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             throw new FileSyncException(Diag.InvalidWorkingDirectory(WorkingDirectory));
         }
 
-        var settings = new TargetSettings(Runtime) { Container = Container, Selector = Selector, Image = Image, DockerHost = DockerHost, Directory = Directory, Owner = owner };
+        var settings = new TargetSettings(Runtime)
+        {
+            Container = Container, Selector = Selector, Image = Image, DockerHost = DockerHost, Directory = Directory, Owner = owner,
+            ComposeService = ComposeService, ComposeProject = ResolveComposeProject(),
+        };
         TargetDecision decision = settings.Decide();
         foreach (Diagnostic warning in decision.Warnings)
         {
@@ -102,6 +107,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         IReadOnlyList<SyncOutcome> outcomes = await new Syncer(log).SyncAsync(sources, targets, options, cancellationToken).ConfigureAwait(false);
         CopiedCount = outcomes.Sum(outcome => outcome.Copied);
         DeletedCount = outcomes.Sum(outcome => outcome.Deleted);
+        Planned = outcomes.SelectMany(PlannedItems).ToArray();
         return !DryRun;
     }
 
@@ -125,6 +131,54 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         {
             log.Warning(Diag.StampNotWritten(StampFile, e.Message));
         }
+    }
+
+    /// <summary>Only when a Compose setting is present: no file look-ups for any other configuration.</summary>
+    private ComposeProject? ResolveComposeProject() =>
+        string.IsNullOrWhiteSpace(ComposeService) && string.IsNullOrWhiteSpace(ComposeProject) && string.IsNullOrWhiteSpace(ComposeFile)
+            ? null
+            : Targets.ComposeProject.Resolve(ComposeProject, ComposeFile, ProjectDirectory is { Length: > 0 } folder ? folder : Path.GetFullPath(ContextDirectory), Environment.GetEnvironmentVariable);
+
+    private static IEnumerable<ITaskItem> PlannedItems(SyncOutcome outcome)
+    {
+        SyncPlan? plan = outcome.Plan;
+        if (plan is null)
+        {
+            yield break;
+        }
+
+        foreach (CopyOperation copy in plan.Copies)
+        {
+            foreach (Destination destination in copy.Destinations)
+            {
+                yield return PlannedItem(copy.Source.RelativePath, destination.Path, "copy", outcome.Target);
+            }
+        }
+
+        foreach (string path in plan.Deletes)
+        {
+            yield return PlannedItem(path, path, "delete", outcome.Target);
+        }
+    }
+
+    /// <summary>TaskItem takes its spec and metadata escaped: a name with '%', ';' or '*' must reach the binlog as it is.</summary>
+    private static TaskItem PlannedItem(string include, string destination, string operation, string target) =>
+        new(Escape(include), new Dictionary<string, string> { ["Destination"] = Escape(destination), ["Operation"] = operation, ["Instance"] = Escape(target) });
+
+    private static string Escape(string value)
+    {
+        if (value.AsSpan().IndexOfAny("%*?@$();'") < 0)
+        {
+            return value;
+        }
+
+        var escaped = new System.Text.StringBuilder(value.Length + 8);
+        foreach (char c in value)
+        {
+            _ = "%*?@$();'".Contains(c) ? escaped.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture)) : escaped.Append(c);
+        }
+
+        return escaped.ToString();
     }
 
     private SyncItem ToItem(ITaskItem item)

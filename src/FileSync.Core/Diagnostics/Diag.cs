@@ -19,6 +19,9 @@ internal static class Diag
     public static Diagnostic InvalidWorkingDirectory(string value) => Make(nameof(InvalidWorkingDirectory), null, value);
     public static Diagnostic SettingsIgnored(string settings, string runtime) => Make(nameof(SettingsIgnored), null, settings, runtime);
     public static Diagnostic DirectoryWithoutRuntime(string directory) => Make(nameof(DirectoryWithoutRuntime), null, directory);
+    public static Diagnostic ComposeServiceNotSet(string project, string origin) => Make(nameof(ComposeServiceNotSet), null, project, origin);
+    public static Diagnostic InvalidComposeProject(string project, string origin) => Make(nameof(InvalidComposeProject), null, project, origin);
+    public static Diagnostic NoComposeContainers(string service, string project, string origin, string endpoint) => Make(nameof(NoComposeContainers), null, service, project, origin, endpoint);
 
     // Rules and sources
     public static Diagnostic RuleMissingDest(string rule) => Make(nameof(RuleMissingDest), null, rule);

@@ -55,12 +55,17 @@ internal static class TargetFactory
                 return [new DockerTarget(client, container, log)];
             }
 
-            IReadOnlyList<ContainerSummary> running = await client.ListContainersAsync(Labels(settings.Selector), cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<ContainerSummary> running = await client.ListContainersAsync(settings.DockerLabels(), cancellationToken).ConfigureAwait(false);
             var matches = string.IsNullOrWhiteSpace(settings.Image)
                 ? running
                 : running.Where(summary => ImageReference.Matches(settings.Image, summary.Image, summary.ImageId)).ToList();
             if (matches.Count == 0)
             {
+                if (!string.IsNullOrWhiteSpace(settings.ComposeService) && settings.ComposeProject is { } project)
+                {
+                    throw new FileSyncException(Diag.NoComposeContainers(settings.ComposeService.Trim(), project.Name, project.Origin, client.Endpoint));
+                }
+
                 string what = string.IsNullOrWhiteSpace(settings.Image) ? $"labels '{settings.Selector}'" : $"image '{settings.Image}'";
                 throw new FileSyncException(Diag.NoContainerMatches(what, client.Endpoint));
             }

@@ -12,6 +12,12 @@ internal sealed record TargetSettings(string Runtime)
 
     public string? Image { get; init; }
 
+    /// <summary>FileSyncComposeService: that service's containers (Compose's labels), in <see cref="ComposeProject"/>.</summary>
+    public string? ComposeService { get; init; }
+
+    /// <summary>The Compose project, as Compose derives it; null when neither FileSyncComposeProject nor a service is set.</summary>
+    public ComposeProject? ComposeProject { get; init; }
+
     public string? DockerHost { get; init; }
 
     public string? Directory { get; init; }
@@ -26,7 +32,7 @@ internal sealed record TargetSettings(string Runtime)
     public TargetDecision Decide()
     {
         string runtime = Runtime.Trim().ToLowerInvariant();
-        string[] pickers = Named(("FileSyncContainer", Container), ("FileSyncSelector", Selector), ("FileSyncImage", Image));
+        string[] pickers = Named(("FileSyncContainer", Container), ("FileSyncSelector", Selector), ("FileSyncImage", Image), ("FileSyncComposeService", ComposeService));
         switch (runtime)
         {
             case "" or "docker":
@@ -37,10 +43,16 @@ internal sealed record TargetSettings(string Runtime)
 
                 if (pickers.Length == 0)
                 {
-                    // A folder without the directory runtime is a half-made choice, not "nothing configured".
-                    return IsSet(Directory)
-                        ? TargetDecision.Failed(Diag.DirectoryWithoutRuntime(Directory!.Trim()))
+                    // A folder without the directory runtime, or a Compose project without a service, is a half-made
+                    // choice, not "nothing configured".
+                    return IsSet(Directory) ? TargetDecision.Failed(Diag.DirectoryWithoutRuntime(Directory!.Trim()))
+                        : ComposeProjectAlone.Length > 0 ? TargetDecision.Failed(Diag.ComposeServiceNotSet(ComposeProject!.Name, ComposeProject.Origin))
                         : TargetDecision.Warning(Diag.NoTargetConfigured(), TargetKind.None);
+                }
+
+                if (IsSet(ComposeService) && ComposeProject is not { IsValid: true })
+                {
+                    return TargetDecision.Failed(Diag.InvalidComposeProject(ComposeProject?.Name ?? "", ComposeProject?.Origin ?? "nothing"));
                 }
 
                 if (IsSet(Selector) && !ValidSelector(Selector!))
@@ -51,7 +63,7 @@ internal sealed record TargetSettings(string Runtime)
                 return Chosen(TargetKind.Docker, "docker", Named(("FileSyncDirectory", Directory)));
             case "directory":
                 return IsSet(Directory)
-                    ? Chosen(TargetKind.Directory, "directory", [.. pickers, .. Named(("FileSyncDockerHost", DockerHost))])
+                    ? Chosen(TargetKind.Directory, "directory", [.. pickers, .. Named(("FileSyncDockerHost", DockerHost)), .. ComposeProjectAlone])
                     : TargetDecision.Failed(Diag.DirectoryNotSet());
             case "kubernetes":
                 return TargetDecision.Failed(Diag.RuntimeNotAvailable(Runtime.Trim()));
@@ -59,6 +71,17 @@ internal sealed record TargetSettings(string Runtime)
                 return TargetDecision.Failed(Diag.UnknownRuntime(Runtime.Trim()));
         }
     }
+
+    /// <summary>
+    /// The engine's label filter for a Docker decision: the selector's labels, or Compose's own filter for a service's
+    /// containers (docker/compose: project, service, and oneoff=False so that `docker compose run` containers are not targets).
+    /// </summary>
+    internal IReadOnlyList<string> DockerLabels() => IsSet(ComposeService) && ComposeProject is { } project
+        ? [$"com.docker.compose.project={project.Name}", $"com.docker.compose.service={ComposeService!.Trim()}", "com.docker.compose.oneoff=False"]
+        : TargetFactory.Labels(Selector);
+
+    /// <summary>A Compose project (or file) named without a service: ignored by the directory runtime, FSYNC0017 with docker.</summary>
+    private string[] ComposeProjectAlone => ComposeProject is not null && !IsSet(ComposeService) ? ["FileSyncComposeProject"] : [];
 
     private static bool IsSet(string? value) => !string.IsNullOrWhiteSpace(value);
 
