@@ -9,7 +9,8 @@ namespace FileSync.Targets;
 
 /// <summary>
 /// A running Docker container, over the Engine API: the archive goes in with one streamed <c>PUT archive</c> (no
-/// <c>tar</c> needed in the container), deletes are one <c>rm -f --</c> exec per batch, given as an argv array.
+/// <c>tar</c> needed in the container), deletes are one <c>rm -f --</c> exec per batch, given as an argv array (or
+/// filesync-launcher's <c>--fsync-rm</c> where the image has no rm).
 /// </summary>
 internal sealed partial class DockerTarget(DockerClient client, ContainerInfo container, ILog log) : ISyncTarget
 {
@@ -115,9 +116,7 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
         // rmdir removes only empty folders and goes on after one it cannot remove; what is still there afterwards was kept.
         foreach (List<string> batch in Batches(folders))
         {
-            string[] argv = ["rmdir", "--", .. batch];
-            ExecResult result = await Call("exec rmdir", () => client.ExecAsync(container.Id, argv, "0", cancellationToken)).ConfigureAwait(false);
-            if (result.CommandNotFound)
+            if (await RemoveAsync("rmdir", batch, cancellationToken).ConfigureAwait(false) is null)
             {
                 log.Warning(Diag.RemoveFolderNeedsRmdir(container.Name, folders.Count, Describe([.. folders])));
                 return folders;
@@ -142,9 +141,8 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
         int attempted = 0;
         foreach (List<string> batch in Batches(paths))
         {
-            string[] argv = ["rm", "-f", "--", .. batch];
-            ExecResult result = await Call("exec rm", () => client.ExecAsync(container.Id, argv, "0", cancellationToken)).ConfigureAwait(false);
-            if (result.CommandNotFound)
+            ExecResult? result = await RemoveAsync("rm", batch, cancellationToken).ConfigureAwait(false);
+            if (result is null)
             {
                 // Never dropped silently: named in a warning, and kept pending in the state.
                 List<string> remaining = paths.Skip(attempted).ToList();
