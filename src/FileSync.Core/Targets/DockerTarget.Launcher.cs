@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FileSync.Diagnostics;
 using FileSync.Docker;
 
@@ -17,7 +18,7 @@ internal sealed partial class DockerTarget : IActionTarget
     /// <summary>Seconds Docker's restart waits for the container to stop before killing it.</summary>
     private const int RestartStopSeconds = 10;
 
-    private Task<string[]?>? _launcher;
+    private string[]? _launcher;
 
     /// <summary>FileSyncLauncher=true puts the dll in the build/publish output, which images copy to their WORKDIR (/app).</summary>
     private string[] LauncherCandidates =>
@@ -50,10 +51,12 @@ internal sealed partial class DockerTarget : IActionTarget
         return new ActionResult(result.ExitCode, result.StdOut, result.StdErr);
     }
 
-    /// <summary>rm -f / rmdir, or the launcher's --fsync-rm / --fsync-rmdir when the image has no such command; null when neither exists.</summary>
-    private async Task<ExecResult?> RemoveAsync(string tool, List<string> batch, CancellationToken cancellationToken)
+    /// <summary>rm -f / rmdir, or the launcher's --fsync-rm / --fsync-rmdir when the image has no such command; null when
+    /// neither exists. <paramref name="toolMissing"/>: found missing by an earlier batch of the same call (asked again on
+    /// the next call: a tool put back is used).</summary>
+    private async Task<ExecResult?> RemoveAsync(string tool, List<string> batch, StrongBox<bool> toolMissing, CancellationToken cancellationToken)
     {
-        if (!_noTool.Contains(tool))
+        if (!toolMissing.Value)
         {
             string[] argv = tool == "rm" ? ["rm", "-f", "--", .. batch] : [tool, "--", .. batch];
             ExecResult result = await Call("exec " + tool, () => client.ExecAsync(container.Id, argv, "0", cancellationToken)).ConfigureAwait(false);
@@ -62,7 +65,7 @@ internal sealed partial class DockerTarget : IActionTarget
                 return result;
             }
 
-            _noTool.Add(tool);
+            toolMissing.Value = true;
         }
 
         if (await FindLauncherAsync(cancellationToken).ConfigureAwait(false) is not { } launcher)
@@ -75,10 +78,10 @@ internal sealed partial class DockerTarget : IActionTarget
         return through.CommandNotFound ? null : through;
     }
 
-    private readonly HashSet<string> _noTool = new(StringComparer.Ordinal);
-
-    /// <summary>[host, dll], or null when the container has no launcher.</summary>
-    private Task<string[]?> FindLauncherAsync(CancellationToken cancellationToken) => _launcher ??= ProbeLauncherAsync(cancellationToken);
+    /// <summary>[host, dll], or null when the container has no launcher. A launcher found is remembered for this target's
+    /// life (one sync); none found is asked again next time.</summary>
+    private async Task<string[]?> FindLauncherAsync(CancellationToken cancellationToken) =>
+        _launcher ??= await ProbeLauncherAsync(cancellationToken).ConfigureAwait(false);
 
     private async Task<string[]?> ProbeLauncherAsync(CancellationToken cancellationToken)
     {

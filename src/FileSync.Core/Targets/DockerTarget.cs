@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using FileSync.Archive;
 using FileSync.Diagnostics;
 using FileSync.Docker;
@@ -114,9 +115,10 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
     public async Task<IReadOnlyList<string>> RemoveFoldersAsync(IReadOnlyList<string> folders, CancellationToken cancellationToken)
     {
         // rmdir removes only empty folders and goes on after one it cannot remove; what is still there afterwards was kept.
+        var rmdirMissing = new StrongBox<bool>();
         foreach (List<string> batch in Batches(folders))
         {
-            if (await RemoveAsync("rmdir", batch, cancellationToken).ConfigureAwait(false) is null)
+            if (await RemoveAsync("rmdir", batch, rmdirMissing, cancellationToken).ConfigureAwait(false) is null)
             {
                 log.Warning(Diag.RemoveFolderNeedsRmdir(container.Name, folders.Count, Describe([.. folders])));
                 return folders;
@@ -139,9 +141,10 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
     {
         var failed = new List<string>();
         int attempted = 0;
+        var rmMissing = new StrongBox<bool>();
         foreach (List<string> batch in Batches(paths))
         {
-            ExecResult? result = await RemoveAsync("rm", batch, cancellationToken).ConfigureAwait(false);
+            ExecResult? result = await RemoveAsync("rm", batch, rmMissing, cancellationToken).ConfigureAwait(false);
             if (result is null)
             {
                 // Never dropped silently: named in a warning, and kept pending in the state.

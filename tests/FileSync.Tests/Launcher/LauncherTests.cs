@@ -2,6 +2,7 @@ using FileSync.Launcher;
 
 namespace FileSync.Tests.Launcher;
 
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class LauncherTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("filesync-launcher-").FullName;
