@@ -98,6 +98,11 @@ internal sealed class Supervisor(string host, IReadOnlyList<string> command, str
 
             Process old = _child;
             await StopAsync(old).ConfigureAwait(false);
+            if (_stopping)
+            {
+                return "error: the container is stopping (a signal came during the restart), not restarted";
+            }
+
             output.WriteLine($"filesync-launcher: restarting {App} ({Reason(synced)})");
             output.Flush();
             _child = Start();

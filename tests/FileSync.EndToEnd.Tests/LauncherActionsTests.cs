@@ -159,6 +159,24 @@ public sealed class LauncherActionsTests(PackageFixture package)
     }
 
     [Fact]
+    public async Task A_process_action_in_a_container_without_the_launcher_is_FSYNC5007_naming_where_it_looked()
+    {
+        await using var container = await TestContainer.StartAsync(ct: TestContext.Current.CancellationToken);
+        using var project = new ConsumerProject(package, "no-launcher")
+            .Rule("appsettings.json", dest: "/app")
+            .Property("FileSyncContainer", container.Name)
+            .Element(new XElement("ItemGroup", Action("process")));
+        project.WriteFile("appsettings.json", "{}");
+
+        var failed = (await project.SyncAsync()).Failed();
+
+        string error = Assert.Single(failed.Output.Split('\n').Where(line => line.Contains("error FSYNC5007:", StringComparison.Ordinal)).Distinct());
+        Assert.Contains(container.Name, error, StringComparison.Ordinal);
+        Assert.Contains("/app/filesync-launcher.dll", error, StringComparison.Ordinal);
+        Assert.Equal("{}", await InContainer.CatAsync(container.Id, "/app/appsettings.json"));
+    }
+
+    [Fact]
     public async Task An_invalid_action_fails_before_anything_is_synced()
     {
         using var project = new ConsumerProject(package, "bad-action")

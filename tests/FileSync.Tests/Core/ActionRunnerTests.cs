@@ -114,14 +114,41 @@ public sealed class ActionRunnerTests : IDisposable
         Assert.Equal("FSYNC5006", Assert.Single(_log.Warnings).Code);
     }
 
-    /// <summary>A fake container: syncs like <see cref="FakeTarget"/>, records the actions it was asked to run.</summary>
-    private sealed class ActingTarget : ISyncTarget, IActionTarget
+    [Fact]
+    public async Task A_process_action_where_the_app_was_not_started_through_the_launcher_is_FSYNC5008()
     {
-        public FakeTarget Inner { get; } = new();
+        _temp.Write("ctx/Web.dll", "v1");
+        var target = new ActingTarget { ProcessResult = new ActionResult(3, "", "filesync-launcher: no launcher is running here\n") };
+
+        var error = await Assert.ThrowsAsync<FileSyncException>(() => SyncAsync(target, Options(PostSyncAction.Create("process", null, null))));
+
+        Assert.Equal("FSYNC5008", error.Diagnostic.Code);
+        Assert.Contains("no launcher is running here", error.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_replica_runs_its_own_actions()
+    {
+        _temp.Write("ctx/Web.dll", "v1");
+        var one = new ActingTarget(new FakeTarget("replica-one-0123456789"));
+        var two = new ActingTarget(new FakeTarget("replica-two-0123456789"));
+
+        await new Syncer(_log).SyncAsync(Sources(), [one, two], Options(PostSyncAction.Create("process", null, null)), Ct);
+
+        Assert.Equal(["process /app/Web.dll"], one.Actions);
+        Assert.Equal(["process /app/Web.dll"], two.Actions);
+    }
+
+    /// <summary>A fake container: syncs like <see cref="FakeTarget"/>, records the actions it was asked to run.</summary>
+    private sealed class ActingTarget(FakeTarget? inner = null) : ISyncTarget, IActionTarget
+    {
+        public FakeTarget Inner { get; } = inner ?? new();
 
         public List<string> Actions { get; } = [];
 
         public ActionResult ExecResult { get; init; } = new(0, "", "");
+
+        public ActionResult ProcessResult { get; init; } = new(0, "", "");
 
         public string Kind => Inner.Kind;
 
@@ -156,7 +183,7 @@ public sealed class ActionRunnerTests : IDisposable
         public Task<ActionResult> RestartProcessAsync(IReadOnlyList<string> synced, CancellationToken cancellationToken)
         {
             Actions.Add("process " + string.Join(' ', synced));
-            return Task.FromResult(new ActionResult(0, "", ""));
+            return Task.FromResult(ProcessResult);
         }
     }
 }
