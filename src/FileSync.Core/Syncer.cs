@@ -28,6 +28,9 @@ internal sealed record SyncOptions(string StateDirectory)
 
     /// <summary>Tells a deleted source from one the glob could not see (an unreadable folder); null: every source that left the items is deleted.</summary>
     public SourceProbe? Probe { get; init; }
+
+    /// <summary>FileSyncAction items: run per instance after its sync, when a synced destination matches.</summary>
+    public IReadOnlyList<Actions.PostSyncAction> Actions { get; init; } = [];
 }
 
 /// <summary>What one instance's sync did (for the task's outputs and tests).</summary>
@@ -115,6 +118,7 @@ internal sealed class Syncer(ILog log)
 
         cancellationToken.ThrowIfCancellationRequested();
         ArchiveResult sent = new();
+        var written = new HashSet<string>(StringComparer.Ordinal); // destinations the target confirmed, for the actions
         var notDeleted = new List<string>();
         var deletes = new List<string>(plan.Deletes);
         bool foldersChanged = false;
@@ -140,6 +144,7 @@ internal sealed class Syncer(ILog log)
 
             foreach (CopyOperation copy in copies.Where(copy => sent.Sent.ContainsKey(copy.Source)))
             {
+                written.UnionWith(copy.Destinations.Select(d => d.Path));
                 log.Detail($"  {copy.Source.RelativePath} -> {string.Join(", ", copy.Destinations.Select(d => d.Path))}");
             }
         }
@@ -171,6 +176,13 @@ internal sealed class Syncer(ILog log)
         log.Summary(plan.HasWork
             ? $"FileSync: {sent.Sent.Count} changed, {deleted} deleted ({FormatBytes(sent.Bytes)}) -> {label} in {clock.ElapsedMilliseconds} ms"
             : $"FileSync: up to date -> {label} in {clock.ElapsedMilliseconds} ms");
+        if (options.Actions.Count > 0 && plan.HasWork)
+        {
+            written.UnionWith(plan.Deletes.Except(notDeleted, StringComparer.Ordinal));
+            string[] planned = [.. plan.Copies.SelectMany(copy => copy.Destinations.Select(d => d.Path)), .. plan.Deletes];
+            await new Actions.ActionRunner(log).RunAsync(target, options.Actions, planned, written, workingDirectory, cancellationToken).ConfigureAwait(false);
+        }
+
         return new SyncOutcome(label, sent.Sent.Count, deleted, sent.Bytes, DryRun: false) { Plan = plan };
     }
 

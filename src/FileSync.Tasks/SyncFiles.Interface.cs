@@ -56,6 +56,9 @@ public sealed partial class SyncFiles
 
     public bool DryRun { get; set; }
 
+    /// <summary>@(FileSyncAction): Include = restart, process or exec; metadata Match (glob over destinations), Command (argv, ';'-separated).</summary>
+    public ITaskItem[] Actions { get; set; } = [];
+
     /// <summary>Touched after a real sync that succeeded: the after-build hook's Outputs.</summary>
     public string? StampFile { get; set; }
 

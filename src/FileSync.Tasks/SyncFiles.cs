@@ -1,3 +1,4 @@
+using FileSync.Actions;
 using FileSync.Archive;
 using FileSync.Diagnostics;
 using FileSync.Docker;
@@ -65,6 +66,9 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             throw new FileSyncException(Diag.InvalidWorkingDirectory(WorkingDirectory));
         }
 
+        // Actions are checked before anything is contacted, like rules.
+        PostSyncAction[] actions = [.. Actions.Select(item => PostSyncAction.Create(item.ItemSpec, item.GetMetadata("Match"), item.GetMetadata("Command")))];
+
         var settings = new TargetSettings(Runtime)
         {
             Container = Container, Selector = Selector, Image = Image, DockerHost = DockerHost, Directory = Directory, Owner = owner,
@@ -103,6 +107,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             Owner = owner,
             DryRun = DryRun,
             Probe = new SourceProbe(ContextDirectory),
+            Actions = actions,
         };
         IReadOnlyList<SyncOutcome> outcomes = await new Syncer(log).SyncAsync(sources, targets, options, cancellationToken).ConfigureAwait(false);
         CopiedCount = outcomes.Sum(outcome => outcome.Copied);

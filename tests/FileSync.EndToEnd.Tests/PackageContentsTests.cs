@@ -4,7 +4,7 @@ using FileSync.EndToEnd.Tests.Infrastructure;
 
 namespace FileSync.EndToEnd.Tests;
 
-/// <summary>The .nupkg holds exactly the build files, the task with its dependencies, and the README; nothing for the app.</summary>
+/// <summary>The .nupkg holds exactly the build files, the task with its dependencies, the launcher, and the README; nothing for the app.</summary>
 public sealed class PackageContentsTests(PackageFixture package)
 {
     private const string CoreProperties = "package/services/metadata/core-properties/";
@@ -35,6 +35,8 @@ public sealed class PackageContentsTests(PackageFixture package)
                 "tasks/net8.0/FileSync.Core.dll",
                 "tasks/net8.0/FileSync.Tasks.dll",
                 "tasks/net8.0/System.IO.Hashing.dll",
+                "tools/launcher/filesync-launcher.dll",
+                "tools/launcher/filesync-launcher.runtimeconfig.json",
             }.Order(StringComparer.Ordinal),
             entries);
     }

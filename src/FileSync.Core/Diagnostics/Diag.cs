@@ -2,7 +2,7 @@ namespace FileSync.Diagnostics;
 
 /// <summary>
 /// One factory per message in Strings.resx; the method name is the resource name, so nothing is spelt twice.
-/// Codes: 0xxx configuration, 1xxx rules and sources, 2xxx Docker, 3xxx state, 4xxx directory target.
+/// Codes: 0xxx configuration, 1xxx rules and sources, 2xxx Docker, 3xxx state, 4xxx directory target, 5xxx post-sync actions and the launcher.
 /// </summary>
 internal static class Diag
 {
@@ -73,6 +73,16 @@ internal static class Diag
     public static Diagnostic StateUnreadable(string file, string reason) => Make(nameof(StateUnreadable), file, file, reason);
     public static Diagnostic StampNotWritten(string file, string reason) => Make(nameof(StampNotWritten), file, file, reason);
     public static Diagnostic FileOperationFailed(string reason) => Make(nameof(FileOperationFailed), null, reason);
+
+    // Post-sync actions and the launcher
+    public static Diagnostic UnknownActionKind(string action) => Make(nameof(UnknownActionKind), null, action);
+    public static Diagnostic ActionWithoutCommand(string action) => Make(nameof(ActionWithoutCommand), null, action);
+    public static Diagnostic ActionMatchInvalid(string action, string match, string reason) => Make(nameof(ActionMatchInvalid), null, action, match, reason);
+    public static Diagnostic ActionFailed(string target, string action, int exitCode, string output) => Make(nameof(ActionFailed), null, target, action, exitCode, output);
+    public static Diagnostic ActionSkipped(string action, string target, int count, string files) => Make(nameof(ActionSkipped), null, action, target, count, files);
+    public static Diagnostic ActionsNotSupported(string action, string target) => Make(nameof(ActionsNotSupported), null, action, target);
+    public static Diagnostic LauncherNotFound(string container, string paths) => Make(nameof(LauncherNotFound), null, container, paths);
+    public static Diagnostic LauncherNotRunning(string target, string output) => Make(nameof(LauncherNotRunning), null, target, output);
 
     // Directory target
     public static Diagnostic DirectoryMissing(string directory) => Make(nameof(DirectoryMissing), null, directory);

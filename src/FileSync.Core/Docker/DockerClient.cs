@@ -140,6 +140,17 @@ internal sealed class DockerClient : IDisposable
         }
     }
 
+    /// <summary>POST /containers/{id}/restart?t=...: stops the container (SIGTERM, then a kill after
+    /// <paramref name="stopSeconds"/>) and starts it again; its writable layer, with the synced files, is kept.</summary>
+    public async Task RestartContainerAsync(string id, int stopSeconds, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        string target = "containers/" + Uri.EscapeDataString(id) + "/restart?t=" + stopSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var response = await SendAsync(new("POST", target), ct).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+        await response.ReadBodyAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>Runs <paramref name="argv"/> in the container (no shell, no TTY) and waits for it; collects stdout and stderr.</summary>
     public async Task<ExecResult> ExecAsync(string id, IReadOnlyList<string> argv, string? user, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using FileSync.Archive;
 using FileSync.Diagnostics;
 using FileSync.Docker;
@@ -9,7 +10,8 @@ namespace FileSync.Targets;
 
 /// <summary>
 /// A running Docker container, over the Engine API: the archive goes in with one streamed <c>PUT archive</c> (no
-/// <c>tar</c> needed in the container), deletes are one <c>rm -f --</c> exec per batch, given as an argv array.
+/// <c>tar</c> needed in the container), deletes are one <c>rm -f --</c> exec per batch, given as an argv array (or
+/// filesync-launcher's <c>--fsync-rm</c> where the image has no rm).
 /// </summary>
 internal sealed partial class DockerTarget(DockerClient client, ContainerInfo container, ILog log) : ISyncTarget
 {
@@ -113,11 +115,10 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
     public async Task<IReadOnlyList<string>> RemoveFoldersAsync(IReadOnlyList<string> folders, CancellationToken cancellationToken)
     {
         // rmdir removes only empty folders and goes on after one it cannot remove; what is still there afterwards was kept.
+        var rmdirMissing = new StrongBox<bool>();
         foreach (List<string> batch in Batches(folders))
         {
-            string[] argv = ["rmdir", "--", .. batch];
-            ExecResult result = await Call("exec rmdir", () => client.ExecAsync(container.Id, argv, "0", cancellationToken)).ConfigureAwait(false);
-            if (result.CommandNotFound)
+            if (await RemoveAsync("rmdir", batch, rmdirMissing, cancellationToken).ConfigureAwait(false) is null)
             {
                 log.Warning(Diag.RemoveFolderNeedsRmdir(container.Name, folders.Count, Describe([.. folders])));
                 return folders;
@@ -140,11 +141,11 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
     {
         var failed = new List<string>();
         int attempted = 0;
+        var rmMissing = new StrongBox<bool>();
         foreach (List<string> batch in Batches(paths))
         {
-            string[] argv = ["rm", "-f", "--", .. batch];
-            ExecResult result = await Call("exec rm", () => client.ExecAsync(container.Id, argv, "0", cancellationToken)).ConfigureAwait(false);
-            if (result.CommandNotFound)
+            ExecResult? result = await RemoveAsync("rm", batch, rmMissing, cancellationToken).ConfigureAwait(false);
+            if (result is null)
             {
                 // Never dropped silently: named in a warning, and kept pending in the state.
                 List<string> remaining = paths.Skip(attempted).ToList();

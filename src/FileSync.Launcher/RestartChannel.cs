@@ -1,0 +1,98 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace FileSync.Launcher;
+
+/// <summary>
+/// How a sync asks the running launcher to restart the app: <c>dotnet filesync-launcher.dll --fsync-restart -- paths</c>,
+/// exec'd in the container (Docker exec, or kubectl exec later: no Docker-only API, no shell, no kill binary), connects
+/// to the launcher's Unix socket, sends the synced paths and waits until the new child has started.
+/// </summary>
+internal static class RestartChannel
+{
+    private const int MaxRequestBytes = 1024 * 1024;
+
+    /// <summary>$FILESYNC_LAUNCHER_SOCKET, else filesync-launcher.sock in the temp folder (the container's /tmp).</summary>
+    public static string DefaultPath =>
+        Environment.GetEnvironmentVariable("FILESYNC_LAUNCHER_SOCKET") is { Length: > 0 } path ? path : Path.Combine(Path.GetTempPath(), "filesync-launcher.sock");
+
+    /// <summary>The client: 0 once the app was restarted, 3 when no launcher listens, 1 when it refused.</summary>
+    public static async Task<int> RequestAsync(string socketPath, IReadOnlyList<string> paths, TextWriter output, TextWriter error)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath)).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            error.WriteLine($"filesync-launcher: no launcher is running here (nothing answers on {socketPath}: {e.Message}); start the app with 'dotnet filesync-launcher.dll app.dll'");
+            return 3;
+        }
+
+        await socket.SendAsync(Encoding.UTF8.GetBytes(string.Join('\0', paths)), SocketFlags.None).ConfigureAwait(false);
+        socket.Shutdown(SocketShutdown.Send);
+        string answer = await ReadToEndAsync(socket).ConfigureAwait(false);
+        if (answer.StartsWith("ok", StringComparison.Ordinal))
+        {
+            output.WriteLine("filesync-launcher: " + answer.Trim());
+            return 0;
+        }
+
+        error.WriteLine("filesync-launcher: " + (answer.Length == 0 ? "the launcher closed the request without an answer" : answer.Trim()));
+        return 1;
+    }
+
+    /// <summary>The server: answers each request with what <paramref name="restart"/> says, one at a time.</summary>
+    public static Socket Listen(string socketPath)
+    {
+        File.Delete(socketPath); // a stale socket from before a container restart (the writable layer keeps /tmp)
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(socketPath));
+        socket.Listen(4);
+        return socket;
+    }
+
+    public static async Task ServeAsync(Socket listener, Func<IReadOnlyList<string>, Task<string>> restart, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            using Socket client = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            string answer;
+            try
+            {
+                string request = await ReadToEndAsync(client).ConfigureAwait(false);
+                answer = await restart(request.Length == 0 ? [] : request.Split('\0')).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or IOException or InvalidDataException)
+            {
+                continue; // the requester went away: nothing to answer
+            }
+
+            try
+            {
+                await client.SendAsync(Encoding.UTF8.GetBytes(answer + "\n"), SocketFlags.None).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+            }
+        }
+    }
+
+    private static async Task<string> ReadToEndAsync(Socket socket)
+    {
+        var buffer = new MemoryStream();
+        byte[] chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await socket.ReceiveAsync(chunk, SocketFlags.None).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxRequestBytes)
+            {
+                throw new InvalidDataException("request too large");
+            }
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}
