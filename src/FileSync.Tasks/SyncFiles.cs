@@ -87,6 +87,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         IEnumerable<SyncItem> items = Rules.Select(ToItem).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
         IReadOnlyList<SourceFile> sources = new SourceScanner(ContextDirectory, log).Scan(items);
         log.Detail($"FileSync: {sources.Count} source file(s) from {Rules.Length} rule item(s), context '{ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
+        sources = [.. sources, .. ScanOutputs(log)];
 
         clock.Restart();
         IReadOnlyList<ISyncTarget> targets = await TargetFactory.ResolveAsync(settings, DockerClients.For(BuildEngine, log, timeouts), log, cancellationToken).ConfigureAwait(false);
@@ -103,6 +104,25 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         CopiedCount = outcomes.Sum(outcome => outcome.Copied);
         DeletedCount = outcomes.Sum(outcome => outcome.Deleted);
         return !DryRun;
+    }
+
+    /// <summary>FileSyncIncludeBuildOutput: the outputs as sources of their own rule, after the rule files (a rule wins a shared destination).</summary>
+    private IReadOnlyList<SourceFile> ScanOutputs(ILog log)
+    {
+        if (!string.IsNullOrWhiteSpace(UnresolvedTargetFrameworks))
+        {
+            log.Warning(Diag.OutputsNeedOneFramework(UnresolvedTargetFrameworks));
+        }
+
+        if (OutputFiles.Length == 0 || string.IsNullOrWhiteSpace(OutputDirectory))
+        {
+            return [];
+        }
+
+        SyncRule rule = SyncRule.ForBuildOutput(OutputDest);
+        IReadOnlyList<SourceFile> outputs = new OutputScanner(OutputDirectory, log).Scan(OutputFiles.Select(item => new OutputItem(item.GetMetadata("TargetPath"))), rule);
+        log.Detail($"FileSync: {outputs.Count} build output(s) from '{OutputDirectory}' to '{(rule.Dest.Length == 0 ? "the working directory" : rule.Dest)}'");
+        return outputs;
     }
 
     /// <summary>Marks the after-build hook's output up to date (MSBuild's Touch, with a coded warning instead of MSB3371).</summary>
