@@ -74,6 +74,39 @@ public sealed class BuildOutputTargetsTests : IDisposable
     }
 
     [Fact]
+    public void A_no_op_build_does_not_load_the_task_and_a_CSharp_change_resends_only_the_assembly_and_its_pdb()
+    {
+        Assert.True(Build("Build").Succeeded);
+
+        BuildRun noOp = Build("Build");
+        Assert.True(noOp.Succeeded, noOp.Log);
+        Assert.Equal(0, noOp.SyncTaskRuns);
+        Assert.Equal(Microsoft.Build.Framework.TargetSkipReason.OutputsUpToDate, noOp.Skipped("_FileSyncSync")?.SkipReason);
+
+        _folder.WriteFile("app/Program.cs", "System.Console.WriteLine(Lib.Greeter.Hello + \"!\");");
+        BuildRun changed = Build("Build");
+
+        Assert.True(changed.Succeeded, changed.Log);
+        Assert.Equal("2", changed.State.GetPropertyValue("FileSyncCopiedCount"));
+        Assert.Equal(File.ReadAllBytes(_folder.PathOf("app/bin/Debug/net10.0/App.dll")), File.ReadAllBytes(_folder.PathOf("root/app/App.dll")));
+    }
+
+    [Fact]
+    public void A_multi_targeted_project_syncs_the_outputs_of_its_only_framework_from_the_inner_build()
+    {
+        File.WriteAllText(_folder.PathOf("app/App.csproj"), File.ReadAllText(_folder.PathOf("app/App.csproj")).Replace("<TargetFramework>net10.0</TargetFramework>", "<TargetFrameworks>net10.0</TargetFrameworks>"));
+        Restore();
+
+        BuildRun run = Build("Build");
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Equal(1, run.SyncTaskRuns);
+        Assert.Contains("App.dll", _folder.FilesUnder("root/app"));
+        Assert.Contains("Lib.dll", _folder.FilesUnder("root/app"));
+        Assert.Empty(run.Warnings);
+    }
+
+    [Fact]
     public void A_removed_reference_is_deleted_in_the_target()
     {
         Assert.True(Build("Build").Succeeded);
