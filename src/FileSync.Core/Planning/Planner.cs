@@ -152,7 +152,12 @@ internal static class Planner
 
             if (plan.SourcesByDestination.TryGetValue(path, out string? first))
             {
-                if (first != source.RelativePath)
+                if (first != source.RelativePath && OutputScanner.IsOutput(source.RelativePath) && !OutputScanner.IsOutput(first))
+                {
+                    // A rule's file copied to the output folder too (appsettings.json): the rule's source is the same file, earlier.
+                    log.Detail($"FileSync: {path} comes from the rule's '{first}', not the build output '{source.RelativePath}'");
+                }
+                else if (first != source.RelativePath)
                 {
                     log.Warning(Diag.DestinationConflict(first, source.RelativePath, path));
                 }

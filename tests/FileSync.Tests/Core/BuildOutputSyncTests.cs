@@ -64,6 +64,19 @@ public sealed class BuildOutputSyncTests : IDisposable
         Assert.Empty(_log.Warnings);
     }
 
+    [Fact]
+    public async Task A_rule_file_also_copied_to_the_output_folder_is_synced_once_from_the_rule_without_a_warning()
+    {
+        _temp.Write("ctx/appsettings.json", "{ \"edited\": true }");
+        _temp.Write("ctx/bin/Debug/net10.0/appsettings.json", "{ \"built\": true }");
+
+        SyncOutcome outcome = await SyncAsync(new DirectoryTarget(_root, null, null), null, ["appsettings.json"], ["appsettings.json"]);
+
+        Assert.Equal(1, outcome.Copied);
+        Assert.Equal("{ \"edited\": true }", File.ReadAllText(_temp.Combine("root/app/appsettings.json")));
+        Assert.Empty(_log.Warnings);
+    }
+
     [Theory]
     [InlineData("The container has no WORKDIR: /app", null, "app/App.dll")]
     [InlineData("Relative OutputDest: against the WORKDIR", "/work", "work/bin/App.dll")]
