@@ -73,6 +73,22 @@ public sealed class BuildOutputTargetsTests : IDisposable
         Assert.Empty(run.Warnings);
     }
 
+    [Theory]
+    [InlineData("The project's ContainerWorkingDirectory (SDK container support)", "<ContainerWorkingDirectory>/srv/</ContainerWorkingDirectory>", "srv")]
+    [InlineData("FileSyncOutputDest wins", "<ContainerWorkingDirectory>/srv/</ContainerWorkingDirectory><FileSyncOutputDest>/opt/app</FileSyncOutputDest>", "opt/app")]
+    [InlineData("Neither: the working directory (here FileSyncWorkingDirectory, else the WORKDIR), not the SDK's implicit /app/", "", "work")]
+    public void Outputs_go_to_FileSyncOutputDest_else_the_project_s_ContainerWorkingDirectory_else_the_working_directory(string description, string properties, string expected)
+    {
+        _ = description;
+        File.WriteAllText(_folder.PathOf("app/App.csproj"), File.ReadAllText(_folder.PathOf("app/App.csproj")).Replace("<OutputType>Exe</OutputType>", "<OutputType>Exe</OutputType><FileSyncWorkingDirectory>/work</FileSyncWorkingDirectory>" + properties));
+        Restore();
+
+        BuildRun run = Build("Build");
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.True(File.Exists(_folder.PathOf($"root/{expected}/App.dll")), string.Join(", ", _folder.FilesUnder("root")));
+    }
+
     [Fact]
     public void A_no_op_build_does_not_load_the_task_and_a_CSharp_change_resends_only_the_assembly_and_its_pdb()
     {
