@@ -9,12 +9,12 @@ internal sealed record OutputItem(string TargetPath);
 /// <summary>
 /// Turns the build's output items (FileSyncIncludeBuildOutput) into sources read from the output folder, as the app
 /// loads them. Their state key is <see cref="Prefix"/> + the path below the output folder, which no rule source can
-/// have (a context-relative path never starts with '&lt;'), so outputs and rule files never share state.
+/// have (a rule's path is relative to the context: it never starts with '/'), so outputs and rule files never share state.
 /// </summary>
 internal sealed class OutputScanner(string outputDirectory, ILog log)
 {
     /// <summary>The state key prefix of every build output; the output rule strips it again.</summary>
-    public const string Prefix = "<output>/";
+    public const string Prefix = "/<output>/";
 
     private readonly string _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory));
 

@@ -48,19 +48,21 @@ public sealed class BuildOutputSyncTests : IDisposable
     public async Task Outputs_land_below_OutputDest_byte_exact_beside_a_rule_file_of_the_same_name_and_are_not_resent()
     {
         _temp.Write("ctx/App.dll", "a rule's file, not the assembly");
+        _temp.Write("ctx/<output>/App.dll", "a rule's file in a folder named like the outputs' keys");
         _temp.Write("ctx/bin/Debug/net10.0/App.dll", "assembly");
         _temp.Write("ctx/bin/Debug/net10.0/de/App.resources.dll", "satellite");
         var target = new DirectoryTarget(_root, null, null);
 
-        SyncOutcome first = await SyncAsync(target, "/srv/app", ["App.dll"], ["App.dll", "de/App.resources.dll"]);
-        SyncOutcome second = await SyncAsync(target, "/srv/app", ["App.dll"], ["App.dll", "de/App.resources.dll"]);
+        SyncOutcome first = await SyncAsync(target, "/srv/app", ["App.dll", "<output>/App.dll"], ["App.dll", "de/App.resources.dll"]);
+        SyncOutcome second = await SyncAsync(target, "/srv/app", ["App.dll", "<output>/App.dll"], ["App.dll", "de/App.resources.dll"]);
 
-        Assert.Equal((3, 0), (first.Copied, second.Copied));
+        Assert.Equal((4, 0), (first.Copied, second.Copied));
         Assert.Equal("assembly", File.ReadAllText(_temp.Combine("root/srv/app/App.dll")));
         Assert.Equal("satellite", File.ReadAllText(_temp.Combine("root/srv/app/de/App.resources.dll")));
         Assert.Equal("a rule's file, not the assembly", File.ReadAllText(_temp.Combine("root/app/App.dll")));
         SyncState state = StateStore.Load(Syncer.StatePath(_temp.Combine("obj/filesync"), target), target.InstanceId, new RecordingLog());
-        Assert.Equal(["<output>/App.dll", "<output>/de/App.resources.dll", "App.dll"], state.Entries.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("a rule's file in a folder named like the outputs' keys", File.ReadAllText(_temp.Combine("root/app/<output>/App.dll")));
+        Assert.Equal(["/<output>/App.dll", "/<output>/de/App.resources.dll", "<output>/App.dll", "App.dll"], state.Entries.Keys.Order(StringComparer.Ordinal));
         Assert.Empty(_log.Warnings);
     }
 
