@@ -9,8 +9,8 @@ public sealed partial class SyncFiles
     public ITaskItem[] Rules { get; set; } = [];
 
     /// <summary>
-    /// FileSyncIncludeBuildOutput: the build's outputs, each the file in the output folder with metadata TargetPath
-    /// (its path below <see cref="OutputDirectory"/>), sent to <see cref="OutputDest"/> + TargetPath.
+    /// FileSyncIncludeBuildOutput: the build's outputs, each the path of the file in <see cref="OutputDirectory"/>,
+    /// sent to <see cref="OutputDest"/> + its path below that folder.
     /// </summary>
     public ITaskItem[] OutputFiles { get; set; } = [];
 

@@ -120,7 +120,10 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         }
 
         SyncRule rule = SyncRule.ForBuildOutput(OutputDest);
-        IReadOnlyList<SourceFile> outputs = new OutputScanner(OutputDirectory, log).Scan(OutputFiles.Select(item => new OutputItem(item.GetMetadata("TargetPath"))), rule);
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(OutputDirectory)) + Path.DirectorySeparatorChar;
+        IEnumerable<OutputItem> items = OutputFiles.Select(item => Path.GetFullPath(item.ItemSpec, root)).Select(full => new OutputItem(
+            full.StartsWith(root, StringComparison.Ordinal) ? full[root.Length..] : Path.GetRelativePath(root, full))); // outside: FSYNC1031
+        IReadOnlyList<SourceFile> outputs = new OutputScanner(OutputDirectory, log).Scan(items, rule);
         log.Detail($"FileSync: {outputs.Count} build output(s) from '{OutputDirectory}' to '{(rule.Dest.Length == 0 ? "the working directory" : rule.Dest)}'");
         return outputs;
     }
