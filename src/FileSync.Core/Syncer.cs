@@ -102,11 +102,12 @@ internal sealed class Syncer(ILog log)
         string statePath = StatePath(options.StateDirectory, target);
         using StateLock _ = await StateLock.AcquireAsync(statePath, options.LockTimeout, cancellationToken).ConfigureAwait(false);
         string workingDirectory = UnixPath.Clean("/" + (options.WorkingDirectory ?? target.WorkingDirectory ?? options.FallbackWorkingDirectory ?? "/"));
-        SyncState state = StateStore.Load(statePath, target.InstanceId, log, DestinationFolders(sources, workingDirectory));
+        string outputBase = UnixPath.Clean("/" + (options.WorkingDirectory ?? target.WorkingDirectory ?? options.FallbackWorkingDirectory ?? "/app")); // build outputs: /app when nothing says
+        SyncState state = StateStore.Load(statePath, target.InstanceId, log, DestinationFolders(sources, workingDirectory, outputBase));
 
         FileOwner owner = options.Owner ?? await target.ResolveDefaultOwnerAsync(state, cancellationToken).ConfigureAwait(false);
         bool ownerChanged = state.Entries.Count > 0 && state.AppliedOwner != owner.ToString();
-        SyncPlan plan = Planner.Plan(sources, state, workingDirectory, resendAll: ownerChanged, log, options.Probe);
+        SyncPlan plan = Planner.Plan(sources, state, workingDirectory, resendAll: ownerChanged, log, options.Probe, outputBase);
         log.Detail($"FileSync: planned {plan.Copies.Count} copies, {plan.Deletes.Count} deletes against {state.Entries.Count} known files in {clock.ElapsedMilliseconds} ms");
         string label = $"{target.Kind} {target.DisplayName} ({ShortId(target.InstanceId)})";
 
@@ -320,8 +321,8 @@ internal sealed class Syncer(ILog log)
     }
 
     /// <summary>The rules' destination folders (deferred: only a discarded state names them).</summary>
-    private static IEnumerable<string> DestinationFolders(IReadOnlyList<SourceFile> sources, string workingDirectory) =>
-        sources.SelectMany(source => source.Rules).Distinct().Select(rule => rule.DestinationRoot(workingDirectory));
+    private static IEnumerable<string> DestinationFolders(IReadOnlyList<SourceFile> sources, string workingDirectory, string outputBase) =>
+        sources.SelectMany(source => source.Rules).Distinct().Select(rule => rule.DestinationRoot(rule.BaseFor(workingDirectory, outputBase)));
 
     /// <summary>One state file per target instance: a replaced container starts from nothing and gets everything.</summary>
     internal static string StatePath(string stateDirectory, ISyncTarget target)

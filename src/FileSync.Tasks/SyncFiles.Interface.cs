@@ -5,9 +5,23 @@ namespace FileSync.Tasks;
 /// <summary>Syncs the files of <c>FileSyncRule</c> items into the configured target (see FileSync.targets).</summary>
 public sealed partial class SyncFiles
 {
-    /// <summary>@(FileSyncRule): one item per file its glob matched, with Dest and optional Strip.</summary>
-    [Required]
+    /// <summary>@(FileSyncRule): one item per file its glob matched, with Dest and optional Strip (none: only build outputs).</summary>
     public ITaskItem[] Rules { get; set; } = [];
+
+    /// <summary>
+    /// FileSyncIncludeBuildOutput: the build's outputs, each the path of the file in <see cref="OutputDirectory"/>,
+    /// sent to <see cref="OutputDest"/> + its path below that folder.
+    /// </summary>
+    public ITaskItem[] OutputFiles { get; set; } = [];
+
+    /// <summary>$(TargetDir): the folder OutputFiles are read from (no link below it is followed).</summary>
+    public string? OutputDirectory { get; set; }
+
+    /// <summary>FileSyncOutputDest, else ContainerWorkingDirectory; empty: the container's WORKDIR, else /app. Relative: against the WORKDIR.</summary>
+    public string? OutputDest { get; set; }
+
+    /// <summary>Set by the targets when build outputs were asked for but a multi-targeted project did not say which framework's: warned.</summary>
+    public string? UnresolvedTargetFrameworks { get; set; }
 
     /// <summary>What the rules' paths are relative to (FileSyncContextDirectory).</summary>
     [Required]

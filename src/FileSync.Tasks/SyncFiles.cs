@@ -96,6 +96,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         IEnumerable<SyncItem> items = Rules.Select(ToItem).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
         IReadOnlyList<SourceFile> sources = new SourceScanner(ContextDirectory, log).Scan(items);
         log.Detail($"FileSync: {sources.Count} source file(s) from {Rules.Length} rule item(s), context '{ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
+        sources = [.. sources, .. ScanOutputs(log)];
 
         clock.Restart();
         IReadOnlyList<ISyncTarget> targets = await TargetFactory.ResolveAsync(settings, DockerClients.For(BuildEngine, log, timeouts), log, cancellationToken).ConfigureAwait(false);
@@ -114,6 +115,28 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         DeletedCount = outcomes.Sum(outcome => outcome.Deleted);
         Planned = outcomes.SelectMany(PlannedItems).ToArray();
         return !DryRun;
+    }
+
+    /// <summary>FileSyncIncludeBuildOutput: the outputs as sources of their own rule, after the rule files (a rule wins a shared destination).</summary>
+    private IReadOnlyList<SourceFile> ScanOutputs(ILog log)
+    {
+        if (!string.IsNullOrWhiteSpace(UnresolvedTargetFrameworks))
+        {
+            log.Warning(Diag.OutputsNeedOneFramework(UnresolvedTargetFrameworks));
+        }
+
+        if (OutputFiles.Length == 0 || string.IsNullOrWhiteSpace(OutputDirectory))
+        {
+            return [];
+        }
+
+        SyncRule rule = SyncRule.ForBuildOutput(OutputDest);
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(OutputDirectory)) + Path.DirectorySeparatorChar;
+        IEnumerable<OutputItem> items = OutputFiles.Select(item => Path.GetFullPath(item.ItemSpec, root)).Select(full => new OutputItem(
+            full.StartsWith(root, StringComparison.Ordinal) ? full[root.Length..] : Path.GetRelativePath(root, full))); // outside: FSYNC1031
+        IReadOnlyList<SourceFile> outputs = new OutputScanner(OutputDirectory, log).Scan(items, rule);
+        log.Detail($"FileSync: {outputs.Count} build output(s) from '{OutputDirectory}' to '{(rule.Dest.Length == 0 ? "the working directory" : rule.Dest)}'");
+        return outputs;
     }
 
     /// <summary>Marks the after-build hook's output up to date (MSBuild's Touch, with a coded warning instead of MSB3371).</summary>

@@ -43,6 +43,13 @@ internal static class Diag
     public static Diagnostic GlobPathTooLong(string rule, string pathPrefix, int bytes) => Make(nameof(GlobPathTooLong), null, rule, pathPrefix, bytes);
     public static Diagnostic SourcePathTooLong(string pathPrefix, int bytes) => Make(nameof(SourcePathTooLong), null, pathPrefix, bytes);
 
+    // Build outputs (FileSyncIncludeBuildOutput)
+    public static Diagnostic OutputMissing(string file) => Make(nameof(OutputMissing), file, file);
+    public static Diagnostic OutputPathInvalid(string file, string targetPath) => Make(nameof(OutputPathInvalid), null, file, targetPath);
+    public static Diagnostic OutputNotRegularFile(string file, string kind) => Make(nameof(OutputNotRegularFile), file, file, kind);
+    public static Diagnostic OutputDestEscapes(string dest) => Make(nameof(OutputDestEscapes), null, dest);
+    public static Diagnostic OutputsNeedOneFramework(string frameworks) => Make(nameof(OutputsNeedOneFramework), null, frameworks);
+
     // Docker
     public static Diagnostic DockerUnreachable(string endpoint, string reason) => Make(nameof(DockerUnreachable), null, endpoint, reason);
     public static Diagnostic ContainerNotFound(string container, string endpoint) => Make(nameof(ContainerNotFound), null, container, endpoint);

@@ -10,12 +10,13 @@ namespace FileSync.Planning;
 /// </summary>
 internal static class Planner
 {
-    public static SyncPlan Plan(IReadOnlyList<SourceFile> sources, SyncState state, string workingDirectory, bool resendAll, ILog log, SourceProbe? probe = null)
+    /// <param name="outputBase">What build outputs' relative FileSyncOutputDest resolves against; null: the working directory.</param>
+    public static SyncPlan Plan(IReadOnlyList<SourceFile> sources, SyncState state, string workingDirectory, bool resendAll, ILog log, SourceProbe? probe = null, string? outputBase = null)
     {
         var plan = new SyncPlan();
         foreach (SourceFile source in sources)
         {
-            List<Destination> destinations = Map(source, workingDirectory, plan, log);
+            List<Destination> destinations = Map(source, workingDirectory, outputBase, plan, log);
             if (destinations.Count == 0)
             {
                 continue;
@@ -137,12 +138,13 @@ internal static class Planner
     }
 
     /// <summary>Every destination of a source, sorted; one source per destination (the first, by path, wins).</summary>
-    private static List<Destination> Map(SourceFile source, string workingDirectory, SyncPlan plan, ILog log)
+    private static List<Destination> Map(SourceFile source, string workingDirectory, string? outputBase, SyncPlan plan, ILog log)
     {
         var destinations = new List<Destination>(source.Rules.Count);
         foreach (SyncRule rule in source.Rules)
         {
-            string path = rule.MapDestination(source.RelativePath, workingDirectory);
+            string ruleBase = rule.BaseFor(workingDirectory, outputBase);
+            string path = rule.MapDestination(source.RelativePath, ruleBase);
             if (!UnixPath.FitsLinuxLimits(path, out int bytes))
             {
                 throw new FileSyncException(Diag.PathTooLong(path, bytes));
@@ -150,7 +152,12 @@ internal static class Planner
 
             if (plan.SourcesByDestination.TryGetValue(path, out string? first))
             {
-                if (first != source.RelativePath)
+                if (first != source.RelativePath && OutputScanner.IsOutput(source.RelativePath) && !OutputScanner.IsOutput(first))
+                {
+                    // A rule's file copied to the output folder too (appsettings.json): the rule's source is the same file, earlier.
+                    log.Detail($"FileSync: {path} comes from the rule's '{first}', not the build output '{source.RelativePath}'");
+                }
+                else if (first != source.RelativePath)
                 {
                     log.Warning(Diag.DestinationConflict(first, source.RelativePath, path));
                 }
@@ -159,7 +166,7 @@ internal static class Planner
             }
 
             plan.SourcesByDestination[path] = source.RelativePath;
-            destinations.Add(new Destination(path, rule.DestinationRoot(workingDirectory)));
+            destinations.Add(new Destination(path, rule.DestinationRoot(ruleBase)));
         }
 
         destinations.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));

@@ -16,6 +16,11 @@ internal class SourceProbe(string contextDirectory)
     /// </summary>
     public (string Folder, string Reason)? FindUnlistableFolder(string relativePath)
     {
+        if (OutputScanner.IsOutput(relativePath))
+        {
+            return null; // outputs come from the build's item lists, not a glob: one that left them is gone, even if stale in bin/
+        }
+
         string folder = _context;
         string[] names = relativePath.Split('/');
         for (int i = 0; i < names.Length; i++)

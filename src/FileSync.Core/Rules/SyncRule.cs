@@ -32,6 +32,27 @@ internal sealed record SyncRule(string Dest, string Strip)
     }
 
     /// <summary>
+    /// The mapping of build outputs: FileSyncOutputDest (absolute, relative, or empty for the working directory) +
+    /// the path below the output folder. Relative resolves against the output base (see Planner.Plan).
+    /// </summary>
+    public static SyncRule ForBuildOutput(string? dest)
+    {
+        dest = string.IsNullOrWhiteSpace(dest) ? "" : dest.Trim();
+        if (UnixPath.HasDotDotSegment(dest))
+        {
+            throw new FileSyncException(Diag.OutputDestEscapes(dest));
+        }
+
+        return new SyncRule(dest, Planning.OutputScanner.Prefix) { IsBuildOutput = true };
+    }
+
+    /// <summary>Maps build outputs: a relative Dest resolves against the output base, which falls back to /app.</summary>
+    public bool IsBuildOutput { get; init; }
+
+    /// <summary>What a relative Dest of this rule is joined to.</summary>
+    public string BaseFor(string workingDirectory, string? outputBase) => IsBuildOutput ? outputBase ?? workingDirectory : workingDirectory;
+
+    /// <summary>
     /// Skaffold's mapping (pkg/skaffold/sync: <c>path.Join(dest, strings.TrimPrefix(rel, strip))</c>, then
     /// joined to the working directory when relative). <paramref name="relativePath"/> uses '/'.
     /// </summary>
