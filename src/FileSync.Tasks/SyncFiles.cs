@@ -102,6 +102,11 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         IReadOnlyList<SyncOutcome> outcomes = await new Syncer(log).SyncAsync(sources, targets, options, cancellationToken).ConfigureAwait(false);
         CopiedCount = outcomes.Sum(outcome => outcome.Copied);
         DeletedCount = outcomes.Sum(outcome => outcome.Deleted);
+        if (!DryRun)
+        {
+            StaticWebAssetsCheck.Warn(log, StaticWebAssets, StaticWebAssetsCompression, WebRoot(sources), targets, outcomes);
+        }
+
         return !DryRun;
     }
 
@@ -125,6 +130,13 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         {
             log.Warning(Diag.StampNotWritten(StampFile, e.Message));
         }
+    }
+
+    /// <summary>Whether a rule takes files from the project's wwwroot (the web root MapStaticAssets serves).</summary>
+    private bool WebRoot(IReadOnlyList<SourceFile> sources)
+    {
+        string webRoot = Path.Combine(Path.GetFullPath(string.IsNullOrEmpty(ProjectDirectory) ? ContextDirectory : ProjectDirectory), "wwwroot") + Path.DirectorySeparatorChar;
+        return sources.Any(source => source.FullPath.StartsWith(webRoot, StringComparison.Ordinal));
     }
 
     private SyncItem ToItem(ITaskItem item)

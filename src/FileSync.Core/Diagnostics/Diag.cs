@@ -2,7 +2,7 @@ namespace FileSync.Diagnostics;
 
 /// <summary>
 /// One factory per message in Strings.resx; the method name is the resource name, so nothing is spelt twice.
-/// Codes: 0xxx configuration, 1xxx rules and sources, 2xxx Docker, 3xxx state, 4xxx directory target.
+/// Codes: 0xxx configuration, 1xxx rules and sources, 2xxx Docker, 3xxx state, 4xxx directory target, 6xxx ASP.NET Core.
 /// </summary>
 internal static class Diag
 {
@@ -70,6 +70,10 @@ internal static class Diag
     public static Diagnostic StateUnreadable(string file, string reason) => Make(nameof(StateUnreadable), file, file, reason);
     public static Diagnostic StampNotWritten(string file, string reason) => Make(nameof(StampNotWritten), file, file, reason);
     public static Diagnostic FileOperationFailed(string reason) => Make(nameof(FileOperationFailed), null, reason);
+
+    // ASP.NET Core
+    public static Diagnostic StaticAssetsNotPrepared(string targets, string mode, string compression) => Make(nameof(StaticAssetsNotPrepared), null, targets, mode, compression);
+    public static Diagnostic StaticAssetsReloadOff(string container) => Make(nameof(StaticAssetsReloadOff), null, container);
 
     // Directory target
     public static Diagnostic DirectoryMissing(string directory) => Make(nameof(DirectoryMissing), null, directory);

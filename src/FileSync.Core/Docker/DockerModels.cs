@@ -15,6 +15,9 @@ internal sealed record ContainerInfo(
 {
     /// <summary>State.Paused: a paused container also reports Running, but its processes (and exec) are frozen.</summary>
     public bool Paused { get; init; }
+
+    /// <summary>Config.Env ("NAME=value"): what the container's processes run with.</summary>
+    public IReadOnlyList<string> Env { get; init; } = [];
 }
 
 /// <summary>A running container as listed; <see cref="Names"/> have no leading '/'.</summary>
