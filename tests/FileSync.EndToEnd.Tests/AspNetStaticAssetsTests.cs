@@ -33,15 +33,46 @@ public sealed class AspNetStaticAssetsTests(AspNetAppFixture app) : IClassFixtur
         string bigger = original + "\n/* synced by FileSync: bigger than before */\nbody { color: rebeccapurple; }\n";
         app.WriteFile("wwwroot/css/site.css", bigger);
         app.WriteFile("wwwroot/js/new.js", "console.log('added by a sync');\n");
-        (await app.SyncAsync()).Succeeded();
+        NoStaticAssetWarning((await app.SyncAsync()).Succeeded());
         await AssertServedAsync("/css/site.css", bigger);
         await AssertServedAsync("/js/new.js", "console.log('added by a sync');\n");
 
         string smaller = "body { margin: 0; }\n";
         app.WriteFile("wwwroot/css/site.css", smaller);
-        (await app.SyncAsync()).Succeeded();
+        NoStaticAssetWarning((await app.SyncAsync()).Succeeded());
         await AssertServedAsync("/css/site.css", smaller);
     }
+
+    [Fact]
+    public async Task A_wwwroot_sync_from_a_build_not_prepared_for_static_assets_warns_FSYNC6001_once()
+    {
+        app.WriteFile("wwwroot/css/site.css", "/* " + Guid.NewGuid() + " */\n");
+
+        var result = (await app.SyncAsync("-p:FileSyncStaticWebAssets=off")).Succeeded();
+
+        string warning = Assert.Single(Warnings(result, "FSYNC6001"));
+        Assert.Contains(app.ContainerName, warning, StringComparison.Ordinal);
+        Assert.Contains("ASPNETCORE_ReloadStaticAssetsAtRuntime=true", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wwwroot_sync_into_a_container_running_without_the_runtime_reload_warns_FSYNC6002_naming_it()
+    {
+        await using var other = await app.StartContainerAsync(["-e", "ASPNETCORE_ReloadStaticAssetsAtRuntime=false"]);
+        app.WriteFile("wwwroot/css/site.css", "/* " + Guid.NewGuid() + " */\n");
+
+        var result = (await app.SyncAsync("-p:FileSyncContainer=" + other.Name)).Succeeded();
+
+        string warning = Assert.Single(Warnings(result, "FSYNC6002"));
+        Assert.Contains(other.Name, warning, StringComparison.Ordinal);
+        Assert.Empty(Warnings(result, "FSYNC6001"));
+    }
+
+    private static void NoStaticAssetWarning(ProcessResult result) =>
+        Assert.DoesNotContain("warning FSYNC600", result.Output, StringComparison.Ordinal);
+
+    private static List<string> Warnings(ProcessResult result, string code) =>
+        result.Output.Split('\n').Where(line => line.Contains($"warning {code}:", StringComparison.Ordinal)).Select(line => line.Trim()).Distinct().ToList();
 
     private async Task AssertServedAsync(string path, string expected)
     {
@@ -69,7 +100,7 @@ public sealed class AspNetAppFixture(PackageFixture package) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        string name = "filesync-e2e-aspnet-" + Guid.NewGuid().ToString("N")[..8];
+        string name = ContainerName = "filesync-e2e-aspnet-" + Guid.NewGuid().ToString("N")[..8];
         _image = "filesync-e2e-aspnet:" + name[^8..];
         _dir = Path.Combine(package.RunDirectory, name);
         await RunAsync(PackageFixture.DotnetHost, ["new", "webapp", "-o", _dir, "-n", "WebApp"], package.RunDirectory, ct);
@@ -117,10 +148,15 @@ public sealed class AspNetAppFixture(PackageFixture package) : IAsyncLifetime
         File.WriteAllText(PathOf(relativePath), content);
     }
 
-    internal async Task<ProcessResult> SyncAsync()
+    public string ContainerName { get; private set; } = "";
+
+    /// <summary>Another container of the app's image (<c>--network none</c>: it only receives files), removed by id.</summary>
+    internal Task<CustomContainer> StartContainerAsync(IReadOnlyList<string> options) => CustomContainer.StartAsync(image: _image, options: options);
+
+    internal async Task<ProcessResult> SyncAsync(params string[] arguments)
     {
         var env = ConsumerProject.ChildEnvironment(package.PackagesFolder);
-        ProcessResult result = await ChildProcess.RunAsync(PackageFixture.DotnetHost, ["build", Path.Combine(_dir, "WebApp.csproj"), "-t:SyncToContainer", "--no-restore", "-nologo", "-nodeReuse:false", "-tl:off"],
+        ProcessResult result = await ChildProcess.RunAsync(PackageFixture.DotnetHost, ["build", Path.Combine(_dir, "WebApp.csproj"), "-t:SyncToContainer", "--no-restore", "-nologo", "-nodeReuse:false", "-tl:off", .. arguments],
             _dir, env, Timeout, TestContext.Current.CancellationToken);
         TestContext.Current.TestOutputHelper?.WriteLine(result.ToString());
         return result;
