@@ -35,6 +35,7 @@ public sealed class AspNetStaticAssetsTests(AspNetAppFixture app) : IClassFixtur
         app.WriteFile("wwwroot/js/new.js", "console.log('added by a sync');\n");
         NoStaticAssetWarning((await app.SyncAsync()).Succeeded());
         await AssertServedAsync("/css/site.css", bigger);
+        await AssertServedAsync(await LinkedStylesheetAsync(), bigger); // the fingerprinted URL the page links, what a browser loads
         await AssertServedAsync("/js/new.js", "console.log('added by a sync');\n");
 
         string smaller = "body { margin: 0; }\n";
@@ -66,6 +67,15 @@ public sealed class AspNetStaticAssetsTests(AspNetAppFixture app) : IClassFixtur
         string warning = Assert.Single(Warnings(result, "FSYNC6002"));
         Assert.Contains(other.Name, warning, StringComparison.Ordinal);
         Assert.Empty(Warnings(result, "FSYNC6001"));
+    }
+
+    /// <summary>The page's link to site.css: MapStaticAssets fingerprints it (e.g. /css/site.b9sayid5wm.css).</summary>
+    private async Task<string> LinkedStylesheetAsync()
+    {
+        string page = await app.GetAsync("/", null, Ct);
+        var link = System.Text.RegularExpressions.Regex.Match(page, "href=\"(/css/site[^\"]*\\.css)\"");
+        Assert.True(link.Success, "the home page links css/site.css");
+        return link.Groups[1].Value;
     }
 
     private static void NoStaticAssetWarning(ProcessResult result) =>
