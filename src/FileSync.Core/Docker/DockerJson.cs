@@ -21,7 +21,7 @@ internal static class DockerJson
         string? id = null, name = null, imageId = null, status = null, image = null, workingDir = null, user = null;
         bool running = false, paused = false;
         IReadOnlyDictionary<string, string>? labels = null;
-        List<string> env = [];
+        var env = new System.Text.StringBuilder();
         for (bool any = StartObject(ref reader); any && NextProperty(ref reader);)
         {
             if (reader.ValueTextEquals("Id"u8)) id = ReadString(ref reader);
@@ -49,7 +49,7 @@ internal static class DockerJson
                     {
                         for (bool list = StartArray(ref reader); list && reader.Read() && reader.TokenType != JsonTokenType.EndArray;)
                         {
-                            env.Add(CurrentString(ref reader) ?? "");
+                            env.Append(CurrentString(ref reader)).Append('\0');
                         }
                     }
                     else reader.Skip();
@@ -58,7 +58,7 @@ internal static class DockerJson
             else reader.Skip();
         }
 
-        return new ContainerInfo(id ?? "", TrimSlash(name), image ?? "", imageId ?? "", running, status ?? "", workingDir ?? "", user ?? "", labels ?? NoLabels) { Paused = paused, Env = env };
+        return new ContainerInfo(id ?? "", TrimSlash(name), image ?? "", imageId ?? "", running, status ?? "", workingDir ?? "", user ?? "", labels ?? NoLabels) { Paused = paused, Env = env.ToString() };
     }
 
     /// <summary>GET /containers/json.</summary>

@@ -23,7 +23,7 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
     public string InstanceId => container.Id;
 
     /// <summary>The container's configured environment (Config.Env), from the inspect the sync makes anyway.</summary>
-    public IReadOnlyList<string> Environment => container.Env;
+    public IReadOnlyList<string> Environment => container.Environment;
 
     public string? WorkingDirectory => string.IsNullOrEmpty(container.WorkingDir) ? null : container.WorkingDir;
 
