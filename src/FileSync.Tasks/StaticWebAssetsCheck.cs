@@ -1,4 +1,5 @@
 using FileSync.Diagnostics;
+using FileSync.Rules;
 using FileSync.Targets;
 
 namespace FileSync.Tasks;
@@ -6,15 +7,17 @@ namespace FileSync.Tasks;
 /// <summary>
 /// ASP.NET Core's MapStaticAssets serves wwwroot from the build's endpoints manifest: a synced file reaches the browser
 /// only when the app was built without static-asset compression and runs with ReloadStaticAssetsAtRuntime=true (README
-/// "ASP.NET Core"). After a sync that sent files of a project with wwwroot rules, say once when that cannot be told.
-/// No engine call: the container's environment comes from the inspect every sync makes.
+/// "ASP.NET Core"). After a sync that sent files of a project with wwwroot rules, say once when that cannot be told:
+/// the build is not prepared (FSYNC6001), the container's environment lacks the reload switch (FSYNC6002, from the
+/// inspect every sync makes), or the app in the container serves precompressed variants (FSYNC6003: its manifest is read
+/// once per container instance; a marker under obj/filesync/ remembers a container found fine, so later syncs ask nothing).
 /// </summary>
-internal static class StaticWebAssetsCheck
+internal sealed class StaticWebAssetsCheck(ILog log, string stateDirectory, string? manifestName, string? workingDirectory)
 {
     private static readonly string[] ReloadSwitches =
         ["ASPNETCORE_ReloadStaticAssetsAtRuntime=true", "DOTNET_ReloadStaticAssetsAtRuntime=true", "ReloadStaticAssetsAtRuntime=true"];
 
-    public static void Warn(ILog log, string? mode, string? compression, bool webRootSynced, IReadOnlyList<ISyncTarget> targets, IReadOnlyList<SyncOutcome> outcomes)
+    public async Task WarnAsync(string? mode, string? compression, bool webRootSynced, IReadOnlyList<ISyncTarget> targets, IReadOnlyList<SyncOutcome> outcomes, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(mode) || !webRootSynced)
         {
@@ -40,6 +43,49 @@ internal static class StaticWebAssetsCheck
             {
                 log.Warning(Diag.StaticAssetsReloadOff(target.DisplayName));
             }
+            else
+            {
+                await CheckManifestAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task CheckManifestAsync(DockerTarget target, CancellationToken cancellationToken)
+    {
+        string? folder = target.WorkingDirectory ?? workingDirectory;
+        if (manifestName is null || folder is null)
+        {
+            return;
+        }
+
+        string marker = Path.Combine(stateDirectory, "static-web-assets", target.InstanceId + ".ok");
+        if (File.Exists(marker))
+        {
+            return;
+        }
+
+        string manifest = UnixPath.Join(folder, manifestName);
+        string? text = await target.ReadTextFileAsync(manifest, cancellationToken).ConfigureAwait(false);
+        if (text is null)
+        {
+            return; // the app is elsewhere or has no manifest: nothing FileSync can tell
+        }
+
+        // Precompressed endpoints carry a Content-Encoding selector and response header.
+        if (text.Contains("\"Content-Encoding\"", StringComparison.OrdinalIgnoreCase))
+        {
+            log.Warning(Diag.StaticAssetsPrecompressed(target.DisplayName, manifest));
+            return;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+            File.WriteAllText(marker, manifest + "\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Detail($"FileSync: could not remember that container '{target.DisplayName}' serves synced static files ({marker}: {e.Message}); it is checked again next time");
         }
     }
 }

@@ -51,6 +51,9 @@ public sealed partial class SyncFiles
     /// the container must run with ReloadStaticAssetsAtRuntime=true) or off (not prepared: FSYNC6001 after a wwwroot sync).</summary>
     public string? StaticWebAssets { get; set; }
 
+    /// <summary>$(AssemblyName).staticwebassets.endpoints.json: the manifest the app in the container serves from.</summary>
+    public string? StaticWebAssetsManifest { get; set; }
+
     /// <summary>$(CompressionEnabled), named in FSYNC6001.</summary>
     public string? StaticWebAssetsCompression { get; set; }
 

@@ -104,7 +104,8 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         DeletedCount = outcomes.Sum(outcome => outcome.Deleted);
         if (!DryRun)
         {
-            StaticWebAssetsCheck.Warn(log, StaticWebAssets, StaticWebAssetsCompression, WebRoot(sources), targets, outcomes);
+            var check = new StaticWebAssetsCheck(log, StateDirectory, NullIfEmpty(StaticWebAssetsManifest), NullIfEmpty(WorkingDirectory) ?? NullIfEmpty(FallbackWorkingDirectory));
+            await check.WarnAsync(StaticWebAssets, StaticWebAssetsCompression, WebRoot(sources), targets, outcomes, cancellationToken).ConfigureAwait(false);
         }
 
         return !DryRun;

@@ -98,8 +98,11 @@ public sealed class AspNetStaticAssetsTests(AspNetAppFixture app) : IClassFixtur
 /// One app per test class: <c>dotnet new webapp</c> (offline) referencing the packed FileSync with a wwwroot rule,
 /// published -c Debug (a dev image), imaged by build/aspnet-image.sh --dev and run as a container (removed by id).
 /// </summary>
-public sealed class AspNetAppFixture(PackageFixture package) : IAsyncLifetime
+public class AspNetAppFixture(PackageFixture package) : IAsyncLifetime
 {
+    /// <summary>The configuration the image is published from: Debug is a FileSync dev build.</summary>
+    protected virtual string ImageConfiguration => "Debug";
+
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
     private readonly HttpClient _http = new(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { Timeout = TimeSpan.FromSeconds(30) };
     private string _dir = "";
@@ -139,7 +142,7 @@ public sealed class AspNetAppFixture(PackageFixture package) : IAsyncLifetime
 
         // A dev image, as the README's ASP.NET Core guide builds it.
         string published = Path.Combine(package.RunDirectory, name + "-publish");
-        await RunAsync(PackageFixture.DotnetHost, ["publish", csproj, "-c", "Debug", "-o", published, "-p:FileSyncOnBuild=false", "-nologo", "-nodeReuse:false", "-tl:off"], _dir, ct);
+        await RunAsync(PackageFixture.DotnetHost, ["publish", csproj, "-c", ImageConfiguration, "-o", published, "-p:FileSyncOnBuild=false", "-nologo", "-nodeReuse:false", "-tl:off"], _dir, ct);
         await RunAsync("bash", [Path.Combine(RepositoryRoot(), "build", "aspnet-image.sh"), "--app", published, "--dll", "WebApp.dll", "--image", _image, "--dev"], _dir, ct);
 
         _port = FreePort();
@@ -266,5 +269,32 @@ public sealed class AspNetAppFixture(PackageFixture package) : IAsyncLifetime
         }
 
         throw new InvalidOperationException("build/aspnet-image.sh not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>The same app, but its image published from Release (compression on) while the project syncs from a Debug
+/// build and the container runs with the reload switch: the one thing the build and the environment cannot show.</summary>
+public sealed class ReleaseImageFixture(PackageFixture package) : AspNetAppFixture(package)
+{
+    protected override string ImageConfiguration => "Release";
+}
+
+/// <summary>A container whose app was built with static-asset compression on: FSYNC6003 names it, on every sync that
+/// sends wwwroot files (it is never remembered as fine).</summary>
+public sealed class AspNetPrecompressedImageTests(ReleaseImageFixture app) : IClassFixture<ReleaseImageFixture>
+{
+    [Fact]
+    public async Task A_wwwroot_sync_into_an_app_built_with_compression_warns_FSYNC6003_naming_the_container_each_time()
+    {
+        for (int round = 0; round < 2; round++)
+        {
+            app.WriteFile("wwwroot/css/site.css", "/* " + Guid.NewGuid() + " */\n");
+
+            var result = (await app.SyncAsync()).Succeeded();
+
+            string warning = Assert.Single(result.Output.Split('\n').Where(line => line.Contains("warning FSYNC6003:", StringComparison.Ordinal)).Select(line => line.Trim()).Distinct());
+            Assert.Contains(app.ContainerName, warning, StringComparison.Ordinal);
+            Assert.Contains("/app/WebApp.staticwebassets.endpoints.json", warning, StringComparison.Ordinal);
+        }
     }
 }

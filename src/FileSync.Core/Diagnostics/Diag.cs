@@ -74,6 +74,7 @@ internal static class Diag
     // ASP.NET Core
     public static Diagnostic StaticAssetsNotPrepared(string targets, string mode, string compression) => Make(nameof(StaticAssetsNotPrepared), null, targets, mode, compression);
     public static Diagnostic StaticAssetsReloadOff(string container) => Make(nameof(StaticAssetsReloadOff), null, container);
+    public static Diagnostic StaticAssetsPrecompressed(string container, string manifest) => Make(nameof(StaticAssetsPrecompressed), null, container, manifest);
 
     // Directory target
     public static Diagnostic DirectoryMissing(string directory) => Make(nameof(DirectoryMissing), null, directory);

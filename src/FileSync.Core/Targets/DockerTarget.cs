@@ -47,6 +47,10 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
         return FileOwner.Root;
     }
 
+    /// <summary>A small text file of the container (null when it is not there), read through the archive API: no shell,
+    /// no cat needed.</summary>
+    public Task<string?> ReadTextFileAsync(string path, CancellationToken cancellationToken) => ReadFileAsync(path, cancellationToken);
+
     /// <summary>The whole read is one call: the archive's body breaking off or stalling is a coded error too.</summary>
     private Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken) => Call("read " + path, async () =>
     {
