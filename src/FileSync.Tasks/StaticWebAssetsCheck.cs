@@ -65,7 +65,18 @@ internal sealed class StaticWebAssetsCheck(ILog log, string stateDirectory, stri
         }
 
         string manifest = UnixPath.Join(folder, manifestName);
-        string? text = await target.ReadTextFileAsync(manifest, cancellationToken).ConfigureAwait(false);
+        string? text;
+        try
+        {
+            text = await target.ReadTextFileAsync(manifest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileSyncException e)
+        {
+            // The files are synced: a check that cannot read the manifest must not fail the build.
+            log.Detail($"FileSync: could not read '{manifest}' in container '{target.DisplayName}' to check its static web assets: {e.Diagnostic.Message}");
+            return;
+        }
+
         if (text is null)
         {
             return; // the app is elsewhere or has no manifest: nothing FileSync can tell
