@@ -100,6 +100,7 @@ if [ -n "$APP" ]; then
   entry="ENTRYPOINT [\"/usr/share/dotnet/dotnet\", \"/app/$DLL\"]"
 fi
 
+previous=$(docker image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
 tar -C "$root" --numeric-owner -c . | docker import \
   --change 'WORKDIR /app' \
   --change 'USER 1654' \
@@ -107,4 +108,6 @@ tar -C "$root" --numeric-owner -c . | docker import \
   --change "$env" \
   --change "$entry" \
   - "$IMAGE" >/dev/null
+# The image this one replaces would stay behind untagged; it stays only while a container still uses it.
+[ -z "$previous" ] || docker rmi "$previous" >/dev/null 2>&1 || true
 echo "aspnet-image: built $IMAGE (Microsoft.NETCore.App $NETCORE, Microsoft.AspNetCore.App $ASPNETCORE${APP:+, app $DLL})" >&2
