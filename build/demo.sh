@@ -55,7 +55,7 @@ aspnet_container=filesync-aspnet-demo
 aspnet_image=filesync-aspnet-demo:dev
 aspnet_build() { dotnet build "$aspnet" --no-restore -nologo -v:m -p:FileSyncVersion="$version" -p:RestorePackagesPath="$root/artifacts/demo-packages" "$@"; }
 echo "== ASP.NET Core: publish samples/aspnet (Debug: a FileSync dev build) and image it on a chiseled-like base (no shell, USER 1654)"
-dotnet publish "$aspnet" -c Debug -o "$root/artifacts/aspnet-demo/publish" -p:FileSyncOnBuild=false -v q -nologo \
+dotnet publish "$aspnet" -c Debug -o "$root/artifacts/aspnet-demo/publish" -v q -nologo \
   -p:FileSyncVersion="$version" -p:RestorePackagesPath="$root/artifacts/demo-packages"
 bash build/aspnet-image.sh --app "$root/artifacts/aspnet-demo/publish" --dll AspNetSample.dll --image "$aspnet_image" --dev
 aspnet_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

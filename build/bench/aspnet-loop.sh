@@ -29,7 +29,7 @@ trap cleanup EXIT
 cp -r samples/aspnet "$work/app"
 sed -i "s#../../artifacts/package#$package#" "$work/app/NuGet.config"
 props=(-p:FileSyncVersion="$version" -p:RestorePackagesPath="$work/packages" -p:FileSyncContainer="$name")
-dotnet publish "$work/app" -c Debug -o "$work/publish" -p:FileSyncOnBuild=false "${props[@]}" -v q -nologo >/dev/null
+dotnet publish "$work/app" -c Debug -o "$work/publish" "${props[@]}" -v q -nologo >/dev/null
 bash build/aspnet-image.sh --app "$work/publish" --dll AspNetSample.dll --image "$image" --dev
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 docker run -d --name "$name" --network host -e ASPNETCORE_URLS="http://127.0.0.1:$port" "$image" >/dev/null

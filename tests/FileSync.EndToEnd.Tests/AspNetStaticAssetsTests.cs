@@ -142,7 +142,7 @@ public class AspNetAppFixture(PackageFixture package) : IAsyncLifetime
 
         // A dev image, as the README's ASP.NET Core guide builds it.
         string published = Path.Combine(package.RunDirectory, name + "-publish");
-        await RunAsync(PackageFixture.DotnetHost, ["publish", csproj, "-c", ImageConfiguration, "-o", published, "-p:FileSyncOnBuild=false", "-nologo", "-nodeReuse:false", "-tl:off"], _dir, ct);
+        await RunAsync(PackageFixture.DotnetHost, ["publish", csproj, "-c", ImageConfiguration, "-o", published, "-nologo", "-nodeReuse:false", "-tl:off"], _dir, ct);
         await RunAsync("bash", [Path.Combine(RepositoryRoot(), "build", "aspnet-image.sh"), "--app", published, "--dll", "WebApp.dll", "--image", _image, "--dev"], _dir, ct);
 
         _port = FreePort();

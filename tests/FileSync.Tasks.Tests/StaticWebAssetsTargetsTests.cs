@@ -39,6 +39,19 @@ public sealed class StaticWebAssetsTargetsTests
         Assert.True(expected == actual, $"{sentence}: expected {expected}, got {actual}");
     }
 
+    /// <summary>dotnet publish makes the dev image, often before its container exists (a Dockerfile's RUN cannot reach
+    /// the engine at all): it never syncs after its build, unless asked.</summary>
+    [Theory]
+    [InlineData("", "true")]
+    [InlineData("_IsPublishing=true", "")]
+    [InlineData("_IsPublishing=true;FileSyncOnBuild=true", "true")]
+    public void Dotnet_publish_does_not_sync_after_its_build(string globalProperties, string expected)
+    {
+        using var project = new TestProject(Properties(Web), globalProperties);
+
+        Assert.Equal(expected, project.Evaluate().GetPropertyValue("FileSyncOnBuild"));
+    }
+
     private static string Properties(string properties) =>
         "  <PropertyGroup>" + string.Concat(properties.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(pair =>
         {
