@@ -72,6 +72,15 @@ public sealed partial class SyncFiles
 
     /// <summary>@(FileSyncAction): Include = restart, process or exec; metadata Match (glob over destinations), Command (argv, ';'-separated).</summary>
     public ITaskItem[] Actions { get; set; } = [];
+    /// <summary>ASP.NET Core static web assets: empty (the project has none), reload (a FileSync dev build: compression off,
+    /// the container must run with ReloadStaticAssetsAtRuntime=true) or off (not prepared: FSYNC6001 after a wwwroot sync).</summary>
+    public string? StaticWebAssets { get; set; }
+
+    /// <summary>$(AssemblyName).staticwebassets.endpoints.json: the manifest the app in the container serves from.</summary>
+    public string? StaticWebAssetsManifest { get; set; }
+
+    /// <summary>$(CompressionEnabled), named in FSYNC6001.</summary>
+    public string? StaticWebAssetsCompression { get; set; }
 
     /// <summary>Touched after a real sync that succeeded: the after-build hook's Outputs.</summary>
     public string? StampFile { get; set; }

@@ -114,6 +114,12 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         CopiedCount = outcomes.Sum(outcome => outcome.Copied);
         DeletedCount = outcomes.Sum(outcome => outcome.Deleted);
         Planned = outcomes.SelectMany(PlannedItems).ToArray();
+        if (!DryRun)
+        {
+            var check = new StaticWebAssetsCheck(log, StateDirectory, NullIfEmpty(StaticWebAssetsManifest), NullIfEmpty(WorkingDirectory) ?? NullIfEmpty(FallbackWorkingDirectory));
+            await check.WarnAsync(StaticWebAssets, StaticWebAssetsCompression, WebRoot(sources), targets, outcomes, cancellationToken).ConfigureAwait(false);
+        }
+
         return !DryRun;
     }
 
@@ -207,6 +213,13 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         }
 
         return escaped.ToString();
+    }
+
+    /// <summary>Whether a rule takes files from the project's wwwroot (the web root MapStaticAssets serves).</summary>
+    private bool WebRoot(IReadOnlyList<SourceFile> sources)
+    {
+        string webRoot = Path.Combine(Path.GetFullPath(string.IsNullOrEmpty(ProjectDirectory) ? ContextDirectory : ProjectDirectory), "wwwroot") + Path.DirectorySeparatorChar;
+        return sources.Any(source => source.FullPath.StartsWith(webRoot, StringComparison.Ordinal));
     }
 
     private SyncItem ToItem(ITaskItem item)

@@ -2,7 +2,7 @@ namespace FileSync.Diagnostics;
 
 /// <summary>
 /// One factory per message in Strings.resx; the method name is the resource name, so nothing is spelt twice.
-/// Codes: 0xxx configuration, 1xxx rules and sources, 2xxx Docker, 3xxx state, 4xxx directory target, 5xxx post-sync actions and the launcher.
+/// Codes: 0xxx configuration, 1xxx rules and sources, 2xxx Docker, 3xxx state, 4xxx directory target, 5xxx post-sync actions and the launcher, 6xxx ASP.NET Core.
 /// </summary>
 internal static class Diag
 {
@@ -90,6 +90,10 @@ internal static class Diag
     public static Diagnostic ActionsNotSupported(string action, string target) => Make(nameof(ActionsNotSupported), null, action, target);
     public static Diagnostic LauncherNotFound(string container, string paths) => Make(nameof(LauncherNotFound), null, container, paths);
     public static Diagnostic LauncherNotRunning(string target, string output) => Make(nameof(LauncherNotRunning), null, target, output);
+    // ASP.NET Core
+    public static Diagnostic StaticAssetsNotPrepared(string targets, string mode, string compression) => Make(nameof(StaticAssetsNotPrepared), null, targets, mode, compression);
+    public static Diagnostic StaticAssetsReloadOff(string container) => Make(nameof(StaticAssetsReloadOff), null, container);
+    public static Diagnostic StaticAssetsPrecompressed(string container, string manifest) => Make(nameof(StaticAssetsPrecompressed), null, container, manifest);
 
     // Directory target
     public static Diagnostic DirectoryMissing(string directory) => Make(nameof(DirectoryMissing), null, directory);

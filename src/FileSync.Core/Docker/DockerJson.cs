@@ -21,6 +21,7 @@ internal static class DockerJson
         string? id = null, name = null, imageId = null, status = null, image = null, workingDir = null, user = null;
         bool running = false, paused = false;
         IReadOnlyDictionary<string, string>? labels = null;
+        var env = new System.Text.StringBuilder();
         for (bool any = StartObject(ref reader); any && NextProperty(ref reader);)
         {
             if (reader.ValueTextEquals("Id"u8)) id = ReadString(ref reader);
@@ -44,13 +45,20 @@ internal static class DockerJson
                     else if (reader.ValueTextEquals("WorkingDir"u8)) workingDir = ReadString(ref reader);
                     else if (reader.ValueTextEquals("User"u8)) user = ReadString(ref reader);
                     else if (reader.ValueTextEquals("Labels"u8)) labels = ReadLabels(ref reader);
+                    else if (reader.ValueTextEquals("Env"u8))
+                    {
+                        for (bool list = StartArray(ref reader); list && reader.Read() && reader.TokenType != JsonTokenType.EndArray;)
+                        {
+                            env.Append(CurrentString(ref reader)).Append('\0');
+                        }
+                    }
                     else reader.Skip();
                 }
             }
             else reader.Skip();
         }
 
-        return new ContainerInfo(id ?? "", TrimSlash(name), image ?? "", imageId ?? "", running, status ?? "", workingDir ?? "", user ?? "", labels ?? NoLabels) { Paused = paused };
+        return new ContainerInfo(id ?? "", TrimSlash(name), image ?? "", imageId ?? "", running, status ?? "", workingDir ?? "", user ?? "", labels ?? NoLabels) { Paused = paused, Env = env.ToString() };
     }
 
     /// <summary>GET /containers/json.</summary>

@@ -15,6 +15,13 @@ internal sealed record ContainerInfo(
 {
     /// <summary>State.Paused: a paused container also reports Running, but its processes (and exec) are frozen.</summary>
     public bool Paused { get; init; }
+
+    /// <summary>Config.Env, each "NAME=value" ended by a NUL (no variable can hold one): a string, so that two
+    /// inspections of the same container stay equal records.</summary>
+    public string Env { get; init; } = "";
+
+    /// <summary>Config.Env as a list of "NAME=value".</summary>
+    public IReadOnlyList<string> Environment => Env.Split('\0', StringSplitOptions.RemoveEmptyEntries);
 }
 
 /// <summary>A running container as listed; <see cref="Names"/> have no leading '/'.</summary>

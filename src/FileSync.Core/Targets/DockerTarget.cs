@@ -24,6 +24,9 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
 
     public string InstanceId => container.Id;
 
+    /// <summary>The container's configured environment (Config.Env), from the inspect the sync makes anyway.</summary>
+    public IReadOnlyList<string> Environment => container.Environment;
+
     public string? WorkingDirectory => string.IsNullOrEmpty(container.WorkingDir) ? null : container.WorkingDir;
 
     public async Task<FileOwner> ResolveDefaultOwnerAsync(SyncState state, CancellationToken cancellationToken)
@@ -45,6 +48,10 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
         log.Warning(Diag.UserNotResolved(container.User, container.Name));
         return FileOwner.Root;
     }
+
+    /// <summary>A small text file of the container (null when it is not there), read through the archive API: no shell,
+    /// no cat needed.</summary>
+    public Task<string?> ReadTextFileAsync(string path, CancellationToken cancellationToken) => ReadFileAsync(path, cancellationToken);
 
     /// <summary>The whole read is one call: the archive's body breaking off or stalling is a coded error too.</summary>
     private Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken) => Call("read " + path, async () =>

@@ -22,7 +22,8 @@ public sealed class DockerJsonTests
 
         ContainerInfo info = DockerJson.ReadContainer(Utf8(json));
 
-        Assert.Equal(new ContainerInfo("abc", "web", "filesync-test:busybox", "sha256:1", true, "running", "/app", "1000:1000", info.Labels), info);
+        Assert.Equal(new ContainerInfo("abc", "web", "filesync-test:busybox", "sha256:1", true, "running", "/app", "1000:1000", info.Labels) { Env = "A=\"b\"\0" }, info);
+        Assert.Equal(["A=\"b\""], info.Environment);
         Assert.Equal(new Dictionary<string, string> { ["filesync.role"] = "web", ["café"] = "crème 😀" }, info.Labels);
     }
 
@@ -33,6 +34,7 @@ public sealed class DockerJsonTests
         { "Missing sections read as empty", """{"Id":"a"}""", "|False||||0" },
         { "A name without a slash is kept", """{"Name":"x","State":{"Running":false,"Status":"exited"}}""", "x|False|exited|||0" },
         { "An empty labels object is no labels", """{"Config":{"Labels":{},"WorkingDir":""}}""", "|False||||0" },
+        { "A null environment is no environment", """{"Config":{"Env":null}}""", "|False||||0" },
     };
 
     [Theory]
@@ -54,6 +56,7 @@ public sealed class DockerJsonTests
         { "A string where a boolean is expected", """{"State":{"Running":"yes"}}""" },
         { "A label value that is an object", """{"Config":{"Labels":{"a":{}}}}""" },
         { "Not JSON", "<html>bad gateway</html>" },
+        { "An environment entry that is a number", """{"Config":{"Env":[1]}}""" },
     };
 
     [Theory]
