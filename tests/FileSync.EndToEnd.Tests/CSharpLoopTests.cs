@@ -50,7 +50,7 @@ public sealed class CSharpLoopTests(PackageFixture package)
         using var project = WebApp("csharp-loop");
         (await project.BuildAsync([])).Succeeded();
         int port = FreePort();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        using var http = Client(port);
         await using var app = await ChiseledApp.StartAsync(ChiseledApp.AspNetImage, ["--network", "host", "-e", $"ASPNETCORE_URLS=http://127.0.0.1:{port}"], "/app",
             project.PathOf(Output), ["filesync-launcher.dll", "Consumer.dll"]);
         Assert.Equal("v1", await FirstAnswerAsync(http, app));
@@ -86,7 +86,7 @@ public sealed class CSharpLoopTests(PackageFixture package)
         using var project = WebApp("output-dest", outputDest: "/srv/app");
         (await project.BuildAsync([])).Succeeded();
         int port = FreePort();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        using var http = Client(port);
         // The image's WORKDIR stays /app (empty): the app and its launcher are in /srv/app.
         await using var app = await ChiseledApp.StartAsync(ChiseledApp.AspNetImage, ["--network", "host", "-e", $"ASPNETCORE_URLS=http://127.0.0.1:{port}"], "/srv/app",
             project.PathOf(Output), ["/srv/app/filesync-launcher.dll", "/srv/app/Consumer.dll"]);
@@ -102,6 +102,14 @@ public sealed class CSharpLoopTests(PackageFixture package)
         Assert.Null(await app.ReadAsync("/app/Consumer.dll"));
         string restart = Assert.Single(await app.LogAsync(), line => line.StartsWith("filesync-launcher: restarting /srv/app/Consumer.dll (files synced: ", StringComparison.Ordinal));
         Assert.Contains("/srv/app/Consumer.dll", restart, StringComparison.Ordinal);
+    }
+
+    /// <summary>A new connection per request: a pooled one would outlive the process that accepted it.</summary>
+    private static HttpClient Client(int port)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.ConnectionClose = true;
+        return http;
     }
 
     /// <summary>A port nothing listens on now (the container, on the host's network, binds it next).</summary>
