@@ -31,6 +31,9 @@ internal sealed record SyncOptions(string StateDirectory)
 
     /// <summary>FileSyncAction items: run per instance after its sync, when a synced destination matches.</summary>
     public IReadOnlyList<Actions.PostSyncAction> Actions { get; init; } = [];
+
+    /// <summary>The build outputs' rule (FileSyncIncludeBuildOutput), null without: tells a target where the launcher goes.</summary>
+    public SyncRule? OutputRule { get; init; }
 }
 
 /// <summary>What one instance's sync did (for the task's outputs and tests).</summary>
@@ -104,6 +107,10 @@ internal sealed class Syncer(ILog log)
         string workingDirectory = UnixPath.Clean("/" + (options.WorkingDirectory ?? target.WorkingDirectory ?? options.FallbackWorkingDirectory ?? "/"));
         string outputBase = UnixPath.Clean("/" + (options.WorkingDirectory ?? target.WorkingDirectory ?? options.FallbackWorkingDirectory ?? "/app")); // build outputs: /app when nothing says
         SyncState state = StateStore.Load(statePath, target.InstanceId, log, DestinationFolders(sources, workingDirectory, outputBase));
+        if (target is IActionTarget actionTarget && options.OutputRule is { } outputRule)
+        {
+            actionTarget.OutputFolder = outputRule.DestinationRoot(outputBase); // deletes and actions may need the launcher there
+        }
 
         FileOwner owner = options.Owner ?? await target.ResolveDefaultOwnerAsync(state, cancellationToken).ConfigureAwait(false);
         bool ownerChanged = state.Entries.Count > 0 && state.AppliedOwner != owner.ToString();

@@ -96,7 +96,8 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         IEnumerable<SyncItem> items = Rules.Select(ToItem).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
         IReadOnlyList<SourceFile> sources = new SourceScanner(ContextDirectory, log).Scan(items);
         log.Detail($"FileSync: {sources.Count} source file(s) from {Rules.Length} rule item(s), context '{ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
-        sources = [.. sources, .. ScanOutputs(log)];
+        SyncRule? outputRule = OutputFiles.Length == 0 || string.IsNullOrWhiteSpace(OutputDirectory) ? null : SyncRule.ForBuildOutput(OutputDest);
+        sources = [.. sources, .. ScanOutputs(outputRule, log)];
 
         clock.Restart();
         IReadOnlyList<ISyncTarget> targets = await TargetFactory.ResolveAsync(settings, DockerClients.For(BuildEngine, log, timeouts), log, cancellationToken).ConfigureAwait(false);
@@ -109,6 +110,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             DryRun = DryRun,
             Probe = new SourceProbe(ContextDirectory),
             Actions = actions,
+            OutputRule = outputRule,
         };
         IReadOnlyList<SyncOutcome> outcomes = await new Syncer(log).SyncAsync(sources, targets, options, cancellationToken).ConfigureAwait(false);
         CopiedCount = outcomes.Sum(outcome => outcome.Copied);
@@ -124,19 +126,18 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
     }
 
     /// <summary>FileSyncIncludeBuildOutput: the outputs as sources of their own rule, after the rule files (a rule wins a shared destination).</summary>
-    private IReadOnlyList<SourceFile> ScanOutputs(ILog log)
+    private IReadOnlyList<SourceFile> ScanOutputs(SyncRule? rule, ILog log)
     {
         if (!string.IsNullOrWhiteSpace(UnresolvedTargetFrameworks))
         {
             log.Warning(Diag.OutputsNeedOneFramework(UnresolvedTargetFrameworks));
         }
 
-        if (OutputFiles.Length == 0 || string.IsNullOrWhiteSpace(OutputDirectory))
+        if (rule is null || string.IsNullOrWhiteSpace(OutputDirectory))
         {
             return [];
         }
 
-        SyncRule rule = SyncRule.ForBuildOutput(OutputDest);
         string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(OutputDirectory)) + Path.DirectorySeparatorChar;
         IEnumerable<OutputItem> items = OutputFiles.Select(item => Path.GetFullPath(item.ItemSpec, root)).Select(full => new OutputItem(
             full.StartsWith(root, StringComparison.Ordinal) ? full[root.Length..] : Path.GetRelativePath(root, full))); // outside: FSYNC1031

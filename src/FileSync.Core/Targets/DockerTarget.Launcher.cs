@@ -20,9 +20,12 @@ internal sealed partial class DockerTarget : IActionTarget
 
     private string[]? _launcher;
 
-    /// <summary>FileSyncLauncher=true puts the dll in the build/publish output, which images copy to their WORKDIR (/app).</summary>
+    public string? OutputFolder { get; set; }
+
+    /// <summary>FileSyncLauncher=true puts the dll in the build/publish output: where this sync puts the outputs
+    /// (FileSyncOutputDest), else where images copy them, their WORKDIR (/app). Each distinct place is one stat.</summary>
     private string[] LauncherCandidates =>
-        new[] { UnixPathJoin(WorkingDirectory ?? "/app", LauncherFile), "/app/" + LauncherFile }.Distinct(StringComparer.Ordinal).ToArray();
+        new[] { OutputFolder, WorkingDirectory ?? "/app", "/app" }.OfType<string>().Select(folder => UnixPathJoin(folder, LauncherFile)).Distinct(StringComparer.Ordinal).ToArray();
 
     public async Task<ActionResult> ExecAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken)
     {

@@ -7,6 +7,10 @@ internal sealed record ActionResult(int ExitCode, string StdOut, string StdErr);
 /// itself never needs it, and a target without it (a folder) says so once when actions are configured.</summary>
 internal interface IActionTarget
 {
+    /// <summary>Where this sync puts the build outputs (FileSyncOutputDest, resolved), which hold filesync-launcher.dll
+    /// with FileSyncLauncher=true: the first place to look for it. Null: the sync has no build outputs.</summary>
+    string? OutputFolder { get; set; }
+
     /// <summary>Runs <paramref name="argv"/> as the container's user (no shell) and waits for it.</summary>
     Task<ActionResult> ExecAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken);
 

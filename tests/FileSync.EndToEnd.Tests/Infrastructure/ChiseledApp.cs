@@ -12,8 +12,12 @@ namespace FileSync.EndToEnd.Tests.Infrastructure;
 internal sealed class ChiseledApp : IAsyncDisposable
 {
     public const string Image = "filesync-test:chiseled";
+
+    /// <summary>The same with the ASP.NET Core runtime (<c>build/chiseled-image.sh --aspnet</c>).</summary>
+    public const string AspNetImage = "filesync-test:chiseled-aspnet";
+
     private static readonly SemaphoreSlim ImageGate = new(1, 1);
-    private static bool _imageReady;
+    private static readonly HashSet<string> ReadyImages = [];
 
     private ChiseledApp(string id, string name)
     {
@@ -26,17 +30,18 @@ internal sealed class ChiseledApp : IAsyncDisposable
     public string Name { get; }
 
     /// <summary>Builds the image once per run (the script keeps an image of its recipe's version).</summary>
-    public static async Task EnsureImageAsync()
+    public static async Task EnsureImageAsync(string image = Image)
     {
         await ImageGate.WaitAsync(TestContext.Current.CancellationToken);
         try
         {
-            if (!_imageReady)
+            if (!ReadyImages.Contains(image))
             {
-                ProcessResult result = await ChildProcess.RunAsync("bash", [Path.Combine(Repository.Root, "build", "chiseled-image.sh")], Repository.Root,
+                string[] argv = [Path.Combine(Repository.Root, "build", "chiseled-image.sh"), .. image == AspNetImage ? ["--aspnet"] : Array.Empty<string>()];
+                ProcessResult result = await ChildProcess.RunAsync("bash", argv, Repository.Root,
                     new Dictionary<string, string?>(), TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
                 Assert.True(result.ExitCode == 0, result.ToString());
-                _imageReady = true;
+                ReadyImages.Add(image);
             }
         }
         finally
@@ -47,15 +52,31 @@ internal sealed class ChiseledApp : IAsyncDisposable
 
     /// <param name="outputFolder">The build output (bin/Debug/net10.0) holding Consumer.dll and filesync-launcher.dll.</param>
     /// <param name="command">What follows the image's ENTRYPOINT (dotnet).</param>
-    public static async Task<ChiseledApp> StartAsync(string outputFolder, params string[] command)
+    public static Task<ChiseledApp> StartAsync(string outputFolder, params string[] command) =>
+        StartAsync(Image, ["--network", "none"], "/app", outputFolder, command);
+
+    /// <summary>A container of <paramref name="image"/> (<c>docker create</c> <paramref name="options"/>) with the build
+    /// output copied to <paramref name="folder"/>, made with its parents if the image has none.</summary>
+    public static async Task<ChiseledApp> StartAsync(string image, IReadOnlyList<string> options, string folder, string outputFolder, IReadOnlyList<string> command)
     {
-        await EnsureImageAsync();
+        await EnsureImageAsync(image);
         string name = CustomContainer.NewName();
-        string id = (await DockerCli.RunCheckedAsync(["create", "--network", "none", "--name", name, "--label", "filesync.test=1", Image, .. command], TestContext.Current.CancellationToken)).Trim();
+        string id = (await DockerCli.RunCheckedAsync(["create", .. options, "--name", name, "--label", "filesync.test=1", image, .. command], TestContext.Current.CancellationToken)).Trim();
         var app = new ChiseledApp(id, name);
+        string staging = Path.Combine(Path.GetTempPath(), "chiseled-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            await DockerCli.RunCheckedAsync(["cp", outputFolder + "/.", id + ":/app/"], TestContext.Current.CancellationToken);
+            // docker cp makes the last folder of a destination, not its parents: stage the whole path below /.
+            string below = Path.Combine(staging, folder.Trim('/'));
+            Directory.CreateDirectory(below);
+            foreach (string file in Directory.EnumerateFiles(outputFolder, "*", SearchOption.AllDirectories))
+            {
+                string copy = Path.Combine(below, Path.GetRelativePath(outputFolder, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(file, copy);
+            }
+
+            await DockerCli.RunCheckedAsync(["cp", staging + "/.", id + ":/"], TestContext.Current.CancellationToken);
             await DockerCli.RunCheckedAsync(["start", id], TestContext.Current.CancellationToken);
             return app;
         }
@@ -63,6 +84,10 @@ internal sealed class ChiseledApp : IAsyncDisposable
         {
             await app.DisposeAsync();
             throw;
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
         }
     }
 

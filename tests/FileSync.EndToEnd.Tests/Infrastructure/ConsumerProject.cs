@@ -52,6 +52,9 @@ internal sealed class ConsumerProject : IDisposable
 
     public string ProjectPath { get; }
 
+    /// <summary>The project's SDK, e.g. Microsoft.NET.Sdk.Web for an ASP.NET Core app.</summary>
+    public string Sdk { get; init; } = "Microsoft.NET.Sdk";
+
     /// <summary>The child environment for a build that exercises the after-build hook: CI turns it off by design.</summary>
     public static IReadOnlyDictionary<string, string?> WithoutCi { get; } = new Dictionary<string, string?>
     {
@@ -205,7 +208,7 @@ internal sealed class ConsumerProject : IDisposable
             items.Add(rule);
         }
 
-        string text = new XDocument(new XElement("Project", new XAttribute("Sdk", "Microsoft.NET.Sdk"), properties, items, _elements)).ToString() + Environment.NewLine;
+        string text = new XDocument(new XElement("Project", new XAttribute("Sdk", Sdk), properties, items, _elements)).ToString() + Environment.NewLine;
         if (text != _writtenProject)
         {
             File.WriteAllText(ProjectPath, text);

@@ -168,6 +168,8 @@ public sealed class ActionRunnerTests : IDisposable
 
         public Task<IReadOnlyList<string>> RemoveFoldersAsync(IReadOnlyList<string> folders, CancellationToken cancellationToken) => Inner.RemoveFoldersAsync(folders, cancellationToken);
 
+        public string? OutputFolder { get; set; }
+
         public Task<ActionResult> ExecAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken)
         {
             Actions.Add("exec " + string.Join(' ', argv));
