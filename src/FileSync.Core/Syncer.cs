@@ -129,6 +129,7 @@ internal sealed class Syncer(ILog log)
 
             if (copies.Count > 0)
             {
+                RecordInFlight(statePath, state, copies);
                 await UploadAsync(target, folders.Layout, copies, owner, plan, label, sent, log, cancellationToken).ConfigureAwait(false);
                 foldersChanged |= !state.CreatedFolders.IsSupersetOf(sent.Folders);
                 state.CreatedFolders.UnionWith(sent.Folders);
@@ -223,6 +224,24 @@ internal sealed class Syncer(ILog log)
         {
             log.Warning(Diag.UploadCut(cut, label)); // extraction is streamed: part of it may have landed
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Write-ahead for destinations the state does not know yet: they are recorded as pending deletes before they are
+    /// sent, so an upload that lands but is never recorded (an engine that fails after extracting, Ctrl+C, kill -9, a
+    /// state that cannot be written afterwards) cannot leave a file FileSync forgets: once its source is gone the next
+    /// sync deletes it. While the source exists the planner never deletes its own destination; it is sent again.
+    /// A state that cannot take this record stops the sync before anything is sent (FSYNC3007 names the path).
+    /// </summary>
+    private static void RecordInFlight(string statePath, SyncState state, List<CopyOperation> copies)
+    {
+        var known = new HashSet<string>(state.Entries.Values.SelectMany(entry => entry.Destinations), StringComparer.Ordinal);
+        int before = state.PendingDeletes.Count;
+        state.PendingDeletes.UnionWith(copies.SelectMany(copy => copy.Destinations).Select(d => d.Path).Where(path => !known.Contains(path)));
+        if (state.PendingDeletes.Count != before)
+        {
+            StateStore.Save(statePath, state); // no extra write when every destination is already known (a changed file)
         }
     }
 
