@@ -232,16 +232,31 @@ internal sealed class Syncer(ILog log)
     /// sent, so an upload that lands but is never recorded (an engine that fails after extracting, Ctrl+C, kill -9, a
     /// state that cannot be written afterwards) cannot leave a file FileSync forgets: once its source is gone the next
     /// sync deletes it. While the source exists the planner never deletes its own destination; it is sent again.
+    /// A known file that is sent again loses its recorded hash first: a cut copy of the new content may be in the target,
+    /// so a source reverted to the recorded content (same size, new mtime) must be sent, not taken as merely touched.
     /// A state that cannot take this record stops the sync before anything is sent (FSYNC3007 names the path).
     /// </summary>
     private static void RecordInFlight(string statePath, SyncState state, List<CopyOperation> copies)
     {
         var known = new HashSet<string>(state.Entries.Values.SelectMany(entry => entry.Destinations), StringComparer.Ordinal);
-        int before = state.PendingDeletes.Count;
-        state.PendingDeletes.UnionWith(copies.SelectMany(copy => copy.Destinations).Select(d => d.Path).Where(path => !known.Contains(path)));
-        if (state.PendingDeletes.Count != before)
+        bool changed = false;
+        foreach (CopyOperation copy in copies)
         {
-            StateStore.Save(statePath, state); // no extra write when every destination is already known (a changed file)
+            if (state.Entries.TryGetValue(copy.Source.RelativePath, out StateEntry? entry) && entry.Hash != StateEntry.UnknownHash)
+            {
+                state.Entries[copy.Source.RelativePath] = entry with { Hash = StateEntry.UnknownHash };
+                changed = true;
+            }
+
+            foreach (Destination destination in copy.Destinations)
+            {
+                changed |= !known.Contains(destination.Path) && state.PendingDeletes.Add(destination.Path);
+            }
+        }
+
+        if (changed)
+        {
+            StateStore.Save(statePath, state);
         }
     }
 

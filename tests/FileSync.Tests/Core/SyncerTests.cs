@@ -146,9 +146,10 @@ public sealed class SyncerTests : IDisposable
 
         await Assert.ThrowsAsync<IOException>(() => SyncAsync(target));
 
-        // Nothing recorded as synced; the new destination is only noted, before the upload, as a pending delete.
+        // Nothing recorded as synced; the new destination is only noted, before the upload, as a pending delete
         SyncState after = LoadState(target);
-        Assert.Equal(before.Entries.Select(e => (e.Key, e.Value.Size, e.Value.Hash)).Order(), after.Entries.Select(e => (e.Key, e.Value.Size, e.Value.Hash)).Order());
+        // (a.txt, about to be sent again, lost its recorded hash: a cut copy of its new content may be in the target).
+        Assert.Equal(before.Entries.Select(e => (e.Key, e.Value.Size, e.Key == "wwwroot/a.txt" ? StateEntry.UnknownHash : e.Value.Hash)).Order(), after.Entries.Select(e => (e.Key, e.Value.Size, e.Value.Hash)).Order());
         Assert.Equal(["/app/wwwroot/c.txt"], after.PendingDeletes);
         Assert.Equal(["/app/wwwroot/a.txt", "/app/wwwroot/c.txt"], target.Uploads[1]);
         target.UploadFailure = null;

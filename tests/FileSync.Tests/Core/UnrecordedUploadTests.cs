@@ -139,4 +139,24 @@ public sealed class UnrecordedUploadTests : IDisposable
         Assert.Equal((0, 0), (again.Copied, again.Deleted));
         Assert.Empty(target.DeleteRequests);
     }
+
+    [Fact]
+    public async Task A_changed_file_whose_upload_failed_is_sent_again_when_its_content_is_reverted()
+    {
+        _temp.Write("ctx/page.html", "version one", new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var target = new FakeTarget();
+        target.Paths["/app"] = PathKind.Folder;
+        await SyncAsync(target);
+        _temp.Write("ctx/page.html", "version two, longer");
+        target.UploadFailure = new FileSyncException(Diag.FileOperationFailed("cut while page.html was written"));
+        await Assert.ThrowsAsync<FileSyncException>(() => SyncAsync(target));
+        target.UploadFailure = null;
+
+        // git checkout: the first content again, with a new mtime. The container may hold a cut copy of version two.
+        _temp.Write("ctx/page.html", "version one", new DateTime(2024, 6, 1, 0, 0, 0, DateTimeKind.Utc));
+        SyncOutcome after = await SyncAsync(target);
+
+        Assert.Equal(1, after.Copied);
+        Assert.Equal(["/app/data/page.html"], target.Uploads[^1]);
+    }
 }
