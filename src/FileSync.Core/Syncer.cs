@@ -114,6 +114,7 @@ internal sealed class Syncer(ILog log)
         var notDeleted = new List<string>();
         var deletes = new List<string>(plan.Deletes);
         bool foldersChanged = false;
+        bool stateWritable = true; // false: the write-ahead already warned FSYNC3003; the later saves would repeat it
         if (plan.Copies.Count > 0)
         {
             FolderPlan folders = await FolderPlanner.PlanAsync(plan, state, target, owner, label, log, cancellationToken).ConfigureAwait(false);
@@ -129,7 +130,7 @@ internal sealed class Syncer(ILog log)
 
             if (copies.Count > 0)
             {
-                RecordInFlight(statePath, state, copies);
+                stateWritable = RecordInFlight(statePath, state, copies);
                 await UploadAsync(target, folders.Layout, copies, owner, plan, label, sent, log, cancellationToken).ConfigureAwait(false);
                 foldersChanged |= !state.CreatedFolders.IsSupersetOf(sent.Folders);
                 state.CreatedFolders.UnionWith(sent.Folders);
@@ -143,7 +144,7 @@ internal sealed class Syncer(ILog log)
 
         if (deletes.Count > 0)
         {
-            if (sent.Sent.Count > 0)
+            if (sent.Sent.Count > 0 && stateWritable)
             {
                 // Record the confirmed upload before deleting: a failed delete must not cost a resend.
                 Record(state, sources, plan, sent, [.. deletes, .. notDeleted], workingDirectory, owner);
@@ -159,7 +160,7 @@ internal sealed class Syncer(ILog log)
         }
 
         bool changed = Record(state, sources, plan, sent, notDeleted, workingDirectory, owner) | foldersChanged;
-        if (changed)
+        if (changed && stateWritable)
         {
             Save(statePath, state);
         }
@@ -234,9 +235,10 @@ internal sealed class Syncer(ILog log)
     /// sync deletes it. While the source exists the planner never deletes its own destination; it is sent again.
     /// A known file that is sent again loses its recorded hash first: a cut copy of the new content may be in the target,
     /// so a source reverted to the recorded content (same size, new mtime) must be sent, not taken as merely touched.
-    /// A state that cannot take this record stops the sync before anything is sent (FSYNC3007 names the path).
+    /// A state that cannot take this record (a read-only or full state folder) is warned about once (FSYNC3003) and the
+    /// sync goes on as before this note existed. Returns false then.
     /// </summary>
-    private static void RecordInFlight(string statePath, SyncState state, List<CopyOperation> copies)
+    private bool RecordInFlight(string statePath, SyncState state, List<CopyOperation> copies)
     {
         var known = new HashSet<string>(state.Entries.Values.SelectMany(entry => entry.Destinations), StringComparer.Ordinal);
         bool changed = false;
@@ -254,10 +256,7 @@ internal sealed class Syncer(ILog log)
             }
         }
 
-        if (changed)
-        {
-            StateStore.Save(statePath, state);
-        }
+        return !changed || Save(statePath, state);
     }
 
     /// <summary>Moves the state forward by exactly what the target confirmed. Returns whether anything changed.</summary>
@@ -308,15 +307,17 @@ internal sealed class Syncer(ILog log)
         return changed;
     }
 
-    private void Save(string statePath, SyncState state)
+    private bool Save(string statePath, SyncState state)
     {
         try
         {
             StateStore.Save(statePath, state);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.Warning(Diag.StateNotWritten(statePath, e.Message));
+            return false;
         }
     }
 
