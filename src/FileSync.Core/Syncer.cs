@@ -130,8 +130,26 @@ internal sealed class Syncer(ILog log)
 
             if (copies.Count > 0)
             {
-                stateWritable = RecordInFlight(statePath, state, copies);
-                await UploadAsync(target, folders.Layout, copies, owner, plan, label, sent, log, cancellationToken).ConfigureAwait(false);
+                var undo = new Dictionary<string, StateEntry>(StringComparer.Ordinal);
+                var noted = new List<string>();
+                stateWritable = RecordInFlight(statePath, state, copies, undo, noted);
+                try
+                {
+                    await UploadAsync(target, folders.Layout, copies, owner, plan, label, sent, log, cancellationToken).ConfigureAwait(false);
+                }
+                catch (FileSyncException e) when (stateWritable && e.Diagnostic.Code is "FSYNC2012" or "FSYNC2030")
+                {
+                    // Refused before anything was extracted (read-only root, paused): the note is taken back, so a file the
+                    // image has at a destination is never deleted because a sync that wrote nothing meant to replace it.
+                    state.PendingDeletes.ExceptWith(noted);
+                    foreach ((string source, StateEntry entry) in undo)
+                    {
+                        state.Entries[source] = entry;
+                    }
+
+                    Save(statePath, state);
+                    throw;
+                }
                 foldersChanged |= !state.CreatedFolders.IsSupersetOf(sent.Folders);
                 state.CreatedFolders.UnionWith(sent.Folders);
             }
@@ -236,25 +254,30 @@ internal sealed class Syncer(ILog log)
     /// A known file that is sent again loses its recorded hash first: a cut copy of the new content may be in the target,
     /// so a source reverted to the recorded content (same size, new mtime) must be sent, not taken as merely touched.
     /// A state that cannot take this record (a read-only or full state folder) is warned about once (FSYNC3003) and the
-    /// sync goes on as before this note existed. Returns false then.
+    /// sync goes on as before this note existed. Returns false then. <paramref name="undo"/> and <paramref name="noted"/>
+    /// receive what was changed, to take it back when the target refused before writing anything.
     /// </summary>
-    private bool RecordInFlight(string statePath, SyncState state, List<CopyOperation> copies)
+    private bool RecordInFlight(string statePath, SyncState state, List<CopyOperation> copies, Dictionary<string, StateEntry> undo, List<string> noted)
     {
         var known = new HashSet<string>(state.Entries.Values.SelectMany(entry => entry.Destinations), StringComparer.Ordinal);
-        bool changed = false;
         foreach (CopyOperation copy in copies)
         {
             if (state.Entries.TryGetValue(copy.Source.RelativePath, out StateEntry? entry) && entry.Hash != StateEntry.UnknownHash)
             {
+                undo[copy.Source.RelativePath] = entry;
                 state.Entries[copy.Source.RelativePath] = entry with { Hash = StateEntry.UnknownHash };
-                changed = true;
             }
 
             foreach (Destination destination in copy.Destinations)
             {
-                changed |= !known.Contains(destination.Path) && state.PendingDeletes.Add(destination.Path);
+                if (!known.Contains(destination.Path) && state.PendingDeletes.Add(destination.Path))
+                {
+                    noted.Add(destination.Path);
+                }
             }
         }
+
+        bool changed = undo.Count > 0 || noted.Count > 0;
 
         return !changed || Save(statePath, state);
     }

@@ -159,4 +159,25 @@ public sealed class UnrecordedUploadTests : IDisposable
         Assert.Equal(1, after.Copied);
         Assert.Equal(["/app/data/page.html"], target.Uploads[^1]);
     }
+
+    [Fact]
+    public async Task A_destination_the_target_refused_before_writing_anything_is_not_deleted_when_the_source_goes()
+    {
+        _temp.Write("ctx/kept.txt", "kept");
+        var target = new FakeTarget();
+        target.Paths["/app"] = PathKind.Folder;
+        await SyncAsync(target);
+
+        // The image has its own /app/data/settings.json; the first sync meant to replace it is refused (read-only root).
+        _temp.Write("ctx/settings.json", "{}");
+        target.UploadFailure = new FileSyncException(Diag.RootReadOnly("web", "/"));
+        await Assert.ThrowsAsync<FileSyncException>(() => SyncAsync(target));
+        target.UploadFailure = null;
+        File.Delete(_temp.Combine("ctx/settings.json"));
+
+        SyncOutcome after = await SyncAsync(target);
+
+        Assert.Equal((0, 0), (after.Copied, after.Deleted));
+        Assert.Empty(target.DeleteRequests);
+    }
 }
