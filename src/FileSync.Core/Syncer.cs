@@ -137,14 +137,20 @@ internal sealed class Syncer(ILog log)
                 {
                     await UploadAsync(target, folders.Layout, copies, owner, plan, label, sent, log, cancellationToken).ConfigureAwait(false);
                 }
-                catch (FileSyncException e) when (stateWritable && e.Diagnostic.Code is "FSYNC2012" or "FSYNC2030")
+                catch (Exception e) when (stateWritable)
                 {
-                    // Refused before anything was extracted (read-only root, paused): the note is taken back, so a file the
-                    // image has at a destination is never deleted because a sync that wrote nothing meant to replace it.
-                    state.PendingDeletes.ExceptWith(noted);
-                    foreach ((string source, StateEntry entry) in undo)
+                    // The note is taken back for what cannot have landed, so a file the image has at a destination is never
+                    // deleted because of a sync that did not replace it: everything when the engine refused before
+                    // extracting (read-only root, paused), else the copies the archive never reached.
+                    bool nothingWritten = e is FileSyncException { Diagnostic.Code: "FSYNC2012" or "FSYNC2030" };
+                    foreach (CopyOperation copy in copies.Where(copy => nothingWritten
+                        || (!sent.Sent.ContainsKey(copy.Source) && !copy.Destinations.Any(d => d.Path == sent.Writing))))
                     {
-                        state.Entries[source] = entry;
+                        state.PendingDeletes.ExceptWith(copy.Destinations.Select(d => d.Path).Where(noted.Contains));
+                        if (undo.TryGetValue(copy.Source.RelativePath, out StateEntry? entry))
+                        {
+                            state.Entries[copy.Source.RelativePath] = entry;
+                        }
                     }
 
                     Save(statePath, state);

@@ -180,4 +180,58 @@ public sealed class UnrecordedUploadTests : IDisposable
         Assert.Equal((0, 0), (after.Copied, after.Deleted));
         Assert.Empty(target.DeleteRequests);
     }
+
+    /// <summary>A target whose upload breaks off once <paramref name="cutAfter"/> bytes of the archive went through.</summary>
+    private sealed class BreakingTarget(FakeTarget inner, long cutAfter) : ISyncTarget
+    {
+        public string Kind => inner.Kind;
+
+        public string DisplayName => inner.DisplayName;
+
+        public string InstanceId => inner.InstanceId;
+
+        public string? WorkingDirectory => inner.WorkingDirectory;
+
+        public Task<FileOwner> ResolveDefaultOwnerAsync(SyncState state, CancellationToken cancellationToken) => inner.ResolveDefaultOwnerAsync(state, cancellationToken);
+
+        public Task<PathKind> StatAsync(string path, CancellationToken cancellationToken) => inner.StatAsync(path, cancellationToken);
+
+        public Task UploadAsync(string root, Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken) =>
+            writeArchive(new BreakingStream(cutAfter), cancellationToken);
+
+        public Task<IReadOnlyList<string>> DeleteAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken) => inner.DeleteAsync(paths, cancellationToken);
+
+        public Task<IReadOnlyList<string>> RemoveFoldersAsync(IReadOnlyList<string> folders, CancellationToken cancellationToken) => inner.RemoveFoldersAsync(folders, cancellationToken);
+    }
+
+    private sealed class BreakingStream(long cutAfter) : MemoryStream
+    {
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Length + buffer.Length > cutAfter
+                ? throw new FileSyncException(Diag.FileOperationFailed("the engine closed the connection"))
+                : base.WriteAsync(buffer, cancellationToken);
+    }
+
+    [Fact]
+    public async Task Of_an_upload_that_broke_off_only_what_the_archive_reached_is_deleted_when_its_source_goes()
+    {
+        _temp.Write("ctx/kept.txt", "kept");
+        var fake = new FakeTarget();
+        fake.Paths["/app"] = PathKind.Folder;
+        await SyncAsync(fake);
+        _temp.Write("ctx/a-first.txt", "reached");
+        _temp.Write("ctx/m-big.bin", new byte[1024 * 1024]);
+        _temp.Write("ctx/z-never.txt", "never reached");
+
+        await Assert.ThrowsAsync<FileSyncException>(() => SyncAsync(new BreakingTarget(fake, cutAfter: 64 * 1024)));
+        foreach (string name in (string[])["a-first.txt", "m-big.bin", "z-never.txt"])
+        {
+            File.Delete(_temp.Combine("ctx/" + name));
+        }
+
+        await SyncAsync(fake);
+
+        // a-first.txt and the cut m-big.bin may be in the target; z-never.txt cannot be (it may be the image's own file).
+        Assert.Equal(["/app/data/a-first.txt", "/app/data/m-big.bin"], fake.DeleteRequests.Single().Order(StringComparer.Ordinal));
+    }
 }
