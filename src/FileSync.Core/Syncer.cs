@@ -261,7 +261,7 @@ internal sealed class Syncer(ILog log)
     /// so a source reverted to the recorded content (same size, new mtime) must be sent, not taken as merely touched.
     /// A state that cannot take this record (a read-only or full state folder) is warned about once (FSYNC3003) and the
     /// sync goes on as before this note existed. Returns false then. <paramref name="undo"/> and <paramref name="noted"/>
-    /// receive what was changed, to take it back when the target refused before writing anything.
+    /// receive what was changed, to take it back for what a failed upload did not reach.
     /// </summary>
     private bool RecordInFlight(string statePath, SyncState state, List<CopyOperation> copies, Dictionary<string, StateEntry> undo, List<string> noted)
     {
@@ -283,9 +283,7 @@ internal sealed class Syncer(ILog log)
             }
         }
 
-        bool changed = undo.Count > 0 || noted.Count > 0;
-
-        return !changed || Save(statePath, state);
+        return (undo.Count == 0 && noted.Count == 0) || Save(statePath, state);
     }
 
     /// <summary>Moves the state forward by exactly what the target confirmed. Returns whether anything changed.</summary>
