@@ -130,6 +130,7 @@ internal sealed class Syncer(ILog log)
         var notDeleted = new List<string>();
         var deletes = new List<string>(plan.Deletes);
         bool foldersChanged = false;
+        bool stateWritable = true; // false: the write-ahead already warned FSYNC3003; the later saves would repeat it
         if (plan.Copies.Count > 0)
         {
             FolderPlan folders = await FolderPlanner.PlanAsync(plan, state, target, owner, label, log, cancellationToken).ConfigureAwait(false);
@@ -145,7 +146,32 @@ internal sealed class Syncer(ILog log)
 
             if (copies.Count > 0)
             {
-                await UploadAsync(target, folders.Layout, copies, owner, plan, label, sent, log, cancellationToken).ConfigureAwait(false);
+                var undo = new Dictionary<string, StateEntry>(StringComparer.Ordinal);
+                var noted = new List<string>();
+                stateWritable = RecordInFlight(statePath, state, copies, undo, noted);
+                try
+                {
+                    await UploadAsync(target, folders.Layout, copies, owner, plan, label, sent, log, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (stateWritable)
+                {
+                    // The note is taken back for what cannot have landed, so a file the image has at a destination is never
+                    // deleted because of a sync that did not replace it: everything when the engine refused before
+                    // extracting (read-only root, paused), else the copies the archive never reached.
+                    bool nothingWritten = e is FileSyncException { Diagnostic.Code: "FSYNC2012" or "FSYNC2030" };
+                    foreach (CopyOperation copy in copies.Where(copy => nothingWritten
+                        || (!sent.Sent.ContainsKey(copy.Source) && !copy.Destinations.Any(d => d.Path == sent.Writing))))
+                    {
+                        state.PendingDeletes.ExceptWith(copy.Destinations.Select(d => d.Path).Where(noted.Contains));
+                        if (undo.TryGetValue(copy.Source.RelativePath, out StateEntry? entry))
+                        {
+                            state.Entries[copy.Source.RelativePath] = entry;
+                        }
+                    }
+
+                    Save(statePath, state);
+                    throw;
+                }
                 foldersChanged |= !state.CreatedFolders.IsSupersetOf(sent.Folders);
                 state.CreatedFolders.UnionWith(sent.Folders);
             }
@@ -159,7 +185,7 @@ internal sealed class Syncer(ILog log)
 
         if (deletes.Count > 0)
         {
-            if (sent.Sent.Count > 0)
+            if (sent.Sent.Count > 0 && stateWritable)
             {
                 // Record the confirmed upload before deleting: a failed delete must not cost a resend.
                 Record(state, sources, plan, sent, [.. deletes, .. notDeleted], workingDirectory, owner);
@@ -175,7 +201,7 @@ internal sealed class Syncer(ILog log)
         }
 
         bool changed = Record(state, sources, plan, sent, notDeleted, workingDirectory, owner) | foldersChanged;
-        if (changed)
+        if (changed && stateWritable)
         {
             Save(statePath, state);
         }
@@ -250,6 +276,40 @@ internal sealed class Syncer(ILog log)
         }
     }
 
+    /// <summary>
+    /// Write-ahead for destinations the state does not know yet: they are recorded as pending deletes before they are
+    /// sent, so an upload that lands but is never recorded (an engine that fails after extracting, Ctrl+C, kill -9, a
+    /// state that cannot be written afterwards) cannot leave a file FileSync forgets: once its source is gone the next
+    /// sync deletes it. While the source exists the planner never deletes its own destination; it is sent again.
+    /// A known file that is sent again loses its recorded hash first: a cut copy of the new content may be in the target,
+    /// so a source reverted to the recorded content (same size, new mtime) must be sent, not taken as merely touched.
+    /// A state that cannot take this record (a read-only or full state folder) is warned about once (FSYNC3003) and the
+    /// sync goes on as before this note existed. Returns false then. <paramref name="undo"/> and <paramref name="noted"/>
+    /// receive what was changed, to take it back for what a failed upload did not reach.
+    /// </summary>
+    private bool RecordInFlight(string statePath, SyncState state, List<CopyOperation> copies, Dictionary<string, StateEntry> undo, List<string> noted)
+    {
+        var known = new HashSet<string>(state.Entries.Values.SelectMany(entry => entry.Destinations), StringComparer.Ordinal);
+        foreach (CopyOperation copy in copies)
+        {
+            if (state.Entries.TryGetValue(copy.Source.RelativePath, out StateEntry? entry) && entry.Hash != StateEntry.UnknownHash)
+            {
+                undo[copy.Source.RelativePath] = entry;
+                state.Entries[copy.Source.RelativePath] = entry with { Hash = StateEntry.UnknownHash };
+            }
+
+            foreach (Destination destination in copy.Destinations)
+            {
+                if (!known.Contains(destination.Path) && state.PendingDeletes.Add(destination.Path))
+                {
+                    noted.Add(destination.Path);
+                }
+            }
+        }
+
+        return (undo.Count == 0 && noted.Count == 0) || Save(statePath, state);
+    }
+
     /// <summary>Moves the state forward by exactly what the target confirmed. Returns whether anything changed.</summary>
     private static bool Record(SyncState state, IReadOnlyList<SourceFile> sources, SyncPlan plan, ArchiveResult sent, IReadOnlyList<string> notDeleted, string workingDirectory, FileOwner owner)
     {
@@ -298,15 +358,17 @@ internal sealed class Syncer(ILog log)
         return changed;
     }
 
-    private void Save(string statePath, SyncState state)
+    private bool Save(string statePath, SyncState state)
     {
         try
         {
             StateStore.Save(statePath, state);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.Warning(Diag.StateNotWritten(statePath, e.Message));
+            return false;
         }
     }
 

@@ -35,4 +35,29 @@ public sealed class ContainerFoldersTests(PackageFixture package)
         Assert.Equal("710 0:0", await InContainer.StatAsync(container.Id, "%a %u:%g", "/var/lib/private-things"));
         Assert.Contains("up to date", (await project.SyncAsync()).Succeeded().Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_synced_file_the_container_replaced_with_a_folder_is_left_alone_when_the_source_goes_and_the_syncs_converge()
+    {
+        await using var container = await TestContainer.StartAsync(ct: TestContext.Current.CancellationToken);
+        using var project = new ConsumerProject(package, "container-made-folder")
+            .Rule("cfg/**/*", dest: "/srv/cfg", strip: "cfg/")
+            .Property("FileSyncContainer", container.Name);
+        project.WriteFile("cfg/cache.db", "from the host\n");
+        project.WriteFile("cfg/other.txt", "other\n");
+        (await project.SyncAsync()).Succeeded();
+
+        // The app replaces the synced file with a folder of its own; then the user deletes the source.
+        await InContainer.ExecAsync(container.Id, "sh", "-c", "rm /srv/cfg/cache.db && mkdir /srv/cfg/cache.db && echo precious > /srv/cfg/cache.db/data");
+        project.DeleteFile("cfg/cache.db");
+        project.DeleteFile("cfg/other.txt");
+
+        ProcessResult result = (await project.SyncAsync()).Succeeded();
+
+        string warning = Assert.Single(result.Output.Split('\n').Where(line => line.Contains("warning FSYNC2040:", StringComparison.Ordinal)).Select(line => line.Trim()).Distinct());
+        Assert.Contains("'/srv/cfg/cache.db'", warning, StringComparison.Ordinal);
+        Assert.Equal("precious\n", await InContainer.CatAsync(container.Id, "/srv/cfg/cache.db/data"));
+        Assert.False(await InContainer.ExistsAsync(container.Id, "/srv/cfg/other.txt"));
+        Assert.True(SyncSummary.Single((await project.SyncAsync()).Succeeded()).UpToDate);
+    }
 }

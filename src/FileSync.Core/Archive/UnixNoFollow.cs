@@ -82,6 +82,37 @@ internal static partial class UnixNoFollow
 
     public const int RegularFile = 0x8000;
 
+    /// <summary>Linux: the kind (S_IFMT bits) of the path itself, a link not followed; false when unknown.</summary>
+    public static bool TryPathKind(string path, out int kind)
+    {
+        kind = 0;
+        byte[] buffer = new byte[256];
+        try
+        {
+            if (!IsLinux || statx(-100 /* AT_FDCWD */, path, 0x100 /* AT_SYMLINK_NOFOLLOW */, 0x1 /* STATX_TYPE */, buffer) != 0)
+            {
+                return false;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+
+        kind = BitConverter.ToUInt16(buffer, 28) & 0xF000;
+        return true;
+    }
+
+    /// <summary>What a kind that is neither a file, a folder nor a link is called in a message.</summary>
+    public static string? SpecialKindName(int kind) => kind switch
+    {
+        0x1000 => "FIFO",
+        0x2000 => "character device",
+        0x6000 => "block device",
+        0xC000 => "socket",
+        _ => null,
+    };
+
     private static int Result(int fd, out int errno)
     {
         errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;

@@ -39,6 +39,8 @@ internal static class Diag
     public static Diagnostic UploadCut(string destination, string target) => Make(nameof(UploadCut), null, destination, target);
     public static Diagnostic SourceFolderUnreadable(string folder, string reason, int count) => Make(nameof(SourceFolderUnreadable), folder, folder, reason, count);
     public static Diagnostic SourceNameNotUtf8(string file) => Make(nameof(SourceNameNotUtf8), file, file);
+    public static Diagnostic SourceNotAFile(string file, string kind) => Make(nameof(SourceNotAFile), file, file, kind);
+    public static Diagnostic DeletedFileIsNowFolder(string container, string path) => Make(nameof(DeletedFileIsNowFolder), null, path, container);
     public static Diagnostic GlobFolderWithBackslash(string rule, string folder) => Make(nameof(GlobFolderWithBackslash), null, rule, folder);
     public static Diagnostic GlobPathTooLong(string rule, string pathPrefix, int bytes) => Make(nameof(GlobPathTooLong), null, rule, pathPrefix, bytes);
     public static Diagnostic SourcePathTooLong(string pathPrefix, int bytes) => Make(nameof(SourcePathTooLong), null, pathPrefix, bytes);

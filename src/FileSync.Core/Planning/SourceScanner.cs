@@ -1,3 +1,4 @@
+using FileSync.Archive;
 using FileSync.Diagnostics;
 using FileSync.Rules;
 
@@ -107,6 +108,13 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
         if ((attributes & FileAttributes.Directory) != 0)
         {
             log.Warning(Diag.SourceIsFolder(item.ItemSpec));
+            return null;
+        }
+
+        // A FIFO, socket or device reads as an empty file in .NET's attributes: only those need the extra stat.
+        if (info.Length == 0 && UnixNoFollow.TryPathKind(full, out int kind) && UnixNoFollow.SpecialKindName(kind) is { } special)
+        {
+            log.Warning(Diag.SourceNotAFile(full, special));
             return null;
         }
 

@@ -165,12 +165,41 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
 
             if (result.ExitCode != 0)
             {
-                log.Error(Diag.DeleteFailed(container.Name, (result.StdErr + result.StdOut).Trim()));
-                failed.AddRange(batch);
+                List<string> remaining = await StillThereAsync(batch, cancellationToken).ConfigureAwait(false);
+                if (remaining.Count > 0)
+                {
+                    log.Error(Diag.DeleteFailed(container.Name, (result.StdErr + result.StdOut).Trim()));
+                }
+
+                failed.AddRange(remaining);
             }
         }
 
         return failed;
+    }
+
+    /// <summary>
+    /// After a failed rm, which of the batch still needs deleting. A path now missing is done (rm -f deleted the rest of
+    /// the batch); one that is now a folder is no longer the file FileSync synced there (the container made it): it is
+    /// left as it is, named in a warning, and no longer tracked, instead of failing every later sync.
+    /// </summary>
+    private async Task<List<string>> StillThereAsync(List<string> batch, CancellationToken cancellationToken)
+    {
+        var remaining = new List<string>();
+        foreach (string path in batch)
+        {
+            PathKind kind = await StatAsync(path, cancellationToken).ConfigureAwait(false);
+            if (kind == PathKind.Folder)
+            {
+                log.Warning(Diag.DeletedFileIsNowFolder(container.Name, path));
+            }
+            else if (kind != PathKind.Missing)
+            {
+                remaining.Add(path);
+            }
+        }
+
+        return remaining;
     }
 
     private static IEnumerable<List<string>> Batches(IReadOnlyList<string> paths)

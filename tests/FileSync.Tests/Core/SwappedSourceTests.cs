@@ -150,7 +150,7 @@ public sealed class SwappedSourcePlanTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact(Timeout = 30_000)] // a bound on a hang, not a timing assertion
-    public async Task A_synced_empty_file_replaced_by_a_FIFO_is_planned_as_changed_without_blocking_on_it()
+    public async Task A_synced_empty_file_replaced_by_a_FIFO_is_no_source_any_more_and_planned_without_blocking_on_it()
     {
         string path = _temp.Write("ctx/empty.txt", "", Mtime);
         var state = SyncState.Empty("test");
@@ -163,7 +163,11 @@ public sealed class SwappedSourcePlanTests : IDisposable
         IReadOnlyList<SourceFile> sources = new SourceScanner(_temp.Combine("ctx"), _log).Scan([new SyncItem("empty.txt", path, "/app", null)]);
         SyncPlan plan = await Task.Run(() => Planner.Plan(sources, state, "/", resendAll: false, _log), TestContext.Current.CancellationToken);
 
-        Assert.Equal(["empty.txt"], plan.Copies.Select(c => c.Source.RelativePath));
+        // Not a file any more (FSYNC1040 names the FIFO): the copy of the file it replaced is deleted, like any kind change.
+        Assert.Empty(sources);
+        Assert.Equal(["FSYNC1040"], _log.Codes);
+        Assert.Empty(plan.Copies);
+        Assert.Equal(["/app/empty.txt"], plan.Deletes);
     }
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]

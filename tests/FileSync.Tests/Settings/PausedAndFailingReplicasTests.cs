@@ -75,9 +75,11 @@ public sealed class PausedAndFailingReplicasTests : IDisposable
         Assert.Equal(1, (await paused.TryExecAsync("test", "-e", "/app/hello.txt")).ExitCode);
 
         // The running replica recorded its sync: the next one is up to date for it.
+        // The read-only one refused before writing anything: its state records nothing, not even a pending delete.
         string[] states = Directory.GetFiles(_options.StateDirectory, "*.state");
-        SyncState state = StateStore.Load(Assert.Single(states), running.Id, _log);
+        SyncState state = Assert.Single(states.Select(path => StateStore.Load(path, running.Id, _log)), loaded => loaded.Entries.Count > 0);
         Assert.Equal(["hello.txt"], state.Entries.Keys);
+        Assert.All(states.Select(path => StateStore.Load(path, readOnly.Id, _log)), refused => Assert.Empty(refused.Entries.Keys.Concat(refused.PendingDeletes)));
     }
 
     [Fact]

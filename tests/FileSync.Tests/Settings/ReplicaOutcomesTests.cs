@@ -65,7 +65,10 @@ public sealed class ReplicaOutcomesTests : IDisposable
 
         foreach (RefusingTarget bad in (RefusingTarget[])[bad1, bad2])
         {
-            Assert.False(File.Exists(Syncer.StatePath(_options.StateDirectory, bad)), "a failed upload records nothing");
+            // A failed upload records nothing as synced; what it tried is only noted as a pending delete (it may have landed).
+            SyncState state = StateStore.Load(Syncer.StatePath(_options.StateDirectory, bad), bad.InstanceId, _log);
+            Assert.Empty(state.Entries);
+            Assert.Equal(["/app/wwwroot/index.html", "/etc/app/appsettings.json"], state.PendingDeletes);
         }
     }
 
