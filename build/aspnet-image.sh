@@ -6,6 +6,8 @@
 #
 #   build/aspnet-image.sh                                   -> filesync-test:chiseled-aspnet (the base only)
 #   build/aspnet-image.sh --app DIR --dll App.dll --image N -> N: the base + DIR as /app, ENTRYPOINT dotnet /app/App.dll
+#   ... --launcher                                         -> ENTRYPOINT dotnet /app/filesync-launcher.dll App.dll (the app
+#                                                             published with FileSyncLauncher=true): `process` actions restart it
 #   ... --dev                                              -> a FileSync dev image: ASPNETCORE_ReloadStaticAssetsAtRuntime=true,
 #                                                             so MapStaticAssets serves synced wwwroot files (README "ASP.NET Core")
 #
@@ -16,13 +18,15 @@ APP=""
 DLL=""
 IMAGE=""
 DEV=false
+LAUNCHER=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --app) APP="$2"; shift ;;
     --dll) DLL="$2"; shift ;;
     --image) IMAGE="$2"; shift ;;
     --dev) DEV=true ;;
-    *) echo "aspnet-image: unknown option '$1' (use --app DIR --dll App.dll --image NAME --dev)" >&2; exit 2 ;;
+    --launcher) LAUNCHER=true ;;
+    *) echo "aspnet-image: unknown option '$1' (use --app DIR --dll App.dll --image NAME --dev --launcher)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -35,11 +39,12 @@ if [ -z "$APP" ]; then
 fi
 [ -n "$IMAGE" ] || { echo "aspnet-image: --app needs --image NAME" >&2; exit 2; }
 [ -f "$APP/$DLL" ] || { echo "aspnet-image: $APP/$DLL not found (publish the app first)" >&2; exit 1; }
+[ "$LAUNCHER" = false ] || [ -f "$APP/filesync-launcher.dll" ] || { echo "aspnet-image: --launcher needs $APP/filesync-launcher.dll (publish with FileSyncLauncher=true)" >&2; exit 1; }
 
 # Bumped whenever the recipe changes, so an older local image is rebuilt.
-RECIPE_VERSION=2
+RECIPE_VERSION=3
 base_id=$(docker image inspect --format '{{.Id}}' "$BASE")
-label="$RECIPE_VERSION-dev=$DEV-$DLL-${base_id:7:12}-$(cd "$APP" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+label="$RECIPE_VERSION-dev=$DEV-launcher=$LAUNCHER-$DLL-${base_id:7:12}-$(cd "$APP" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
 if [ "$(docker image inspect --format '{{ index .Config.Labels "filesync.aspnet-image" }}' "$IMAGE" 2>/dev/null)" = "$label" ]; then
   echo "aspnet-image: $IMAGE ready" >&2
   exit 0
@@ -54,7 +59,11 @@ cp -a "$APP/." "$context/app/"
   echo "COPY --chown=1654:1654 app/ /app/"
   [ "$DEV" = true ] && echo "ENV ASPNETCORE_ReloadStaticAssetsAtRuntime=true"
   echo "LABEL filesync.aspnet-image=$label"
-  echo "ENTRYPOINT [\"/usr/share/dotnet/dotnet\", \"/app/$DLL\"]"
+  if [ "$LAUNCHER" = true ]; then
+    echo "ENTRYPOINT [\"/usr/share/dotnet/dotnet\", \"/app/filesync-launcher.dll\", \"/app/$DLL\"]"
+  else
+    echo "ENTRYPOINT [\"/usr/share/dotnet/dotnet\", \"/app/$DLL\"]"
+  fi
 } >"$context/Dockerfile"
 
 previous=$(docker image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)

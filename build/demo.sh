@@ -57,19 +57,23 @@ aspnet_build() { dotnet build "$aspnet" --no-restore -nologo -v:m -p:FileSyncVer
 echo "== ASP.NET Core: publish samples/aspnet (Debug: a FileSync dev build) and image it on a chiseled-like base (no shell, USER 1654)"
 dotnet publish "$aspnet" -c Debug -o "$root/artifacts/aspnet-demo/publish" -v q -nologo \
   -p:FileSyncVersion="$version" -p:RestorePackagesPath="$root/artifacts/demo-packages"
-bash build/aspnet-image.sh --app "$root/artifacts/aspnet-demo/publish" --dll AspNetSample.dll --image "$aspnet_image" --dev
+bash build/aspnet-image.sh --app "$root/artifacts/aspnet-demo/publish" --dll AspNetSample.dll --image "$aspnet_image" --dev --launcher
 aspnet_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 docker rm -f "$aspnet_container" >/dev/null 2>&1 || true
 aspnet_id=$(docker run -d --network host --name "$aspnet_container" -e ASPNETCORE_URLS="http://127.0.0.1:$aspnet_port" "$aspnet_image")
 site="$aspnet/wwwroot/css/site.css"
+program="$aspnet/Program.cs"
 cp "$site" /tmp/filesync-demo-site.css
-cleanup_aspnet() { cp /tmp/filesync-demo-site.css "$site"; [ "$keep" = "--keep" ] || docker rm -f "$aspnet_id" >/dev/null; }
-if [ "$keep" = "--keep" ]; then trap 'cp /tmp/filesync-demo-site.css "$site"' EXIT; else trap 'docker rm -f "$id" >/dev/null; cleanup_aspnet' EXIT; fi
+cp "$program" /tmp/filesync-demo-Program.cs
+restore_sources() { cp /tmp/filesync-demo-site.css "$site"; cp /tmp/filesync-demo-Program.cs "$program"; }
+cleanup_aspnet() { restore_sources; [ "$keep" = "--keep" ] || docker rm -f "$aspnet_id" >/dev/null; }
+if [ "$keep" = "--keep" ]; then trap restore_sources EXIT; else trap 'docker rm -f "$id" >/dev/null; cleanup_aspnet' EXIT; fi
 url="http://127.0.0.1:$aspnet_port"
 for _ in $(seq 1 200); do curl -sf -o /dev/null "$url/" && break; sleep 0.1; done # readiness, bounded (20 s)
 browser=(-s --compressed -H 'Accept-Encoding: gzip, deflate, br, zstd')
-echo "== First sync into the new container (the whole of wwwroot; the image has the same bytes)"
+echo "== First sync into the new container (the whole of wwwroot and the build outputs; the image has the same bytes)"
 aspnet_build -t:SyncToContainer
+for _ in $(seq 1 300); do curl -sf -o /dev/null "$url/" && break; sleep 0.1; done # the first sync restarted the app (bounded)
 echo "== curl $url/css/site.css (as a browser asks), last line; and /api/version"
 curl "${browser[@]}" "$url/css/site.css" | tail -n 1; echo; curl -s "$url/api/version"; echo
 echo "== Edit wwwroot/css/site.css, dotnet build -t:SyncToContainer, curl again"
@@ -78,5 +82,10 @@ aspnet_build -t:SyncToContainer
 curl "${browser[@]}" "$url/css/site.css" | tail -n 1; echo
 cmp <(curl "${browser[@]}" "$url/css/site.css") "$site" && echo "== the app serves exactly the edited file"
 
-# ---- C# edit (lead: add after merging build outputs + the launcher): edit AppVersion.Text in samples/aspnet/Program.cs,
-# `dotnet build` (FileSyncIncludeBuildOutput=true + <FileSyncAction Include="process" .../>), curl $url/api/version.
+echo "== Edit C# (AppVersion.Text v1 -> v2) and dotnet build: the changed outputs are synced, the app's process restarted"
+sed -i 's/Text = "v1"/Text = "v2"/' "$program"
+aspnet_build
+for _ in $(seq 1 300); do [ "$(curl -sf "$url/api/version")" = v2 ] && break; sleep 0.1; done # the new process listens (bounded, 30 s)
+echo "/api/version: $(curl -s "$url/api/version")"
+docker logs "$aspnet_id" 2>&1 | grep 'filesync-launcher: restarting' | tail -n 1
+[ "$(curl -s "$url/api/version")" = v2 ] && echo "== the app answers the new code, in the same container"
