@@ -24,6 +24,13 @@ public sealed class PackFromAnywhereTests(PackageFixture package)
 
         // The same file list as the package every other test uses (PackageContentsTests lists that one exactly).
         string[] expected = Entries(package.PackageDirectory);
+
+        // First, outputs elsewhere (build/bench.sh packs so; nothing is in bin/ yet): the launcher is found where it
+        // was built, not assumed in bin/.
+        string withArtifacts = Path.Combine(elsewhere, "with artifacts path");
+        await DotnetAsync(["pack", Path.Combine(repo, "src", "FileSync.Tasks"), "-c", "Release", "-o", withArtifacts, "--artifacts-path", Path.Combine(elsewhere, "artifacts"), "-p:UseSharedCompilation=false"], elsewhere);
+        Assert.Equal(expected, Entries(withArtifacts));
+
         string fromSolution = Path.Combine(elsewhere, "from solution");
         await DotnetAsync(["pack", solution, "-c", "Release", "-o", fromSolution, "-p:UseSharedCompilation=false"], elsewhere);
         Assert.Equal(expected, Entries(fromSolution));
@@ -31,6 +38,7 @@ public sealed class PackFromAnywhereTests(PackageFixture package)
         string fromProject = Path.Combine(elsewhere, "from project");
         await DotnetAsync(["pack", Path.Combine(repo, "src", "FileSync.Tasks"), "-c", "Release", "--no-build", "-o", fromProject], elsewhere);
         Assert.Equal(expected, Entries(fromProject));
+
     }
 
     /// <summary>The files a pack reads: the repository's props, the package's build files, the README and src/ without outputs.</summary>
