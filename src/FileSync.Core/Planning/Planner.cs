@@ -14,9 +14,10 @@ internal static class Planner
     public static SyncPlan Plan(IReadOnlyList<SourceFile> sources, SyncState state, string workingDirectory, bool resendAll, ILog log, SourceProbe? probe = null, string? outputBase = null)
     {
         var plan = new SyncPlan();
+        var firstSources = new Dictionary<string, SourceFile>(StringComparer.Ordinal);
         foreach (SourceFile source in sources)
         {
-            List<Destination> destinations = Map(source, workingDirectory, outputBase, plan, log);
+            List<Destination> destinations = Map(source, workingDirectory, outputBase, plan, firstSources, log);
             if (destinations.Count == 0)
             {
                 continue;
@@ -138,7 +139,7 @@ internal static class Planner
     }
 
     /// <summary>Every destination of a source, sorted; one source per destination (the first, by path, wins).</summary>
-    private static List<Destination> Map(SourceFile source, string workingDirectory, string? outputBase, SyncPlan plan, ILog log)
+    private static List<Destination> Map(SourceFile source, string workingDirectory, string? outputBase, SyncPlan plan, Dictionary<string, SourceFile> firstSources, ILog log)
     {
         var destinations = new List<Destination>(source.Rules.Count);
         foreach (SyncRule rule in source.Rules)
@@ -152,9 +153,11 @@ internal static class Planner
 
             if (plan.SourcesByDestination.TryGetValue(path, out string? first))
             {
-                if (first != source.RelativePath && OutputScanner.IsOutput(source.RelativePath) && !OutputScanner.IsOutput(first))
+                if (first != source.RelativePath && OutputScanner.IsOutput(source.RelativePath) && !OutputScanner.IsOutput(first)
+                    && firstSources[path].Size == source.Size)
                 {
-                    // A rule's file copied to the output folder too (appsettings.json): the rule's source is the same file, earlier.
+                    // A rule's file copied to the output folder too (appsettings.json): the same bytes, from the rule's source.
+                    // Of another size it is another file (a rule's file over the app's own assembly): FSYNC1010 below.
                     log.Detail($"FileSync: {path} comes from the rule's '{first}', not the build output '{source.RelativePath}'");
                 }
                 else if (first != source.RelativePath)
@@ -166,6 +169,7 @@ internal static class Planner
             }
 
             plan.SourcesByDestination[path] = source.RelativePath;
+            firstSources[path] = source;
             destinations.Add(new Destination(path, rule.DestinationRoot(ruleBase)));
         }
 

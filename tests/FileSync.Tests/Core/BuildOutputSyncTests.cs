@@ -70,13 +70,26 @@ public sealed class BuildOutputSyncTests : IDisposable
     public async Task A_rule_file_also_copied_to_the_output_folder_is_synced_once_from_the_rule_without_a_warning()
     {
         _temp.Write("ctx/appsettings.json", "{ \"edited\": true }");
-        _temp.Write("ctx/bin/Debug/net10.0/appsettings.json", "{ \"built\": true }");
+        _temp.Write("ctx/bin/Debug/net10.0/appsettings.json", "{ \"edited\": true }"); // the build's copy of it
 
         SyncOutcome outcome = await SyncAsync(new DirectoryTarget(_root, null, null), null, ["appsettings.json"], ["appsettings.json"]);
 
         Assert.Equal(1, outcome.Copied);
         Assert.Equal("{ \"edited\": true }", File.ReadAllText(_temp.Combine("root/app/appsettings.json")));
         Assert.Empty(_log.Warnings);
+    }
+
+    [Fact]
+    public async Task A_rule_file_that_lands_on_a_different_build_output_is_a_conflict_warning_not_a_silent_replacement()
+    {
+        _temp.Write("ctx/App.dll", "a rule's file");
+        _temp.Write("ctx/bin/Debug/net10.0/App.dll", "the app's own assembly");
+
+        await SyncAsync(new DirectoryTarget(_root, null, null), null, ["App.dll"], ["App.dll"]);
+
+        Diagnostic warning = Assert.Single(_log.Warnings);
+        Assert.Equal("FSYNC1010", warning.Code);
+        Assert.Contains("/app/App.dll", warning.Message, StringComparison.Ordinal);
     }
 
     [Theory]
