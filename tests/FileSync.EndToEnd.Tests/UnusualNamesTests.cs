@@ -59,7 +59,7 @@ public sealed class UnusualNamesTests(PackageFixture package)
             .Property("FileSyncRuntime", "directory")
             .Property("FileSyncDirectory", Directory.CreateTempSubdirectory("filesync-long-").FullName);
         project.WriteFile("tree/ok.txt", "ok\n");
-        string deep = DeepFolder(project.PathOf("tree"), 4200);
+        string deep = DeepTree.Create(project.PathOf("tree"), 4200);
         try
         {
             ProcessResult result = (await project.SyncAsync()).Failed();
@@ -70,36 +70,8 @@ public sealed class UnusualNamesTests(PackageFixture package)
         }
         finally
         {
-            string elsewhere = Directory.CreateTempSubdirectory("filesync-deep-").FullName;
-            Directory.Move(deep, Path.Combine(elsewhere, "e"));
-            Directory.Delete(elsewhere, recursive: true);
+            DeepTree.Remove(deep);
         }
-    }
-
-    /// <summary>Folders of 200-byte names past <paramref name="bytes"/>: two halves, each short enough to create, joined by a rename.</summary>
-    private static string DeepFolder(string under, int bytes)
-    {
-        string name = new('d', 200);
-        string first = under;
-        while (first.Length < 2000)
-        {
-            first = Path.Combine(first, name);
-        }
-
-        Directory.CreateDirectory(first);
-        string elsewhere = Directory.CreateTempSubdirectory("filesync-deep-").FullName;
-        string second = Path.Combine(elsewhere, name);
-        string deepest = second;
-        while (first.Length + "/e".Length + (deepest.Length - second.Length) < bytes)
-        {
-            deepest = Path.Combine(deepest, name);
-        }
-
-        Directory.CreateDirectory(deepest);
-        File.WriteAllText(Path.Combine(deepest, "f.txt"), "deep");
-        Directory.Move(second, Path.Combine(first, "e"));
-        Directory.Delete(elsewhere);
-        return Path.Combine(first, "e");
     }
 
     [DllImport("libc", SetLastError = true)]

@@ -3,6 +3,7 @@ using System.Runtime.Versioning;
 using System.Text;
 using FileSync.Diagnostics;
 using FileSync.Planning;
+using FileSync.Tests.Infrastructure;
 
 namespace FileSync.Tests.Core;
 
@@ -92,7 +93,7 @@ public sealed class ItemNamesTests : IDisposable
     public void A_glob_left_unexpanded_because_of_a_path_past_the_host_limit_names_its_prefix_and_length()
     {
         _temp.Write("ctx/tree/ok.txt", "ok");
-        string deep = DeepFolder(_temp.Combine("ctx/tree"), 4200);
+        string deep = DeepTree.Create(_temp.Combine("ctx/tree"), 4200);
         try
         {
             var error = Assert.Throws<FileSyncException>(() => Scan(new SyncItem("tree/**/*", Path.Combine(_context, "tree/**/*"), "/app", null)));
@@ -103,49 +104,8 @@ public sealed class ItemNamesTests : IDisposable
         }
         finally
         {
-            RemoveDeep(deep);
+            DeepTree.Remove(deep);
         }
-    }
-
-    /// <summary>
-    /// Builds folders of 200-byte names below <paramref name="under"/> until the path passes <paramref name="bytes"/>:
-    /// two halves, each short enough to create, then the second moved into the first (rename(2) takes short paths).
-    /// </summary>
-    internal static string DeepFolder(string under, int bytes) => DeepFolder(under, bytes, out _);
-
-    /// <summary>As above; <paramref name="file"/> is the path of the file at the bottom, past the limit.</summary>
-    internal static string DeepFolder(string under, int bytes, out string file)
-    {
-        string name = new('d', 200);
-        string first = under;
-        while (first.Length < 2000)
-        {
-            first = Path.Combine(first, name);
-        }
-
-        Directory.CreateDirectory(first);
-        string elsewhere = Directory.CreateTempSubdirectory("filesync-deep-").FullName;
-        string second = Path.Combine(elsewhere, name);
-        string deepest = second;
-        while (first.Length + "/e".Length + (deepest.Length - second.Length) < bytes)
-        {
-            deepest = Path.Combine(deepest, name);
-        }
-
-        Directory.CreateDirectory(deepest);
-        File.WriteAllText(Path.Combine(deepest, "f.txt"), "deep");
-        Directory.Move(second, Path.Combine(first, "e"));
-        Directory.Delete(elsewhere);
-        file = Path.Combine(first, "e") + deepest[second.Length..] + "/f.txt";
-        return Path.Combine(first, "e");
-    }
-
-    /// <summary>Takes a tree made by <see cref="DeepFolder"/> apart again: no path past the limit can be deleted whole.</summary>
-    internal static void RemoveDeep(string moved)
-    {
-        string elsewhere = Directory.CreateTempSubdirectory("filesync-deep-").FullName;
-        Directory.Move(moved, Path.Combine(elsewhere, "e"));
-        Directory.Delete(elsewhere, recursive: true);
     }
 
     [DllImport("libc", SetLastError = true)]
@@ -170,7 +130,7 @@ public sealed class LongItemPathTests : IDisposable
     [Fact]
     public void A_file_whose_path_is_past_the_host_limit_is_named_with_its_length()
     {
-        string deep = ItemNamesTests.DeepFolder(_temp.Combine("ctx/tree"), 4200, out string file);
+        string deep = DeepTree.Create(_temp.Combine("ctx/tree"), 4200, out string file);
         try
         {
             var item = new SyncItem(Path.GetRelativePath(_temp.Combine("ctx"), file), file, "/app", null);
@@ -182,7 +142,7 @@ public sealed class LongItemPathTests : IDisposable
         }
         finally
         {
-            ItemNamesTests.RemoveDeep(deep);
+            DeepTree.Remove(deep);
         }
     }
 }
