@@ -33,8 +33,9 @@ public sealed class UnrecordedUploadTests : IDisposable
 
     private Task<SyncOutcome> SyncAsync(ISyncTarget target) => new Syncer(_log).SyncOneAsync(Sources(), target, _options, Ct);
 
-    /// <summary>A <see cref="FakeTarget"/> that runs <paramref name="afterUpload"/> once the archive was taken whole.</summary>
-    private sealed class HookedTarget(FakeTarget inner, Action afterUpload) : ISyncTarget
+    /// <summary>A <see cref="FakeTarget"/> whose upload is <paramref name="upload"/> (e.g. it runs a hook once the archive was
+    /// taken whole, or breaks off part way); everything else is the fake's.</summary>
+    private sealed class UploadingTarget(FakeTarget inner, Func<string, Func<Stream, CancellationToken, Task>, CancellationToken, Task> upload) : ISyncTarget
     {
         public string Kind => inner.Kind;
 
@@ -48,16 +49,24 @@ public sealed class UnrecordedUploadTests : IDisposable
 
         public Task<PathKind> StatAsync(string path, CancellationToken cancellationToken) => inner.StatAsync(path, cancellationToken);
 
-        public async Task UploadAsync(string root, Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken)
-        {
-            await inner.UploadAsync(root, writeArchive, cancellationToken);
-            afterUpload();
-        }
+        public Task UploadAsync(string root, Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken) =>
+            upload(root, writeArchive, cancellationToken);
 
         public Task<IReadOnlyList<string>> DeleteAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken) => inner.DeleteAsync(paths, cancellationToken);
 
         public Task<IReadOnlyList<string>> RemoveFoldersAsync(IReadOnlyList<string> folders, CancellationToken cancellationToken) => inner.RemoveFoldersAsync(folders, cancellationToken);
     }
+
+    /// <summary>Runs <paramref name="afterUpload"/> once the fake took the archive whole.</summary>
+    private static UploadingTarget HookedTarget(FakeTarget inner, Action afterUpload) => new(inner, async (root, writeArchive, cancellationToken) =>
+    {
+        await inner.UploadAsync(root, writeArchive, cancellationToken);
+        afterUpload();
+    });
+
+    /// <summary>Breaks off once <paramref name="cutAfter"/> bytes of the archive went through.</summary>
+    private static UploadingTarget BreakingTarget(FakeTarget inner, long cutAfter) =>
+        new(inner, (_, writeArchive, cancellationToken) => writeArchive(new BreakingStream(cutAfter), cancellationToken));
 
     [Fact]
     public async Task A_new_file_whose_upload_failed_is_deleted_in_the_target_when_its_source_is_deleted_before_the_next_sync()
@@ -94,7 +103,7 @@ public sealed class UnrecordedUploadTests : IDisposable
         bool blockState = false;
 
         // A folder where the state's temporary file goes: the save after this upload fails (as on a full disk).
-        var target = new HookedTarget(fake, () =>
+        var target = HookedTarget(fake, () =>
         {
             if (blockState)
             {
@@ -181,29 +190,6 @@ public sealed class UnrecordedUploadTests : IDisposable
         Assert.Empty(target.DeleteRequests);
     }
 
-    /// <summary>A target whose upload breaks off once <paramref name="cutAfter"/> bytes of the archive went through.</summary>
-    private sealed class BreakingTarget(FakeTarget inner, long cutAfter) : ISyncTarget
-    {
-        public string Kind => inner.Kind;
-
-        public string DisplayName => inner.DisplayName;
-
-        public string InstanceId => inner.InstanceId;
-
-        public string? WorkingDirectory => inner.WorkingDirectory;
-
-        public Task<FileOwner> ResolveDefaultOwnerAsync(SyncState state, CancellationToken cancellationToken) => inner.ResolveDefaultOwnerAsync(state, cancellationToken);
-
-        public Task<PathKind> StatAsync(string path, CancellationToken cancellationToken) => inner.StatAsync(path, cancellationToken);
-
-        public Task UploadAsync(string root, Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken) =>
-            writeArchive(new BreakingStream(cutAfter), cancellationToken);
-
-        public Task<IReadOnlyList<string>> DeleteAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken) => inner.DeleteAsync(paths, cancellationToken);
-
-        public Task<IReadOnlyList<string>> RemoveFoldersAsync(IReadOnlyList<string> folders, CancellationToken cancellationToken) => inner.RemoveFoldersAsync(folders, cancellationToken);
-    }
-
     private sealed class BreakingStream(long cutAfter) : MemoryStream
     {
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
@@ -223,7 +209,7 @@ public sealed class UnrecordedUploadTests : IDisposable
         _temp.Write("ctx/m-big.bin", new byte[1024 * 1024]);
         _temp.Write("ctx/z-never.txt", "never reached");
 
-        await Assert.ThrowsAsync<FileSyncException>(() => SyncAsync(new BreakingTarget(fake, cutAfter: 64 * 1024)));
+        await Assert.ThrowsAsync<FileSyncException>(() => SyncAsync(BreakingTarget(fake, cutAfter: 64 * 1024)));
         foreach (string name in (string[])["a-first.txt", "m-big.bin", "z-never.txt"])
         {
             File.Delete(_temp.Combine("ctx/" + name));
