@@ -43,7 +43,7 @@ internal static class RestartChannel
         return 1;
     }
 
-    /// <summary>The server: answers each request with what <paramref name="restart"/> says, one at a time.</summary>
+    /// <summary>Binds the launcher's socket (replacing a stale one).</summary>
     public static Socket Listen(string socketPath)
     {
         File.Delete(socketPath); // a stale socket from before a container restart (the writable layer keeps /tmp)
@@ -53,20 +53,38 @@ internal static class RestartChannel
         return socket;
     }
 
+    /// <summary>
+    /// The server: answers each request with what <paramref name="restart"/> says. Clients are served side by side (the
+    /// restarts themselves queue on the supervisor's gate), so one that connects and stays silent holds up nobody; it
+    /// is dropped after <see cref="RequestTimeout"/>.
+    /// </summary>
     public static async Task ServeAsync(Socket listener, Func<IReadOnlyList<string>, Task<string>> restart, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            using Socket client = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            Socket client = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            _ = AnswerAsync(client, restart, cancellationToken);
+        }
+    }
+
+    /// <summary>How long a requester may take to send its request (the paths are sent at once; a real one takes microseconds).</summary>
+    internal static TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    private static async Task AnswerAsync(Socket client, Func<IReadOnlyList<string>, Task<string>> restart, CancellationToken cancellationToken)
+    {
+        using (client)
+        {
             string answer;
             try
             {
-                string request = await ReadToEndAsync(client).ConfigureAwait(false);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(RequestTimeout);
+                string request = await ReadToEndAsync(client, timeout.Token).ConfigureAwait(false);
                 answer = await restart(request.Length == 0 ? [] : request.Split('\0')).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SocketException or IOException or InvalidDataException)
+            catch (Exception e) when (e is SocketException or IOException or InvalidDataException or OperationCanceledException)
             {
-                continue; // the requester went away: nothing to answer
+                return; // the requester went away or never spoke: nothing to answer
             }
 
             try
@@ -79,12 +97,12 @@ internal static class RestartChannel
         }
     }
 
-    private static async Task<string> ReadToEndAsync(Socket socket)
+    private static async Task<string> ReadToEndAsync(Socket socket, CancellationToken cancellationToken = default)
     {
         var buffer = new MemoryStream();
         byte[] chunk = new byte[16 * 1024];
         int read;
-        while ((read = await socket.ReceiveAsync(chunk, SocketFlags.None).ConfigureAwait(false)) > 0)
+        while ((read = await socket.ReceiveAsync(chunk, SocketFlags.None, cancellationToken).ConfigureAwait(false)) > 0)
         {
             buffer.Write(chunk, 0, read);
             if (buffer.Length > MaxRequestBytes)

@@ -7,7 +7,7 @@ namespace FileSync.Launcher;
 /// <summary>
 /// Runs the app as a child of the same dotnet host, forwards SIGTERM/SIGINT/SIGQUIT to it and exits with its exit code.
 /// A restart request stops the child (SIGTERM, then a kill after the grace period), logs why, and starts it again;
-/// a child that exits by itself ends the launcher (no restart loop).
+/// the first child exiting by itself ends the launcher (no restart loop); a restarted child that fails waits for the next sync.
 /// </summary>
 internal sealed class Supervisor(string host, IReadOnlyList<string> command, string socketPath, TextWriter output)
 {
@@ -16,8 +16,10 @@ internal sealed class Supervisor(string host, IReadOnlyList<string> command, str
     private const int SIGTERM = 15;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _wake = new(0); // a restart or a signal while no app runs
     private Process? _child;
-    private volatile bool _stopping;
+    private int _signal; // the signal that is ending the launcher, 0 while it runs; read and written with full fences
+    private bool _restartedChild;
     private bool _ended;
 
     /// <summary>How long a stopping child gets before it is killed: $FILESYNC_LAUNCHER_GRACE_SECONDS, default 10.</summary>
@@ -48,7 +50,7 @@ internal sealed class Supervisor(string host, IReadOnlyList<string> command, str
             await _gate.WaitAsync().ConfigureAwait(false);
             try
             {
-                _child = Start();
+                StartChild(restarted: false);
             }
             finally
             {
@@ -63,17 +65,30 @@ internal sealed class Supervisor(string host, IReadOnlyList<string> command, str
                 await _gate.WaitAsync().ConfigureAwait(false);
                 try
                 {
-                    if (_child != child && !_stopping)
+                    if (_child != child)
                     {
                         continue; // restarted: follow the new child
                     }
 
-                    _ended = true;
-                    return _child!.HasExited ? _child.ExitCode : child.ExitCode;
+                    if (Stopping || !_restartedChild || child.ExitCode == 0)
+                    {
+                        _ended = true;
+                        return child.ExitCode;
+                    }
+
+                    // A restarted app that fails (a bad edit, a startup exception) must not end the container: the
+                    // synced files would be lost with it. The next sync restarts it; a signal still ends the launcher.
+                    output.WriteLine($"filesync-launcher: {App} exited with code {child.ExitCode} after a restart; waiting for the next sync to start it again (stop the container to end)");
+                    output.Flush();
                 }
                 finally
                 {
                     _gate.Release();
+                }
+
+                if (await WaitForRestartOrSignalAsync(child).ConfigureAwait(false))
+                {
+                    return child.ExitCode;
                 }
             }
         }
@@ -91,21 +106,21 @@ internal sealed class Supervisor(string host, IReadOnlyList<string> command, str
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_ended || _stopping || _child is null)
+            if (_ended || Stopping || _child is null)
             {
                 return "error: the app is stopping, not restarted";
             }
 
             Process old = _child;
             await StopAsync(old).ConfigureAwait(false);
-            if (_stopping)
+            if (Stopping)
             {
                 return "error: the container is stopping (a signal came during the restart), not restarted";
             }
 
             output.WriteLine($"filesync-launcher: restarting {App} ({Reason(synced)})");
             output.Flush();
-            _child = Start();
+            StartChild(restarted: true);
             return $"ok: restarted {App} (pid {_child.Id})";
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
@@ -156,15 +171,64 @@ internal sealed class Supervisor(string host, IReadOnlyList<string> command, str
         return Process.Start(start) ?? throw new InvalidOperationException($"{host} did not start");
     }
 
+    private bool Stopping => Volatile.Read(ref _signal) != 0;
+
+    /// <summary>
+    /// Under the gate. A signal that came while the child was being started was sent to no one (or to the old child):
+    /// it is forwarded now. The exchange and the read are full fences, so either <see cref="Forward"/> sees the new
+    /// child or this sees the signal.
+    /// </summary>
+    private void StartChild(bool restarted)
+    {
+        Process child = Start();
+        Interlocked.Exchange(ref _child, child);
+        _restartedChild = restarted;
+        if (Interlocked.CompareExchange(ref _signal, 0, 0) is int signal and not 0)
+        {
+            _ = Commands.kill(child.Id, signal);
+        }
+
+        _wake.Release();
+    }
+
+    /// <summary>No app runs: true when a signal ends the launcher, false once a restart has started a new child.</summary>
+    private async Task<bool> WaitForRestartOrSignalAsync(Process exited)
+    {
+        while (true)
+        {
+            await _wake.WaitAsync().ConfigureAwait(false);
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                if (Stopping)
+                {
+                    _ended = true;
+                    return true;
+                }
+
+                if (_child != exited)
+                {
+                    return false;
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+    }
+
     /// <summary>The launcher stays up until the child has exited, then exits with its code.</summary>
     private void Forward(PosixSignalContext context, int signal)
     {
         context.Cancel = true;
-        _stopping = true;
-        if (_child is { } child)
+        Interlocked.CompareExchange(ref _signal, signal, 0);
+        if (Volatile.Read(ref _child) is { } child)
         {
             _ = Commands.kill(child.Id, signal);
         }
+
+        _wake.Release();
     }
 
     private static void TryDelete(string path, bool ours)

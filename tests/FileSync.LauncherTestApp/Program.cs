@@ -1,14 +1,20 @@
 using System.Runtime.InteropServices;
 
-// launcher-test-app [--exit N] [--signal-exit N]: prints "app <version> pid <pid>" (version.txt beside the dll, else 1),
-// then exits with N at once, or waits for SIGTERM/SIGINT/SIGQUIT, prints "app got <signal>" and exits with the
+// launcher-test-app [--exit N] [--signal-exit N] [--crash-file F]: exits with 70 at once when the file F exists (an app
+// that fails at startup); else prints "app <version> pid <pid>" (version.txt beside the dll, else 1), then exits with N at once, or waits for SIGTERM/SIGINT/SIGQUIT, prints "app got <signal>" and exits with the
 // --signal-exit code (default 0).
 string versionFile = Path.Combine(AppContext.BaseDirectory, "version.txt");
 string version = File.Exists(versionFile) ? File.ReadAllText(versionFile).Trim() : "1";
-Console.WriteLine($"app {version} pid {Environment.ProcessId} args {string.Join(' ', args)}");
 int Option(string name, int fallback) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+if (Array.IndexOf(args, "--crash-file") is int crash and >= 0 && File.Exists(args[crash + 1]))
+{
+    Console.WriteLine("app crashed at startup");
+    return 70;
+}
+
 if (Array.IndexOf(args, "--exit") >= 0)
 {
+    Console.WriteLine($"app {version} pid {Environment.ProcessId} args {string.Join(' ', args)}");
     return Option("--exit", 0);
 }
 
@@ -23,4 +29,7 @@ void Stop(PosixSignalContext context)
 using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
+
+// Printed only once the handlers are in place: a test that signals after this line never races the registration.
+Console.WriteLine($"app {version} pid {Environment.ProcessId} args {string.Join(' ', args)}");
 return await done.Task;

@@ -59,6 +59,64 @@ public sealed class LauncherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_restarted_app_that_fails_at_startup_keeps_the_container_and_the_next_sync_starts_it()
+    {
+        string crash = Path.Combine(_folder, "crash");
+        using var launcher = new LauncherProcess(Socket, "--signal-exit", "5", "--crash-file", crash);
+        Assert.StartsWith("app 1 pid ", await launcher.NextLineAsync());
+        File.WriteAllText(crash, "a bad edit");
+
+        Assert.Equal(0, await RestartChannel.RequestAsync(Socket, ["/app/app.dll"], new StringWriter(), new StringWriter()));
+        Assert.Equal("app got SIGTERM", await launcher.NextLineAsync());
+        Assert.StartsWith("filesync-launcher: restarting ", await launcher.NextLineAsync());
+        Assert.Equal("app crashed at startup", await launcher.NextLineAsync());
+        Assert.Equal($"filesync-launcher: {Path.Combine(AppContext.BaseDirectory, "launcher-test-app.dll")} exited with code 70 after a restart; waiting for the next sync to start it again (stop the container to end)", await launcher.NextLineAsync());
+
+        File.Delete(crash); // the fix is synced
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.True(await RestartChannel.RequestAsync(Socket, ["/app/app.dll"], output, error) == 0, error.ToString());
+        Assert.StartsWith("filesync-launcher: restarting ", await launcher.NextLineAsync());
+        Assert.StartsWith("app 1 pid ", await launcher.NextLineAsync());
+
+        Assert.Equal(0, kill(launcher.Id, 15));
+        Assert.Equal("app got SIGTERM", await launcher.NextLineAsync());
+        Assert.Equal(5, await launcher.ExitCodeAsync());
+    }
+
+    [Fact]
+    public async Task A_signal_while_a_failed_app_waits_for_a_sync_ends_the_launcher_with_the_apps_code()
+    {
+        string crash = Path.Combine(_folder, "crash");
+        using var launcher = new LauncherProcess(Socket, "--crash-file", crash);
+        Assert.StartsWith("app 1 pid ", await launcher.NextLineAsync());
+        File.WriteAllText(crash, "a bad edit");
+        Assert.Equal(0, await RestartChannel.RequestAsync(Socket, [], new StringWriter(), new StringWriter()));
+        while (!(await launcher.NextLineAsync()).Contains("waiting for the next sync", StringComparison.Ordinal))
+        {
+        }
+
+        Assert.Equal(0, kill(launcher.Id, 15));
+        Assert.Equal(70, await launcher.ExitCodeAsync());
+    }
+
+    [Fact]
+    public async Task A_client_that_connects_and_stays_silent_does_not_hold_up_a_restart()
+    {
+        using var launcher = new LauncherProcess(Socket, "--signal-exit", "5");
+        Assert.StartsWith("app 1 pid ", await launcher.NextLineAsync());
+        using var silent = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        await silent.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(Socket), TestContext.Current.CancellationToken);
+
+        var error = new StringWriter();
+        Task<int> restart = RestartChannel.RequestAsync(Socket, ["/app/app.dll"], new StringWriter(), error);
+
+        // The launcher's own timeout for a silent client is 10 s; the restart must be answered well before the test's.
+        Assert.True(await restart.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken) == 0, error.ToString());
+        Assert.Equal("app got SIGTERM", await launcher.NextLineAsync());
+    }
+
+    [Fact]
     public async Task A_restart_request_with_no_launcher_running_says_so()
     {
         var error = new StringWriter();
