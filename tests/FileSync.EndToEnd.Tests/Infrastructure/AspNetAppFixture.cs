@@ -28,19 +28,35 @@ public class AspNetAppFixture(PackageFixture package) : IAsyncLifetime
         string name = ContainerName = "filesync-e2e-aspnet-" + Guid.NewGuid().ToString("N")[..8];
         _image = "filesync-e2e-aspnet:" + name[^8..];
         _dir = Path.Combine(package.RunDirectory, name);
-        await RunAsync(PackageFixture.DotnetHost, ["new", "webapp", "-o", _dir, "-n", "WebApp"], package.RunDirectory, ct);
+        await CreateAppAsync(_dir, name, ct);
 
-        // The user's part: the package, one rule for wwwroot, the container's name.
-        new XDocument(new XElement("configuration",
-                new XElement("packageSources", new XElement("clear"), new XElement("add", new XAttribute("key", "filesync"), new XAttribute("value", package.PackageDirectory))),
-                new XElement("fallbackPackageFolders", new XElement("clear"))))
-            .Save(Path.Combine(_dir, "NuGet.config"));
-        foreach (string stop in (string[])["Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props"])
-        {
-            File.WriteAllText(Path.Combine(_dir, stop), "<Project />\n");
-        }
+        // A dev image, as the README's ASP.NET Core guide builds it.
+        string published = Path.Combine(package.RunDirectory, name + "-publish");
+        await RunAsync(PackageFixture.DotnetHost, ["publish", ProjectPath, "-c", ImageConfiguration, "-o", published, "-nologo", "-nodeReuse:false", "-tl:off"], _dir, ct);
+        await RunAsync("bash", [Path.Combine(RepositoryRoot(), "build", "aspnet-image.sh"), "--app", published, "--dll", AppName + ".dll", "--image", _image, "--dev", .. ImageOptions], _dir, ct);
 
-        string csproj = Path.Combine(_dir, "WebApp.csproj");
+        _port = FreePort();
+        string idFile = Path.Combine(package.RunDirectory, name + ".cid");
+        var run = await DockerCli.RunAsync(["run", "-d", "--network", "host", "--name", name, "--label", "filesync.test=1", "--cidfile", idFile,
+            "-e", $"ASPNETCORE_URLS=http://127.0.0.1:{_port}", _image], ct);
+        _containerId = File.Exists(idFile) ? File.ReadAllText(idFile).Trim() : null;
+        Assert.True(run.ExitCode == 0 && _containerId is { Length: 64 }, $"docker run exited with {run.ExitCode}: {run.StdErr}");
+    }
+
+    /// <summary>The app's name (its project file and assembly).</summary>
+    protected virtual string AppName => "WebApp";
+
+    /// <summary>More options for build/aspnet-image.sh.</summary>
+    protected virtual IReadOnlyList<string> ImageOptions => [];
+
+    private string ProjectPath => Path.Combine(_dir, AppName + ".csproj");
+
+    /// <summary>The SDK's <c>webapp</c> template, plus the user's part: the package, one rule for wwwroot, the container's name.</summary>
+    protected virtual async Task CreateAppAsync(string dir, string name, CancellationToken ct)
+    {
+        await RunAsync(PackageFixture.DotnetHost, ["new", "webapp", "-o", dir, "-n", "WebApp"], package.RunDirectory, ct);
+        UsePackage(dir);
+        string csproj = Path.Combine(dir, "WebApp.csproj");
         XDocument project = XDocument.Load(csproj);
         project.Root!.Add(
             new XElement("PropertyGroup",
@@ -51,18 +67,28 @@ public class AspNetAppFixture(PackageFixture package) : IAsyncLifetime
                 new XElement("PackageReference", new XAttribute("Include", "FileSync"), new XAttribute("Version", package.Version)),
                 new XElement("FileSyncRule", new XAttribute("Include", "wwwroot/**/*"), new XAttribute("Dest", "wwwroot"), new XAttribute("Strip", "wwwroot/"))));
         project.Save(csproj);
+    }
 
-        // A dev image, as the README's ASP.NET Core guide builds it.
-        string published = Path.Combine(package.RunDirectory, name + "-publish");
-        await RunAsync(PackageFixture.DotnetHost, ["publish", csproj, "-c", ImageConfiguration, "-o", published, "-nologo", "-nodeReuse:false", "-tl:off"], _dir, ct);
-        await RunAsync("bash", [Path.Combine(RepositoryRoot(), "build", "aspnet-image.sh"), "--app", published, "--dll", "WebApp.dll", "--image", _image, "--dev"], _dir, ct);
+    /// <summary>The packed FileSync as the one package source, and nothing imported from the folders above.</summary>
+    protected void UsePackage(string dir)
+    {
+        new XDocument(new XElement("configuration",
+                new XElement("packageSources", new XElement("clear"), new XElement("add", new XAttribute("key", "filesync"), new XAttribute("value", package.PackageDirectory))),
+                new XElement("fallbackPackageFolders", new XElement("clear"))))
+            .Save(Path.Combine(dir, "NuGet.config"));
+        foreach (string stop in (string[])["Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props"])
+        {
+            File.WriteAllText(Path.Combine(dir, stop), "<Project />\n");
+        }
+    }
 
-        _port = FreePort();
-        string idFile = Path.Combine(package.RunDirectory, name + ".cid");
-        var run = await DockerCli.RunAsync(["run", "-d", "--network", "host", "--name", name, "--label", "filesync.test=1", "--cidfile", idFile,
-            "-e", $"ASPNETCORE_URLS=http://127.0.0.1:{_port}", _image], ct);
-        _containerId = File.Exists(idFile) ? File.ReadAllText(idFile).Trim() : null;
-        Assert.True(run.ExitCode == 0 && _containerId is { Length: 64 }, $"docker run exited with {run.ExitCode}: {run.StdErr}");
+    protected PackageFixture Package => package;
+
+    /// <summary>Runs a process that must succeed (its output in the failure message).</summary>
+    protected static async Task RunAsync(string fileName, IReadOnlyList<string> argv, string directory, CancellationToken ct)
+    {
+        ProcessResult result = await ChildProcess.RunAsync(fileName, argv, directory, ConsumerProject.ChildEnvironment(null), Timeout, ct);
+        Assert.True(result.ExitCode == 0, result.ToString());
     }
 
     public string PathOf(string relativePath) => Path.Combine(_dir, relativePath);
@@ -78,14 +104,31 @@ public class AspNetAppFixture(PackageFixture package) : IAsyncLifetime
     /// <summary>Another container of the app's image (<c>--network none</c>: it only receives files), removed by id.</summary>
     internal Task<CustomContainer> StartContainerAsync(IReadOnlyList<string> options) => CustomContainer.StartAsync(image: _image, options: options);
 
-    internal async Task<ProcessResult> SyncAsync(params string[] arguments)
+    internal Task<ProcessResult> SyncAsync(params string[] arguments) => BuildAsync(["-t:SyncToContainer", .. arguments], withoutCi: false);
+
+    /// <summary><c>dotnet build</c> of the app; <paramref name="withoutCi"/>: CI unset, so the after-build sync runs as on a developer's machine.</summary>
+    internal async Task<ProcessResult> BuildAsync(IReadOnlyList<string> arguments, bool withoutCi)
     {
         var env = ConsumerProject.ChildEnvironment(package.PackagesFolder);
-        ProcessResult result = await ChildProcess.RunAsync(PackageFixture.DotnetHost, ["build", Path.Combine(_dir, "WebApp.csproj"), "-t:SyncToContainer", "--no-restore", "-nologo", "-nodeReuse:false", "-tl:off", .. arguments],
+        foreach ((string variable, string? value) in withoutCi ? ConsumerProject.WithoutCi : new Dictionary<string, string?>())
+        {
+            env[variable] = value;
+        }
+
+        ProcessResult result = await ChildProcess.RunAsync(PackageFixture.DotnetHost, ["build", ProjectPath, "--no-restore", "-nologo", "-nodeReuse:false", "-tl:off", .. arguments],
             _dir, env, Timeout, TestContext.Current.CancellationToken);
         TestContext.Current.TestOutputHelper?.WriteLine(result.ToString());
         return result;
     }
+
+    /// <summary>The container's log (stdout and stderr).</summary>
+    internal async Task<string> LogAsync(CancellationToken ct)
+    {
+        var logs = await DockerCli.RunAsync(["logs", _containerId!], ct);
+        return logs.StdOut + logs.StdErr;
+    }
+
+    internal string ContainerId => _containerId!;
 
     /// <summary>Readiness: the app answers its home page (bounded; not a sleep standing in for it).</summary>
     public async Task ReadyAsync(CancellationToken ct)
@@ -157,12 +200,6 @@ public class AspNetAppFixture(PackageFixture package) : IAsyncLifetime
         await DockerCli.RunAsync(["rmi", _image]);
     }
 
-    private static async Task RunAsync(string fileName, IReadOnlyList<string> argv, string directory, CancellationToken ct)
-    {
-        ProcessResult result = await ChildProcess.RunAsync(fileName, argv, directory, ConsumerProject.ChildEnvironment(null), Timeout, ct);
-        Assert.True(result.ExitCode == 0, result.ToString());
-    }
-
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -170,7 +207,7 @@ public class AspNetAppFixture(PackageFixture package) : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string RepositoryRoot()
+    protected static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
