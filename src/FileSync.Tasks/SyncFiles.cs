@@ -67,7 +67,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         }
 
         // Actions are checked before anything is contacted, like rules.
-        PostSyncAction[] actions = [.. Actions.Select(item => PostSyncAction.Create(item.ItemSpec, item.GetMetadata("Match"), item.GetMetadata("Command")))];
+        PostSyncAction[] actions = [.. Actions.Select(item => PostSyncAction.Create(item.ItemSpec, item.GetMetadata("Match"), Escaped(item, "Command")))];
 
         var settings = new TargetSettings(Runtime)
         {
@@ -167,6 +167,9 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             log.Warning(Diag.StampNotWritten(StampFile, e.Message));
         }
     }
+
+    /// <summary>Metadata as written, still escaped (where a split must come before the unescape).</summary>
+    private static string Escaped(ITaskItem item, string name) => item is ITaskItem2 escaped ? escaped.GetMetadataValueEscaped(name) : item.GetMetadata(name);
 
     /// <summary>Only when a Compose setting is present: no file look-ups for any other configuration.</summary>
     private ComposeProject? ResolveComposeProject() =>

@@ -138,13 +138,14 @@ public sealed class LauncherActionsTests(PackageFixture package)
         using var project = new ConsumerProject(package, "exec")
             .Rule("appsettings.json", dest: "/app")
             .Property("FileSyncContainer", container.Name)
-            .Element(new XElement("ItemGroup", Action("exec", match: "appsettings*.json", command: "/bin/touch;/tmp/reloaded")));
+            .Element(new XElement("ItemGroup", Action("exec", match: "appsettings*.json", command: "/bin/touch;/tmp/reloaded;/tmp/a%3Bb%5Cc")));
         project.WriteFile("appsettings.json", "{}");
 
         var ok = (await project.SyncAsync()).Succeeded();
 
-        Assert.Contains("FileSync: exec /bin/touch /tmp/reloaded (1 matching file(s))", ok.Output, StringComparison.Ordinal);
+        Assert.Contains("FileSync: exec /bin/touch /tmp/reloaded /tmp/a;b\\c (1 matching file(s))", ok.Output, StringComparison.Ordinal);
         Assert.Equal("1000:1000", await InContainer.StatAsync(container.Id, "%u:%g", "/tmp/reloaded"));
+        Assert.Equal("1000:1000", await InContainer.StatAsync(container.Id, "%u:%g", "/tmp/a;b\\c")); // %3B and %5C: one argument
 
         project.Element(new XElement("ItemGroup", Action("exec", command: "/bin/ls;/app/no-such-file")));
         project.WriteFile("appsettings.json", "{\"changed\":true}");

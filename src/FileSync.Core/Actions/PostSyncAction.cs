@@ -20,7 +20,11 @@ internal sealed record PostSyncAction(ActionKind Kind, DestinationGlob? Match, I
     /// <summary>"exec /app/reload --soft", "process", ...: how messages name it.</summary>
     public string Description => Kind == ActionKind.Exec ? "exec " + string.Join(' ', Command) : Kind.ToString().ToLowerInvariant();
 
-    /// <summary>From the item's Include, Match and Command (';'-separated argv); a coded error when it cannot be used.</summary>
+    /// <summary>
+    /// From the item's Include, Match and Command: a ';'-separated argv in MSBuild's escaped form, split before it is
+    /// unescaped, so that <c>%3B</c> is a ';' inside an argument and <c>%5C</c> a backslash (MSBuild turns a plain '\'
+    /// in metadata into '/' on Linux and macOS). A coded error when it cannot be used.
+    /// </summary>
     public static PostSyncAction Create(string include, string? match, string? command)
     {
         string name = include.Trim();
@@ -32,7 +36,7 @@ internal sealed record PostSyncAction(ActionKind Kind, DestinationGlob? Match, I
             _ => throw new FileSyncException(Diag.UnknownActionKind(name)),
         };
 
-        string[] argv = (command ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string[] argv = [.. (command ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString)];
         if (kind == ActionKind.Exec && argv.Length == 0)
         {
             throw new FileSyncException(Diag.ActionWithoutCommand(name));

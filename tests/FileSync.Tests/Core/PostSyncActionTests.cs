@@ -41,6 +41,13 @@ public sealed class PostSyncActionTests
         Assert.Equal("exec /app/reload --soft a b", action.Description);
     }
 
+    [Fact]
+    public void Exec_command_is_split_before_it_is_unescaped_so_an_argument_can_hold_a_semicolon_or_a_backslash()
+    {
+        PostSyncAction action = PostSyncAction.Create("exec", null, "/bin/touch;/tmp/a%3Bb%5Cc%20d");
+        Assert.Equal(["/bin/touch", "/tmp/a;b\\c d"], action.Command);
+    }
+
     [Theory]
     [InlineData("reboot", null, null, "FSYNC5001")]
     [InlineData("exec", null, null, "FSYNC5002")]
