@@ -22,18 +22,25 @@
 #   BENCH_WORK=/var/tmp    parent of the work folder
 #   BENCH_KEEP=0           1 keeps the work folder (project, logs, raw timings)
 #
-# Every build is one cold process (no MSBuild node reuse, no MSBuild server, no compiler server: nothing stays running
-# on a shared machine), the same for both loops; a developer's warm compiler server makes both compiles faster.
+# Every build is one cold process (no MSBuild node reuse, no MSBuild server), the same for both host loops. The C#
+# compiler server (VBCSCompiler) is the SDK's default on a developer's machine: BENCH_COMPILER_SERVER=1 keeps it (both
+# host loops use it; the Dockerfile loop compiles in a fresh container, where it never is warm) and shuts it down at
+# the end; the default 0 compiles cold every time (UseSharedCompilation=false), nothing left running.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 COMMAND_LINE="$(printf '%q ' bash build/bench/csharp-loop.sh "$@")"
 [ -z "${FILESYNC_PACKAGE_DIR:-}" ] || COMMAND_LINE="FILESYNC_PACKAGE_DIR=$(printf '%q' "$FILESYNC_PACKAGE_DIR") $COMMAND_LINE"
+for setting in BENCH_COMPILER_SERVER BENCH_DOCKERFILE; do
+  [ -z "${!setting:-}" ] || COMMAND_LINE="$setting=${!setting} $COMMAND_LINE"
+done
 N=${BENCH_N:-5}
 if [ "${1:-}" = -n ]; then N=$2; shift 2; fi
 [ $# = 0 ] || { echo "usage: csharp-loop.sh [-n N]" >&2; exit 2; }
 KEEP=${BENCH_KEEP:-0}
 DOCKERFILE_LOOP=${BENCH_DOCKERFILE:-1}
+COMPILER_SERVER=${BENCH_COMPILER_SERVER:-0}
+SHARED_COMPILATION=$([ "$COMPILER_SERVER" = 1 ] && echo true || echo false)
 IMAGE=filesync-test:chiseled-aspnet
 ANSWER_BOUND_S=120
 
@@ -57,6 +64,7 @@ cleanup() {
   for id in $FS_ID $RB_ID $DF_ID; do docker rm -f -v "$id" >/dev/null 2>&1 || true; done
   docker image rm "$TAG" >/dev/null 2>&1 || true
   docker images -aq --filter "label=$DF_LABEL" | xargs -r docker image rm -f >/dev/null 2>&1 || true
+  [ "$COMPILER_SERVER" != 1 ] || dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1 || true
   if [ "$KEEP" = 1 ]; then echo "csharp-loop: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -93,7 +101,7 @@ cat >"$APP/App.csproj" <<EOF
   <PropertyGroup>
     <TargetFramework>net10.0</TargetFramework>
     <RestorePackagesPath>$WORK/packages</RestorePackagesPath>
-    <UseSharedCompilation>false</UseSharedCompilation>
+    <UseSharedCompilation>$SHARED_COMPILATION</UseSharedCompilation>
     <FileSyncIncludeBuildOutput>true</FileSyncIncludeBuildOutput>
     <FileSyncLauncher>true</FileSyncLauncher>
   </PropertyGroup>
@@ -240,5 +248,5 @@ mkdir -p "$REPO/artifacts/bench"
   echo "edit; what FileSync saves is the rest: publish's extra work, the image, the container and the app's cold start."
   echo
   echo "Machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) memory, load average $LOAD_START at the start and $(cut -d' ' -f1-3 /proc/loadavg) at the end; .NET SDK $(dotnet --version), Docker $(docker version --format '{{.Server.Version}}'), image $IMAGE. $(date -u '+%Y-%m-%d %H:%M UTC')."
-  echo "Command: \`$COMMAND_LINE\` (runs alternate; cold build processes, no compiler server)."
+  echo "Command: \`$COMMAND_LINE\` (runs alternate; cold build processes; $([ "$COMPILER_SERVER" = 1 ] && echo "the C# compiler server on, as the SDK's default" || echo "no compiler server"))."
 } | tee "$REPO/artifacts/bench/csharp-loop.md"
