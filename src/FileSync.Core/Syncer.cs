@@ -34,6 +34,9 @@ internal sealed record SyncOptions(string StateDirectory)
 
     /// <summary>The build outputs' rule (FileSyncIncludeBuildOutput), null without: tells a target where the launcher goes.</summary>
     public SyncRule? OutputRule { get; init; }
+
+    /// <summary>Build outputs that stay in the container although not among the sources; null: none.</summary>
+    public OutputsKept? KeptOutputs { get; init; }
 }
 
 /// <summary>What one instance's sync did (for the task's outputs and tests).</summary>
@@ -114,7 +117,7 @@ internal sealed class Syncer(ILog log)
 
         FileOwner owner = options.Owner ?? await target.ResolveDefaultOwnerAsync(state, cancellationToken).ConfigureAwait(false);
         bool ownerChanged = state.Entries.Count > 0 && state.AppliedOwner != owner.ToString();
-        SyncPlan plan = Planner.Plan(sources, state, workingDirectory, resendAll: ownerChanged, log, options.Probe, outputBase);
+        SyncPlan plan = Planner.Plan(sources, state, workingDirectory, resendAll: ownerChanged, log, options.Probe, outputBase, options.KeptOutputs);
         log.Detail($"FileSync: planned {plan.Copies.Count} copies, {plan.Deletes.Count} deletes against {state.Entries.Count} known files in {clock.ElapsedMilliseconds} ms");
         string label = $"{target.Kind} {target.DisplayName} ({ShortId(target.InstanceId)})";
 
@@ -339,7 +342,7 @@ internal sealed class Syncer(ILog log)
             }
         }
 
-        foreach (string kept in plan.Unreadable.Keys)
+        foreach (string kept in plan.Unreadable.Keys.Concat(plan.Kept))
         {
             entries[kept] = state.Entries[kept]; // could not be read, so not deleted: its destinations stay as they were
         }

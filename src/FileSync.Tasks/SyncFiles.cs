@@ -46,7 +46,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
     }
 
-    /// <summary>Returns whether a real sync ran (not a dry run, not "nothing configured"): only then is the stamp written.</summary>
+    /// <summary>Returns whether a real, complete sync ran (not a dry run, not "nothing configured", no build output skipped): only then is the stamp written.</summary>
     private async Task<bool> ExecuteAsync(ILog log, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -97,7 +97,8 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         IReadOnlyList<SourceFile> sources = new SourceScanner(ContextDirectory, log).Scan(items);
         log.Detail($"FileSync: {sources.Count} source file(s) from {Rules.Length} rule item(s), context '{ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
         SyncRule? outputRule = OutputFiles.Length == 0 || string.IsNullOrWhiteSpace(OutputDirectory) ? null : SyncRule.ForBuildOutput(OutputDest);
-        sources = [.. sources, .. ScanOutputs(outputRule, log)];
+        OutputScanner? outputScanner = outputRule is null || string.IsNullOrWhiteSpace(OutputDirectory) ? null : new OutputScanner(OutputDirectory, log);
+        sources = [.. sources, .. ScanOutputs(outputRule, outputScanner, log)];
 
         clock.Restart();
         IReadOnlyList<ISyncTarget> targets = await TargetFactory.ResolveAsync(settings, DockerClients.For(BuildEngine, log, timeouts), log, cancellationToken).ConfigureAwait(false);
@@ -111,6 +112,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             Probe = new SourceProbe(ContextDirectory),
             Actions = actions,
             OutputRule = outputRule,
+            KeptOutputs = outputScanner is null ? OutputsKept.All : OutputsKept.Skipped(outputScanner.Skipped),
         };
         IReadOnlyList<SyncOutcome> outcomes = await new Syncer(log).SyncAsync(sources, targets, options, cancellationToken).ConfigureAwait(false);
         CopiedCount = outcomes.Sum(outcome => outcome.Copied);
@@ -122,26 +124,26 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             await check.WarnAsync(StaticWebAssets, StaticWebAssetsCompression, WebRoot(sources), targets, outcomes, cancellationToken).ConfigureAwait(false);
         }
 
-        return !DryRun;
+        return !DryRun && outputScanner?.Incomplete != true; // an output not synced: no stamp, so the next build syncs it
     }
 
     /// <summary>FileSyncIncludeBuildOutput: the outputs as sources of their own rule, after the rule files (a rule wins a shared destination).</summary>
-    private IReadOnlyList<SourceFile> ScanOutputs(SyncRule? rule, ILog log)
+    private IReadOnlyList<SourceFile> ScanOutputs(SyncRule? rule, OutputScanner? scanner, ILog log)
     {
         if (!string.IsNullOrWhiteSpace(UnresolvedTargetFrameworks))
         {
             log.Warning(Diag.OutputsNeedOneFramework(UnresolvedTargetFrameworks));
         }
 
-        if (rule is null || string.IsNullOrWhiteSpace(OutputDirectory))
+        if (rule is null || scanner is null)
         {
             return [];
         }
 
-        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(OutputDirectory)) + Path.DirectorySeparatorChar;
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(OutputDirectory!)) + Path.DirectorySeparatorChar;
         IEnumerable<OutputItem> items = OutputFiles.Select(item => Path.GetFullPath(item.ItemSpec, root)).Select(full => new OutputItem(
             full.StartsWith(root, StringComparison.Ordinal) ? full[root.Length..] : Path.GetRelativePath(root, full))); // outside: FSYNC1031
-        IReadOnlyList<SourceFile> outputs = new OutputScanner(OutputDirectory, log).Scan(items, rule);
+        IReadOnlyList<SourceFile> outputs = scanner.Scan(items, rule);
         log.Detail($"FileSync: {outputs.Count} build output(s) from '{OutputDirectory}' to '{(rule.Dest.Length == 0 ? "the working directory" : rule.Dest)}'");
         return outputs;
     }

@@ -37,6 +37,31 @@ public sealed class AspNetSampleTests(AspNetSampleFixture app) : IClassFixture<A
         Assert.Equal(css, await app.GetAsync("/css/site.css", "gzip, deflate, br, zstd", Ct)); // the restart kept the synced file
         Assert.Equal(started, await StartedAtAsync()); // the same container: never restarted
         Assert.Contains("filesync-launcher: restarting /app/AspNetSample.dll (files synced: ", await app.LogAsync(Ct), StringComparison.Ordinal);
+        Assert.False(await ExistsAsync("/app/AspNetSample.staticwebassets.runtime.json")); // build-only host paths: never synced
+
+        // Outputs turned off, then the launcher: the sync deletes neither the app nor the entrypoint it runs.
+        (await app.BuildAsync(["-p:FileSyncIncludeBuildOutput=false"], withoutCi: true)).Succeeded();
+        app.WriteFile("Program.cs", program.Replace("Text = \"v1\"", "Text = \"v3\"", StringComparison.Ordinal));
+        var noLauncher = (await app.BuildAsync(["-p:FileSyncLauncher=false"], withoutCi: true)).Succeeded();
+        Assert.DoesNotContain("FSYNC5004", noLauncher.Output, StringComparison.Ordinal);
+        Assert.True(await ExistsAsync("/app/AspNetSample.dll"));
+        Assert.True(await ExistsAsync("/app/filesync-launcher.dll"));
+        await app.ReadyAsync(Ct);
+        Assert.Equal("v3", await app.GetAsync("/api/version", null, Ct));
+    }
+
+    /// <summary>docker cp out of the container: the engine's own look at its file system (the image has no shell).</summary>
+    private async Task<bool> ExistsAsync(string path)
+    {
+        string copy = Path.Combine(Path.GetTempPath(), "filesync-sample-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            return (await DockerCli.RunAsync(["cp", app.ContainerId + ":" + path, copy], Ct)).ExitCode == 0;
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
     }
 
     private async Task<string> StartedAtAsync() =>

@@ -20,6 +20,12 @@ internal sealed class OutputScanner(string outputDirectory, ILog log)
 
     public static bool IsOutput(string relativePath) => relativePath.StartsWith(Prefix, StringComparison.Ordinal);
 
+    /// <summary>State keys of outputs the build listed but that could not be synced (a link, a folder): kept, not deleted.</summary>
+    public HashSet<string> Skipped { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether an output was skipped or missing: the sync is not complete, so the after-build stamp is not written.</summary>
+    public bool Incomplete { get; private set; }
+
     /// <summary>Stats each output (no reads); the first item wins for a path listed twice.</summary>
     public IReadOnlyList<SourceFile> Scan(IEnumerable<OutputItem> items, SyncRule rule)
     {
@@ -53,12 +59,15 @@ internal sealed class OutputScanner(string outputDirectory, ILog log)
         if ((int)attributes == -1)
         {
             log.Warning(Diag.OutputMissing(full));
+            Incomplete = true; // the next build that brings it back must sync it, whatever its mtime
             return null; // not synced; like a deleted rule file, its earlier copy is deleted
         }
 
         if ((attributes & (FileAttributes.ReparsePoint | FileAttributes.Directory)) != 0)
         {
             log.Warning(Diag.OutputNotRegularFile(full, (attributes & FileAttributes.ReparsePoint) != 0 ? "symbolic link" : "folder"));
+            Skipped.Add(Prefix + targetPath);
+            Incomplete = true;
             return null;
         }
 

@@ -11,7 +11,8 @@ namespace FileSync.Planning;
 internal static class Planner
 {
     /// <param name="outputBase">What build outputs' relative FileSyncOutputDest resolves against; null: the working directory.</param>
-    public static SyncPlan Plan(IReadOnlyList<SourceFile> sources, SyncState state, string workingDirectory, bool resendAll, ILog log, SourceProbe? probe = null, string? outputBase = null)
+    /// <param name="keptOutputs">Build outputs that stay although not among the sources; null: none.</param>
+    public static SyncPlan Plan(IReadOnlyList<SourceFile> sources, SyncState state, string workingDirectory, bool resendAll, ILog log, SourceProbe? probe = null, string? outputBase = null, OutputsKept? keptOutputs = null)
     {
         var plan = new SyncPlan();
         var firstSources = new Dictionary<string, SourceFile>(StringComparer.Ordinal);
@@ -39,12 +40,22 @@ internal static class Planner
 
         // Whatever the instance holds that no current source owns any more: deleted sources, changed rules, retries.
         var deletes = new SortedSet<string>(state.PendingDeletes, StringComparer.Ordinal);
+        var current = keptOutputs is null ? null : new HashSet<string>(sources.Select(source => source.RelativePath), StringComparer.Ordinal);
         foreach ((string known, StateEntry entry) in state.Entries)
         {
-            if (probe is null || !KeepUnreadable(known, entry, plan, probe))
+            if (current is not null && !current.Contains(known) && keptOutputs!.Keeps(known))
+            {
+                plan.Kept.Add(known);
+            }
+            else if (probe is null || !KeepUnreadable(known, entry, plan, probe))
             {
                 deletes.UnionWith(entry.Destinations);
             }
+        }
+
+        foreach (string kept in plan.Kept)
+        {
+            deletes.ExceptWith(state.Entries[kept].Destinations); // a pending retry of them waits too
         }
 
         deletes.ExceptWith(plan.SourcesByDestination.Keys);

@@ -28,6 +28,9 @@ internal sealed class SyncPlan
     /// </summary>
     public Dictionary<string, (string Folder, string Reason)> Unreadable { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Known build outputs that left the sources but stay (<see cref="OutputsKept"/>): not deleted, their state kept.</summary>
+    public HashSet<string> Kept { get; } = new(StringComparer.Ordinal);
+
     public bool HasWork => Copies.Count > 0 || Deletes.Count > 0;
 
     public long Bytes => Copies.Sum(copy => copy.Source.Size * copy.Destinations.Count);

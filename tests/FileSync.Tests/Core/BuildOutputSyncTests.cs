@@ -37,11 +37,18 @@ public sealed class BuildOutputSyncTests : IDisposable
         protected override void ListFolder(string folder) => throw new UnauthorizedAccessException($"Access to the path '{folder}' is denied.");
     }
 
-    private Task<SyncOutcome> SyncAsync(DirectoryTarget target, string? outputDest, IEnumerable<string> rules, IEnumerable<string> outputs, SourceProbe? probe = null)
+    /// <param name="outputs">The build's output list; null: outputs are not part of this sync (off, or not resolved), as the task passes it.</param>
+    private Task<SyncOutcome> SyncAsync(DirectoryTarget target, string? outputDest, IEnumerable<string> rules, IEnumerable<string>? outputs, SourceProbe? probe = null)
     {
         var sources = new List<SourceFile>(new SourceScanner(_context, _log).Scan(rules.Select(relative => new SyncItem(relative, Path.Combine(_context, relative), "/app", null))));
-        sources.AddRange(new OutputScanner(_bin, _log).Scan(outputs.Select(path => new OutputItem(path)), SyncRule.ForBuildOutput(outputDest)));
-        return new Syncer(_log).SyncOneAsync(sources, target, new SyncOptions(_temp.Combine("obj/filesync")) { Probe = probe ?? new SourceProbe(_context) }, Ct);
+        var scanner = new OutputScanner(_bin, _log);
+        sources.AddRange(scanner.Scan((outputs ?? []).Select(path => new OutputItem(path)), SyncRule.ForBuildOutput(outputDest)));
+        var options = new SyncOptions(_temp.Combine("obj/filesync"))
+        {
+            Probe = probe ?? new SourceProbe(_context),
+            KeptOutputs = outputs is null ? OutputsKept.All : OutputsKept.Skipped(scanner.Skipped),
+        };
+        return new Syncer(_log).SyncOneAsync(sources, target, options, Ct);
     }
 
     [Fact]
@@ -120,6 +127,83 @@ public sealed class BuildOutputSyncTests : IDisposable
         Assert.False(File.Exists(_temp.Combine("root/app/Lib.dll")));
         Assert.True(File.Exists(_temp.Combine("root/app/page.html")), "the unlistable rule file is kept (FSYNC1014)");
         Assert.Equal(["FSYNC1014"], _log.Codes);
+    }
+
+    [Fact]
+    public async Task Outputs_this_sync_does_not_know_stay_in_the_target_and_in_the_state()
+    {
+        _temp.Write("ctx/bin/Debug/net10.0/App.dll", "assembly");
+        _temp.Write("ctx/bin/Debug/net10.0/filesync-launcher.dll", "launcher");
+        _temp.Write("ctx/page.html", "page");
+        var target = new DirectoryTarget(_root, null, null);
+        await SyncAsync(target, null, ["page.html"], ["App.dll", "filesync-launcher.dll"]);
+
+        // Outputs off, or a project turned multi-targeted without FileSyncTargetFramework (FSYNC1034): the image's app stays.
+        SyncOutcome unknown = await SyncAsync(target, null, ["page.html"], outputs: null);
+        Assert.Equal(0, unknown.Deleted);
+        Assert.Equal("assembly", File.ReadAllText(_temp.Combine("root/app/App.dll")));
+        Assert.True(File.Exists(_temp.Combine("root/app/filesync-launcher.dll")));
+
+        SyncOutcome back = await SyncAsync(target, null, ["page.html"], ["App.dll", "filesync-launcher.dll"]);
+        Assert.Equal((0, 0), (back.Copied, back.Deleted)); // their state was kept: nothing is resent
+    }
+
+    [Fact]
+    public async Task The_launcher_stays_when_it_leaves_the_outputs_while_a_removed_reference_is_deleted()
+    {
+        _temp.Write("ctx/bin/Debug/net10.0/App.dll", "assembly");
+        _temp.Write("ctx/bin/Debug/net10.0/Lib.dll", "reference");
+        _temp.Write("ctx/bin/Debug/net10.0/filesync-launcher.dll", "launcher");
+        _temp.Write("ctx/bin/Debug/net10.0/filesync-launcher.runtimeconfig.json", "{}");
+        var target = new DirectoryTarget(_root, null, null);
+        await SyncAsync(target, null, [], ["App.dll", "Lib.dll", "filesync-launcher.dll", "filesync-launcher.runtimeconfig.json"]);
+
+        SyncOutcome second = await SyncAsync(target, null, [], ["App.dll"]); // FileSyncLauncher=false, and Lib's reference removed
+
+        Assert.Equal(1, second.Deleted);
+        Assert.False(File.Exists(_temp.Combine("root/app/Lib.dll")));
+        Assert.Equal("launcher", File.ReadAllText(_temp.Combine("root/app/filesync-launcher.dll"))); // the entrypoint the container runs
+        Assert.True(File.Exists(_temp.Combine("root/app/filesync-launcher.runtimeconfig.json")));
+    }
+
+    [Fact]
+    public async Task An_output_that_became_a_link_is_not_synced_and_not_deleted()
+    {
+        _temp.Write("ctx/bin/Debug/net10.0/App.dll", "assembly");
+        _temp.Write("ctx/bin/Debug/net10.0/Lib.dll", "reference");
+        _temp.Write("lib/Lib.dll", "reference v2");
+        var target = new DirectoryTarget(_root, null, null);
+        await SyncAsync(target, null, [], ["App.dll", "Lib.dll"]);
+        File.Delete(_temp.Combine("ctx/bin/Debug/net10.0/Lib.dll"));
+        _temp.Link("ctx/bin/Debug/net10.0/Lib.dll", _temp.Combine("lib/Lib.dll")); // CreateSymbolicLinksForCopyLocalIfPossible
+
+        SyncOutcome second = await SyncAsync(target, null, [], ["App.dll", "Lib.dll"]);
+
+        Assert.Equal(0, second.Deleted);
+        Assert.Equal("reference", File.ReadAllText(_temp.Combine("root/app/Lib.dll"))); // not synced is not gone
+        Assert.Contains("FSYNC1032", _log.Codes);
+    }
+
+    [Fact]
+    public void A_skipped_or_missing_output_makes_the_scan_incomplete_so_the_next_build_syncs_again()
+    {
+        _temp.Write("ctx/bin/Debug/net10.0/App.dll", "assembly");
+        _temp.Write("outside.dll", "x");
+        _temp.Link("ctx/bin/Debug/net10.0/Linked.dll", _temp.Combine("outside.dll"));
+        SyncRule rule = SyncRule.ForBuildOutput(null);
+
+        Assert.False(Scanned(["App.dll"]).Incomplete);
+        Assert.True(Scanned(["App.dll", "Gone.dll"]).Incomplete);
+        OutputScanner linked = Scanned(["App.dll", "Linked.dll"]);
+        Assert.True(linked.Incomplete);
+        Assert.Equal(["/<output>/Linked.dll"], linked.Skipped);
+
+        OutputScanner Scanned(string[] outputs)
+        {
+            var scanner = new OutputScanner(_bin, _log);
+            _ = scanner.Scan(outputs.Select(path => new OutputItem(path)), rule);
+            return scanner;
+        }
     }
 
     [Fact]
