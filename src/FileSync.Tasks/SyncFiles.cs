@@ -1,5 +1,6 @@
 using FileSync.Diagnostics;
 using FileSync.Jobs;
+using FileSync.Server;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -35,8 +36,41 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
     }
 
-    private Task<SyncResult> RunAsync(SyncRequest request, ILog log, CancellationToken cancellationToken) =>
-        new SyncJob(request, log, (host, timeouts) => DockerClients.For(BuildEngine, log, timeouts)(host)).RunAsync(cancellationToken);
+    /// <summary>On the sync server when it is on and answers; else (or when anything goes wrong with it) in this process.</summary>
+    private async Task<SyncResult> RunAsync(SyncRequest request, ILog log, CancellationToken cancellationToken)
+    {
+        if (Server && OperatingSystem.IsLinux())
+        {
+            var options = new ServerOptions(ServerAssembly, Environment.GetEnvironmentVariable("DOTNET_HOST_PATH"), IdleMinutes(log));
+            var client = new ServerClient(ServerEndpoint.ForThisVersion(Environment.GetEnvironmentVariable), options, log);
+            if (await client.TrySyncAsync(request, cancellationToken).ConfigureAwait(false) is { } result)
+            {
+                return result;
+            }
+        }
+        else
+        {
+            log.Detail(Diag.ServerOff().ToString());
+        }
+
+        return await new SyncJob(request, log, (host, timeouts) => DockerClients.For(BuildEngine, log, timeouts)(host)).RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private double IdleMinutes(ILog log)
+    {
+        if (string.IsNullOrWhiteSpace(ServerIdleMinutes))
+        {
+            return 10;
+        }
+
+        if (double.TryParse(ServerIdleMinutes.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double minutes) && minutes is >= 0.05 and <= 1440)
+        {
+            return minutes;
+        }
+
+        log.Warning(Diag.InvalidServerIdleMinutes(ServerIdleMinutes));
+        return 10;
+    }
 
     /// <summary>The task's inputs as plain data; a rule's FullPath only when the project folder is not given.</summary>
     private SyncRequest CreateRequest() => new()
