@@ -43,7 +43,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         {
             var options = new ServerOptions(ServerAssembly, Environment.GetEnvironmentVariable("DOTNET_HOST_PATH"), IdleMinutes(log));
             var client = new ServerClient(ServerEndpoint.ForThisVersion(Environment.GetEnvironmentVariable), options, log);
-            if (await client.TrySyncAsync(request, cancellationToken).ConfigureAwait(false) is { } result)
+            if (client.TrySync(request, cancellationToken) is { } result)
             {
                 return result;
             }

@@ -81,6 +81,42 @@ internal static class Frames
         return await FillAsync(stream, payload, cancellationToken).ConfigureAwait(false) ? new Frame((FrameKind)header[0], payload) : null;
     }
 
+    /// <summary>As <see cref="ReadAsync"/>, blocking: the task's side uses no async socket machinery (cheaper in a cold process).</summary>
+    public static Frame? Read(Stream stream)
+    {
+        byte[] header = new byte[5];
+        if (!Fill(stream, header))
+        {
+            return null;
+        }
+
+        int length = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(1));
+        if (length is < 0 or > MaxPayload)
+        {
+            throw new InvalidDataException($"a frame of {length} bytes");
+        }
+
+        byte[] payload = new byte[length];
+        return Fill(stream, payload) ? new Frame((FrameKind)header[0], payload) : null;
+    }
+
+    private static bool Fill(Stream stream, byte[] buffer)
+    {
+        int read = 0;
+        while (read < buffer.Length)
+        {
+            int n = stream.Read(buffer, read, buffer.Length - read);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            read += n;
+        }
+
+        return true;
+    }
+
     private static async Task<bool> FillAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
     {
         int read = 0;

@@ -18,7 +18,9 @@ internal sealed class ServerClient(ServerEndpoint endpoint, ServerOptions option
     /// <summary>The server sends a heartbeat every second while it works; this long without a frame is a hung server.</summary>
     internal static TimeSpan AnswerBound { get; set; } = TimeSpan.FromSeconds(5);
 
-    public async Task<SyncResult?> TrySyncAsync(SyncRequest request, CancellationToken cancellationToken)
+    /// <summary>Blocking calls with timeouts on one socket: in the build's cold process, the async socket engine (its
+    /// threads, its telemetry) would cost more than the whole request.</summary>
+    public SyncResult? TrySync(SyncRequest request, CancellationToken cancellationToken)
     {
         if (endpoint.EnsurePrivateFolder() is { } problem)
         {
@@ -26,7 +28,7 @@ internal sealed class ServerClient(ServerEndpoint endpoint, ServerOptions option
             return null;
         }
 
-        using Socket? socket = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        using Socket? socket = Connect();
         if (socket is null)
         {
             Start("no server was running");
@@ -39,15 +41,16 @@ internal sealed class ServerClient(ServerEndpoint endpoint, ServerOptions option
             return null;
         }
 
+        // Ctrl+C closes the socket: the blocked read ends, and the server cancels the job when it sees the hang-up.
+        using CancellationTokenRegistration cancel = cancellationToken.Register(socket.Dispose);
         using var stream = new NetworkStream(socket, ownsSocket: false);
         var held = new List<(bool Error, Diagnostic Diagnostic)>(); // replayed once the result arrives: a server that dies first leaves no error behind
         try
         {
-            await Frames.WriteAsync(stream, FrameKind.Sync, w => { w.Write(endpoint.Key); Frames.WriteRequest(w, request); }, cancellationToken).ConfigureAwait(false);
+            Frames.Write(stream, FrameKind.Sync, w => { w.Write(endpoint.Key); Frames.WriteRequest(w, request); });
             while (true)
             {
-                Frame? next = await ReadBoundedAsync(stream, cancellationToken).ConfigureAwait(false);
-                if (next is not { } frame)
+                if (Frames.Read(stream) is not { } frame)
                 {
                     Lost(pid, "it closed the connection before the result");
                     return null;
@@ -82,17 +85,21 @@ internal sealed class ServerClient(ServerEndpoint endpoint, ServerOptions option
                 }
             }
         }
-        catch (TimeoutException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock } })
         {
             ServerNative.Kill(pid);
             log.Detail(Diag.ServerHung(pid, endpoint.SocketPath, (int)AnswerBound.TotalSeconds).ToString());
             Start("the server that did not answer was ended");
             return null;
         }
-        catch (Exception e) when (e is IOException or SocketException or InvalidDataException or EndOfStreamException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or SocketException or InvalidDataException or EndOfStreamException or ObjectDisposedException)
         {
             Lost(pid, e.Message);
             return null;
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is IOException or SocketException or ObjectDisposedException)
+        {
+            throw new OperationCanceledException(cancellationToken);
         }
     }
 
@@ -128,34 +135,22 @@ internal sealed class ServerClient(ServerEndpoint endpoint, ServerOptions option
     }
 
     /// <summary>Null when nobody listens (no socket file, or one a dead server left).</summary>
-    private async Task<Socket?> ConnectAsync(CancellationToken cancellationToken)
+    private Socket? Connect()
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+        {
+            ReceiveTimeout = (int)AnswerBound.TotalMilliseconds,
+            SendTimeout = (int)AnswerBound.TotalMilliseconds,
+        };
         try
         {
-            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            bound.CancelAfter(AnswerBound);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(endpoint.SocketPath), bound.Token).ConfigureAwait(false);
+            socket.Connect(new UnixDomainSocketEndPoint(endpoint.SocketPath));
             return socket;
         }
-        catch (Exception e) when (e is SocketException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (SocketException)
         {
             socket.Dispose();
             return null;
-        }
-    }
-
-    private async Task<Frame?> ReadBoundedAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bound.CancelAfter(AnswerBound);
-        try
-        {
-            return await Frames.ReadAsync(stream, bound.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException();
         }
     }
 

@@ -46,7 +46,8 @@ internal sealed class SyncServer(ServerEndpoint endpoint, TimeSpan idle)
             File.Delete(endpoint.SocketPath); // left by a server that was killed; we hold the lock, so it is no one's
             listener.Bind(new UnixDomainSocketEndPoint(endpoint.SocketPath));
             listener.Listen(16);
-            File.WriteAllText(endpoint.PidFile, ServerNative.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
+            File.WriteAllText(endpoint.PidFile + ".tmp", ServerNative.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
+            File.Move(endpoint.PidFile + ".tmp", endpoint.PidFile, overwrite: true); // whole or absent, never half written
             Note($"started (pid {ServerNative.ProcessId}, key {endpoint.Key}, exits after {idle.TotalMinutes} idle minutes)");
             Task idleWatch = WatchIdleAsync();
             var running = new List<Task>();

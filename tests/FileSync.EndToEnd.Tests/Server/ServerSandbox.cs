@@ -33,7 +33,7 @@ internal sealed partial class ServerSandbox : IAsyncDisposable
     public int? PidFromFile()
     {
         string? file = Directory.EnumerateFiles(Folder, "*.sock.pid").SingleOrDefault();
-        return file is null ? null : Track(int.Parse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture));
+        return file is not null && int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) ? Track(pid) : null;
     }
 
     public string LogText => Directory.EnumerateFiles(Folder, "*.sock.log").SingleOrDefault() is { } log ? File.ReadAllText(log) : "";
