@@ -55,4 +55,29 @@ public sealed class WarmServerTests(PackageFixture package)
         var none = (await project.BuildAsync(["-t:FileSyncShutdown"], sandbox.Environment())).Succeeded();
         Assert.Contains("FSYNC7030", none.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_server_uses_the_builds_environment_and_its_errors_fail_the_build_with_their_code()
+    {
+        await using var sandbox = new ServerSandbox();
+        await using var container = await CustomContainer.StartAsync();
+        using var project = new ConsumerProject(package, "server-env")
+            .Rule("site/**/*", dest: "site", strip: "site/")
+            .Property("FileSyncContainer", container.Name);
+        project.WriteFile("site/a.txt", "one\n");
+        (await sandbox.SyncAsync(project)).Succeeded();
+        int pid = Assert.IsType<int>(sandbox.PidFromFile());
+
+        // The server was started from a build without DOCKER_HOST; this build names an engine that is not there.
+        project.WriteFile("site/a.txt", "one, edited\n");
+        var result = (await sandbox.SyncAsync(project, ("DOCKER_HOST", "unix:///nonexistent/docker.sock"))).Failed();
+
+        Assert.Contains($"FSYNC7020: Synced by the FileSync sync server (pid {pid},", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"error FSYNC2001: [^\n]*unix:///nonexistent/docker\.sock", result.Output);
+        Assert.Equal("one\n", await InContainer.CatAsync(container.Id, "/app/site/a.txt"));
+
+        var next = (await sandbox.SyncAsync(project)).Succeeded();
+        Assert.Contains($"FSYNC7020: Synced by the FileSync sync server (pid {pid},", next.Output, StringComparison.Ordinal);
+        await FaultKit.AssertContainerMatchesAsync(container.Id, "/app/site", project.PathOf("site"));
+    }
 }
