@@ -18,7 +18,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         var log = new MSBuildLog(Log);
         try
         {
-            SyncResult result = RunAsync(CreateRequest(), log, _cancel.Token).GetAwaiter().GetResult();
+            SyncResult result = RunAsync(CreateRequest(log.ShowsDetail), log, _cancel.Token).GetAwaiter().GetResult();
             CopiedCount = result.CopiedCount;
             DeletedCount = result.DeletedCount;
             Planned = [.. result.Planned.Select(PlannedItem)];
@@ -73,8 +73,9 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
     }
 
     /// <summary>The task's inputs as plain data; a rule's FullPath only when the project folder is not given.</summary>
-    private SyncRequest CreateRequest() => new()
+    private SyncRequest CreateRequest(bool detailed) => new()
     {
+        Detailed = detailed,
         Rules = [.. Rules.Select(item => Item(item, string.IsNullOrEmpty(ProjectDirectory) ? ["Dest", "Strip", "FullPath"] : ["Dest", "Strip"]))],
         OutputFiles = [.. OutputFiles.Select(item => Item(item))],
         Actions = [.. Actions.Select(item => Item(item, "Match", "Command"))],

@@ -64,6 +64,9 @@ internal sealed record SyncRequest
 
     public string? StaticWebAssetsCompression { get; init; }
 
+    /// <summary>Whether the build shows detail lines (-v:d): the server sends them only then.</summary>
+    public bool Detailed { get; init; } = true;
+
     /// <summary>The build's current directory: relative paths (a relative FileSyncDirectory) are resolved against it.</summary>
     public string BaseDirectory { get; init; } = "/";
 

@@ -147,6 +147,7 @@ internal static class Frames
         }
 
         w.Write(r.DryRun);
+        w.Write(r.Detailed);
         WriteMap(w, r.Environment);
     }
 
@@ -166,7 +167,7 @@ internal static class Frames
             StateDirectory = s[5] ?? "", Runtime = s[6] ?? "docker", Container = s[7], Selector = s[8], Image = s[9], ComposeService = s[10],
             ComposeProject = s[11], ComposeFile = s[12], DockerHost = s[13], DockerTimeout = s[14], Directory = s[15], WorkingDirectory = s[16],
             FallbackWorkingDirectory = s[17], Owner = s[18], StaticWebAssets = s[19], StaticWebAssetsManifest = s[20], StaticWebAssetsCompression = s[21],
-            BaseDirectory = s[22] ?? "/", DryRun = r.ReadBoolean(), Environment = ReadMap(r),
+            BaseDirectory = s[22] ?? "/", DryRun = r.ReadBoolean(), Detailed = r.ReadBoolean(), Environment = ReadMap(r),
         };
     }
 

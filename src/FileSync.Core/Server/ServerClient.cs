@@ -77,7 +77,12 @@ internal sealed class ServerClient(ServerEndpoint endpoint, ServerOptions option
                             (error ? (Action<Diagnostic>)log.Error : log.Warning)(diagnostic);
                         }
 
-                        log.Detail(Diag.ServerSynced(pid, endpoint.SocketPath).ToString());
+                        if (log.ShowsDetail)
+                        {
+                            // Only then: the resources are not loaded on a warm sync that succeeds at normal verbosity.
+                            log.Detail(Diag.ServerSynced(pid, endpoint.SocketPath).ToString());
+                        }
+
                         return result;
                     default:
                         Lost(pid, $"it sent a frame of unknown kind {(int)frame.Kind}");

@@ -68,7 +68,7 @@ internal sealed class ServerConnection(SyncServer server, Socket socket)
     {
         _ = WatchForHangUpAsync();
         using var heartbeat = new Timer(_ => TrySend(FrameKind.Heartbeat, _ => { }), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        var log = new FrameLog(this);
+        var log = new FrameLog(this, request.Detailed);
         SyncResult result = await new SyncJob(request, log, server.ClientsFor(request, log)).RunAsync(_gone.Token).ConfigureAwait(false);
         Send(FrameKind.Result, w => Frames.WriteResult(w, result));
     }
@@ -113,8 +113,10 @@ internal sealed class ServerConnection(SyncServer server, Socket socket)
     }
 
     /// <summary>The job's log, as frames to the client (which logs them to MSBuild with the same codes and importance).</summary>
-    private sealed class FrameLog(ServerConnection connection) : ILog
+    private sealed class FrameLog(ServerConnection connection, bool detailed) : ILog
     {
+        public bool ShowsDetail => detailed;
+
         public void Summary(string message) => Message(true, message);
 
         public void Detail(string message) => Message(false, message);
@@ -128,6 +130,11 @@ internal sealed class ServerConnection(SyncServer server, Socket socket)
             if (connection.CrashAt is { Length: > 0 } crashAt && message.Contains(crashAt, StringComparison.Ordinal))
             {
                 ServerNative.Kill(ServerNative.ProcessId);
+            }
+
+            if (!summary && !detailed)
+            {
+                return; // the build does not show them
             }
 
             connection.TrySend(FrameKind.Message, w => { w.Write(summary); w.Write(message); });

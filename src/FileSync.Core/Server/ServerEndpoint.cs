@@ -97,7 +97,7 @@ internal sealed record ServerEndpoint(string Folder, string SocketPath, string K
     private static string ComputeKey()
     {
         Assembly core = typeof(ServerEndpoint).Assembly;
-        string version = core.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? core.GetName().Version?.ToString() ?? "0";
+        string version = core.GetName().Version?.ToString(3) ?? "0"; // the MVID tells builds of one version apart
         return version + "|" + core.ManifestModule.ModuleVersionId.ToString("N");
     }
 }
