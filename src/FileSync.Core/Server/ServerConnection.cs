@@ -12,6 +12,7 @@ namespace FileSync.Server;
 internal sealed class ServerConnection(SyncServer server, Socket socket)
 {
     private static readonly TimeSpan RequestBound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan SendBound = TimeSpan.FromSeconds(60);
     private readonly object _gate = new();
     private readonly CancellationTokenSource _gone = new();
     private NetworkStream? _stream;
@@ -26,6 +27,8 @@ internal sealed class ServerConnection(SyncServer server, Socket socket)
                 return;
             }
 
+            // A build that stops reading (suspended) must not keep its job, and the state lock it holds, forever.
+            socket.SendTimeout = (int)SendBound.TotalMilliseconds;
             using var stream = new NetworkStream(socket, ownsSocket: false);
             _stream = stream;
             try
