@@ -50,8 +50,21 @@ internal sealed partial class ServerSandbox : IAsyncDisposable
     }
 
     /// <summary><c>dotnet build -t:SyncToContainer -v:d -p:FileSyncServer=true</c> with this folder; tracks the servers it names.</summary>
-    public async Task<ProcessResult> SyncAsync(ConsumerProject project, params (string Name, string? Value)[] environment) =>
-        Tracked(await project.BuildAsync(["-t:SyncToContainer", "-v:d", "-p:FileSyncServer=true"], Environment(environment)));
+    public async Task<ProcessResult> SyncAsync(ConsumerProject project, params (string Name, string? Value)[] environment)
+    {
+        Task<ProcessResult> build = project.BuildAsync(["-t:SyncToContainer", "-v:d", "-p:FileSyncServer=true"], Environment(environment));
+        if (await Task.WhenAny(build, Task.Delay(TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken)) != build)
+        {
+            // A server that kept the build's output pipes open would keep the build (and its reader) from ever ending:
+            // end it, so the build's own timeout reports the hang instead of the test run hanging.
+            foreach (int pid in _pids.Append(PidFromFile() ?? 0).Where(IsServer))
+            {
+                Signal(pid, "KILL");
+            }
+        }
+
+        return Tracked(await build);
+    }
 
     /// <summary>Records every server pid a build's output names (FSYNC7020-7024), so dispose ends them.</summary>
     public ProcessResult Tracked(ProcessResult result)
