@@ -34,7 +34,9 @@ internal sealed record ServerEndpoint(string Folder, string SocketPath, string K
         if (string.IsNullOrWhiteSpace(folder) || !Path.IsPathRooted(folder))
         {
             string? runtime = environment("XDG_RUNTIME_DIR");
-            folder = !string.IsNullOrWhiteSpace(runtime) && Path.IsPathRooted(runtime) && Directory.Exists(runtime)
+            // Only a runtime folder of this user (a build under sudo may carry another user's XDG_RUNTIME_DIR).
+            folder = !string.IsNullOrWhiteSpace(runtime) && Path.IsPathRooted(runtime) && ServerNative.TryStat(runtime, out int kind, out _, out uint owner)
+                && kind == ServerNative.Folder && owner == ServerNative.EffectiveUid
                 ? Path.Combine(runtime, "filesync")
                 : Path.Combine(Path.GetTempPath(), "filesync-" + ServerNative.EffectiveUid);
         }

@@ -56,7 +56,7 @@ public sealed class ServerAccessTests(PackageFixture package)
 
         var result = (await sandbox.SyncAsync(project)).Succeeded();
 
-        Assert.Contains($"warning FSYNC7026: The sync server's folder '{sandbox.Folder}' is not private: its mode is 755", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"warning FSYNC7026: The sync server's folder '{sandbox.Folder}' cannot be used: its mode is 755", result.Output, StringComparison.Ordinal);
         Assert.Equal(1, SyncSummary.Single(result).Changed);
         await FaultKit.AssertContainerMatchesAsync(container.Id, "/app/site", project.PathOf("site"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(sandbox.Folder));
