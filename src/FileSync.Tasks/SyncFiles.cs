@@ -48,9 +48,9 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
                 return result;
             }
         }
-        else
+        else if (log.ShowsDetail)
         {
-            log.Detail(Diag.ServerOff().ToString());
+            log.Detail(Diag.ServerOff().ToString()); // only then: no resource lookup on a cold sync at normal verbosity
         }
 
         return await new SyncJob(request, log, (host, timeouts) => DockerClients.For(BuildEngine, log, timeouts)(host)).RunAsync(cancellationToken).ConfigureAwait(false);
