@@ -69,6 +69,7 @@ internal sealed class ServerClient(ServerEndpoint endpoint, ServerOptions option
                         break;
                     case FrameKind.Stale:
                         log.Detail(Diag.ServerStale(endpoint.SocketPath, pid, reader.ReadString(), endpoint.Key).ToString());
+                        _ = ShutdownAsync(endpoint, cancellationToken).GetAwaiter().GetResult(); // makes room: the next sync starts this build's
                         return null;
                     case FrameKind.Result:
                         SyncResult result = Frames.ReadResult(reader);

@@ -85,6 +85,14 @@ public sealed class ServerFaultTests(PackageFixture package)
         Assert.Contains($"FSYNC7022: Synced in-process: the sync server at '{socket}' (pid {stale.Id}) is another FileSync build (0.0.1|", result.Output, StringComparison.Ordinal);
         Assert.Equal((1, 1), (SyncSummary.Single(result).Changed, SyncSummary.Single(result).Deleted));
         await scene.AssertMatchesAsync();
+
+        // It was asked to make room: the next sync starts this build's server, and the one after runs on it.
+        Assert.True(await ServerSandbox.ExitedAsync(stale.Id, TimeSpan.FromSeconds(30)), "The other build's server exits when asked.");
+        scene.Project.WriteFile("site/a.txt", "one, edited twice\n");
+        Assert.Contains("FSYNC7021", (await scene.Sandbox.SyncAsync(scene.Project)).Succeeded().Output, StringComparison.Ordinal);
+        scene.Project.WriteFile("site/a.txt", "one, edited three times\n");
+        Assert.Contains("FSYNC7020", (await scene.Sandbox.SyncAsync(scene.Project)).Succeeded().Output, StringComparison.Ordinal);
+        await scene.AssertMatchesAsync();
     }
 
     [Fact]
