@@ -25,4 +25,12 @@ Console.SetOut(TextWriter.Null);
 Console.SetError(TextWriter.Null);
 ServerNative.NewSession();
 var endpoint = new ServerEndpoint(Path.GetDirectoryName(socket)!, socket, key ?? ServerEndpoint.CurrentKey);
-return await new SyncServer(endpoint, TimeSpan.FromMinutes(idleMinutes)).RunAsync();
+var server = new SyncServer(endpoint, TimeSpan.FromMinutes(idleMinutes));
+
+// `kill <pid>` ends it as FileSyncShutdown does: requests under way finish, the socket and pid file are removed.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    server.Stop("SIGTERM");
+});
+return await server.RunAsync();

@@ -30,6 +30,27 @@ public sealed class ServerLifetimeTests(PackageFixture package)
         Assert.Contains("stopping: no request for 0.05 minutes", sandbox.LogText, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Kill_ends_the_server_as_shutdown_does_leaving_no_socket()
+    {
+        await using var sandbox = new ServerSandbox();
+        using var project = new ConsumerProject(package, "server-term")
+            .Rule("site/**/*", dest: "site", strip: "site/")
+            .Property("FileSyncRuntime", "directory")
+            .Property("FileSyncDirectory", "$(MSBuildProjectDirectory)/root");
+        project.WriteFile("site/a.txt", "one\n");
+        Directory.CreateDirectory(project.PathOf("root"));
+        (await sandbox.SyncAsync(project)).Succeeded();
+        int pid = Assert.IsType<int>(sandbox.PidFromFile());
+
+        ServerSandbox.Signal(pid, "TERM");
+
+        Assert.True(await ServerSandbox.ExitedAsync(pid, TimeSpan.FromSeconds(30)));
+        Assert.Null(sandbox.PidFromFile());
+        Assert.Empty(Directory.EnumerateFiles(sandbox.Folder, "*.sock"));
+        Assert.Contains("stopping: SIGTERM", sandbox.LogText, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("CI", "true")]
     [InlineData("GITHUB_ACTIONS", "true")]
