@@ -9,6 +9,8 @@
 #   3. first sync of 3,000 files / 60 MB and of 30,000 small files into a fresh container vs `docker cp` of the
 #      folder (target: at or below `docker cp`); peak RSS of the build for 60 MB and 600 MB (target: no growth)
 #   4. change detection over a 100,000-file context with one change                (target: task < 150 ms)
+#   Item 2 also times the same one-file sync on the warm sync server (-p:FileSyncServer=true) against the cold
+#   in-process path (FileSyncServer=false)             (targets: warm <= 0.6x `docker cp`, cold <= 1.5x `docker cp`)
 #
 # Usage (as root, on Debian with the .NET SDK): bash build/bench.sh
 # Settings, from the environment:
@@ -38,6 +40,9 @@ unset CI ContinuousIntegrationBuild
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # Every build is one cold process, as on a developer's first `dotnet build` of the day; no node stays behind.
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
+# FileSync's sync server only where a case asks for it (-p:FileSyncServer=true beats this environment property), in a
+# socket folder of this run's own; cleanup ends it by its pid.
+export FileSyncServer=false
 
 section() { printf '\n==== %s\n' "$*" >&2; }
 note() { printf '  %s\n' "$*" >&2; }
@@ -59,11 +64,16 @@ LOGS=$WORK/logs
 # ReadyToRun publish and the logger restore from the usual feeds).
 P=$WORK/projects
 mkdir -p "$TIMES" "$LOGS" "$P"
+export FILESYNC_SERVER_DIR=$WORK/srv
 CONTAINERS=$WORK/containers
 : >"$CONTAINERS"
 
 cleanup() {
   local status=$?
+  for pidfile in "$FILESYNC_SERVER_DIR"/*.pid; do
+    # Only this run's sync server, by the pid it wrote.
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
   if [ -s "$CONTAINERS" ]; then
     # By id, only the containers this run started.
     xargs -r docker rm -f <"$CONTAINERS" >/dev/null 2>&1 || true
@@ -150,6 +160,7 @@ row() {
 }
 row_value() { ROWS+=("| $1 | $2 | $3 | | | ${4:-} |"); }
 target() { TARGETS+=("| $1 | $2 | $3 |"); }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 percent() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.1f %%", (a - b) * 100 / b}'; }
 mb() { awk -v k="$1" 'BEGIN {printf "%.0f MB", k / 1024}'; }
 
@@ -346,6 +357,15 @@ if [[ " $SECTIONS " == *" 2 "* ]]; then
   mkdir -p "$P/dir-target"
   timed settle-dir build "$P/small" -t:SyncToContainer -p:FileSyncRuntime=directory "-p:FileSyncDirectory=$P/dir-target"
   task_time settle-dir '10 changed'
+  # The sync server: the first sync starts it (and runs in-process), a second warms it up; the measured runs must all
+  # be served by that one process (a fallback would start another: its pid is compared after the runs).
+  touch_change "$changed"
+  timed server-start build "$P/small" -t:SyncToContainer -p:FileSyncServer=true -v:d
+  grep -q 'FSYNC7021' "$LAST_LOG" || die "the first sync with FileSyncServer=true did not start the server: $LAST_LOG"
+  touch_change "$changed"
+  timed server-warmup build "$P/small" -t:SyncToContainer -p:FileSyncServer=true -v:d
+  grep -q 'FSYNC7020' "$LAST_LOG" || die "the second sync did not run on the server: $LAST_LOG"
+  SERVER_PID=$(cat "$FILESYNC_SERVER_DIR"/*.pid)
   for ((i = 0; i < N; i++)); do
     timed empty-small build "$P/small" -t:Empty
     touch_change "$changed"
@@ -360,6 +380,10 @@ if [[ " $SECTIONS " == *" 2 "* ]]; then
     touch_change "$changed"
     timed sync-one-dir build "$P/small" -t:SyncToContainer -p:FileSyncRuntime=directory "-p:FileSyncDirectory=$P/dir-target"
     task_time sync-one-dir '1 changed'
+    # The same sync handed to the warm sync server.
+    touch_change "$changed"
+    timed sync-one-warm build "$P/small" -t:SyncToContainer -p:FileSyncServer=true
+    task_time sync-one-warm '1 changed'
     touch_change "$changed"
     timed cp-one docker cp "$changed" "$C_SMALL:/app/"
     touch_change "$changed"
@@ -371,12 +395,19 @@ if [[ " $SECTIONS " == *" 2 "* ]]; then
   task_ms=$(perf_ms timeline-one SyncFiles)
   eval_ms=$(awk '/Project Evaluation Performance Summary/ {t = 1} t && /\.csproj/ {print $1; exit}' "$LOGS/timeline-one.log")
 
+  [ "$(cat "$FILESYNC_SERVER_DIR"/*.pid 2>/dev/null)" = "$SERVER_PID" ] && kill -0 "$SERVER_PID" \
+    || die "the sync server (pid $SERVER_PID) did not serve every warm run (it was replaced or is gone)"
+  touch_change "$changed"
+  timeline timeline-warm 'Item 2: one changed file, `SyncToContainer` on the warm sync server' "$P/small" -t:SyncToContainer -p:FileSyncServer=true
+  task_time timeline-warm '1 changed'
   empty=$(median "$TIMES/empty-small")
   sync=$(median "$TIMES/sync-one")
+  warm=$(median "$TIMES/sync-one-warm")
   cp=$(median "$TIMES/cp-one")
   above=$((sync - empty))
+  warm_above=$((warm - empty))
   row 2 '`dotnet build -t:Empty` (empty target, same project)' empty-small
-  row 2 '`dotnet build -t:SyncToContainer`, 1 changed file' sync-one "$above ms above the empty target"
+  row 2 '`dotnet build -t:SyncToContainer`, 1 changed file, cold (`FileSyncServer=false`: in-process)' sync-one "$above ms above the empty target = $(ratio "$above" "$cp") x \`docker cp\`"
   row 2 '(same runs) its summary line `FileSync: 1 changed ... in X ms`' sync-one.task
   row 2 '(same runs) the SyncFiles task' sync-one.msb "timeline run below: SyncFiles ${task_ms:-?} ms, evaluation ${eval_ms:-?} ms"
   if [ -n "$R2R_TASK" ]; then
@@ -387,12 +418,17 @@ if [[ " $SECTIONS " == *" 2 "* ]]; then
   else
     row_value 2 'ReadyToRun task assembly' 'skipped' 'BENCH_R2R=0 or the Crossgen2 pack could not be restored'
   fi
+  row 2 '`dotnet build -t:SyncToContainer`, 1 changed file, warm (`FileSyncServer=true`: on the sync server)' sync-one-warm "$warm_above ms above the empty target = $(ratio "$warm_above" "$cp") x \`docker cp\`"
+  row 2 '(same runs) its summary line (the sync in the server)' sync-one-warm.task
+  row 2 '(same runs) the SyncFiles task (request, relayed log, outputs)' sync-one-warm.msb
   row 2 'the same with `-p:FileSyncRuntime=directory` (a local folder: no Engine API call)' sync-one-dir "$(($(median "$TIMES/sync-one-dir") - empty)) ms above the empty target"
   row 2 '(same runs) its summary line' sync-one-dir.task
   row 2 '(same runs) the SyncFiles task' sync-one-dir.msb
   row 2 '`docker cp <file> <id>:/app/`' cp-one
   row 2 '`tar -c <file> \| docker exec -i <id> tar -x -C /app`' tar-one
   target '2. one file: SyncToContainer above the empty target <= `docker cp`' "$above ms vs $cp ms" "$([ "$above" -le "$cp" ] && echo yes || echo no)"
+  target '2. one file, warm (sync server) above the empty target <= 0.6x `docker cp`' "$warm_above ms vs $cp ms = $(ratio "$warm_above" "$cp") x" "$(awk -v a="$warm_above" -v b="$cp" 'BEGIN {print (a <= 0.6 * b) ? "yes" : "no"}')"
+  target '2. one file, cold (in-process) above the empty target <= 1.5x `docker cp`' "$above ms vs $cp ms = $(ratio "$above" "$cp") x" "$(awk -v a="$above" -v b="$cp" 'BEGIN {print (a <= 1.5 * b) ? "yes" : "no"}')"
 fi
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ internal sealed class MSBuildLog(TaskLoggingHelper log) : ILog
 
     public void Detail(string message) => log.LogMessage(MessageImportance.Low, message);
 
+    public bool ShowsDetail => log.LogsMessagesOfImportance(MessageImportance.Low);
+
     public void Warning(Diagnostic diagnostic) =>
         log.LogWarning(null, diagnostic.Code, null, diagnostic.File, 0, 0, 0, 0, diagnostic.Message);
 

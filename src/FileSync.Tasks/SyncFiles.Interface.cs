@@ -82,6 +82,15 @@ public sealed partial class SyncFiles
     /// <summary>$(CompressionEnabled), named in FSYNC6001.</summary>
     public string? StaticWebAssetsCompression { get; set; }
 
+    /// <summary>FileSyncServer: hand the sync to the resident sync server (started in the background when missing).</summary>
+    public bool Server { get; set; }
+
+    /// <summary>filesync-server.dll in the package (tools/server/).</summary>
+    public string? ServerAssembly { get; set; }
+
+    /// <summary>FileSyncServerIdleMinutes: a server started now exits after this many minutes without a request (10).</summary>
+    public string? ServerIdleMinutes { get; set; }
+
     /// <summary>Touched after a real sync that succeeded: the after-build hook's Outputs.</summary>
     public string? StampFile { get; set; }
 

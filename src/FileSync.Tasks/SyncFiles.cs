@@ -1,16 +1,12 @@
-using FileSync.Actions;
-using FileSync.Archive;
 using FileSync.Diagnostics;
-using FileSync.Docker;
-using FileSync.Planning;
-using FileSync.Rules;
-using FileSync.Targets;
+using FileSync.Jobs;
+using FileSync.Server;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
 namespace FileSync.Tasks;
 
-/// <summary>A thin shell over Core: reads the items, resolves the targets, runs the Syncer, reports with codes.</summary>
+/// <summary>A thin shell over Core: turns the items into a plain-data request, runs the sync job, reports with codes.</summary>
 public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancelableTask
 {
     private readonly CancellationTokenSource _cancel = new();
@@ -22,20 +18,14 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         var log = new MSBuildLog(Log);
         try
         {
-            bool synced = ExecuteAsync(log, _cancel.Token).GetAwaiter().GetResult();
-            if (synced && !Log.HasLoggedErrors)
+            SyncResult result = RunAsync(CreateRequest(log.ShowsDetail), log, _cancel.Token).GetAwaiter().GetResult();
+            CopiedCount = result.CopiedCount;
+            DeletedCount = result.DeletedCount;
+            Planned = [.. result.Planned.Select(PlannedItem)];
+            if (result.Synced && !Log.HasLoggedErrors)
             {
                 WriteStamp(log);
             }
-        }
-        catch (FileSyncException e)
-        {
-            log.Error(e.Diagnostic);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A safety net, never a stack trace (MSB4018): Core turns the failures it expects into their own codes.
-            log.Error(Diag.FileOperationFailed(e.Message));
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
@@ -46,107 +36,85 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
     }
 
-    /// <summary>Returns whether a real, complete sync ran (not a dry run, not "nothing configured", no build output skipped): only then is the stamp written.</summary>
-    private async Task<bool> ExecuteAsync(ILog log, CancellationToken cancellationToken)
+    /// <summary>On the sync server when it is on and answers; else (or when anything goes wrong with it) in this process.</summary>
+    private async Task<SyncResult> RunAsync(SyncRequest request, ILog log, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        FileOwner? owner = null;
-        if (!string.IsNullOrWhiteSpace(Owner))
+        if (Server && OperatingSystem.IsLinux())
         {
-            owner = FileOwner.TryParse(Owner, out FileOwner parsed) ? parsed : throw new FileSyncException(Diag.InvalidOwner(Owner));
+            var options = new ServerOptions(ServerAssembly, Environment.GetEnvironmentVariable("DOTNET_HOST_PATH"), IdleMinutes(log));
+            var client = new ServerClient(ServerEndpoint.ForThisVersion(Environment.GetEnvironmentVariable), options, log);
+            if (client.TrySync(request, cancellationToken) is { } result)
+            {
+                return result;
+            }
+        }
+        else if (log.ShowsDetail)
+        {
+            log.Detail(Diag.ServerOff().ToString()); // only then: no resource lookup on a cold sync at normal verbosity
         }
 
-        if (!DockerTimeouts.TryParse(DockerTimeout, out DockerTimeouts timeouts))
-        {
-            throw new FileSyncException(Diag.InvalidDockerTimeout(DockerTimeout!));
-        }
-
-        if (!string.IsNullOrWhiteSpace(WorkingDirectory) && !WorkingDirectory.StartsWith('/'))
-        {
-            throw new FileSyncException(Diag.InvalidWorkingDirectory(WorkingDirectory));
-        }
-
-        // Actions are checked before anything is contacted, like rules.
-        PostSyncAction[] actions = [.. Actions.Select(item => PostSyncAction.Create(item.ItemSpec, item.GetMetadata("Match"), Escaped(item, "Command")))];
-
-        var settings = new TargetSettings(Runtime)
-        {
-            Container = Container, Selector = Selector, Image = Image, DockerHost = DockerHost, Directory = Directory, Owner = owner,
-            ComposeService = ComposeService, ComposeProject = ResolveComposeProject(),
-        };
-        TargetDecision decision = settings.Decide();
-        foreach (Diagnostic warning in decision.Warnings)
-        {
-            log.Warning(warning);
-        }
-
-        if (decision.Error is not null)
-        {
-            throw new FileSyncException(decision.Error);
-        }
-
-        if (decision.Kind == TargetKind.None)
-        {
-            return false;
-        }
-
-        // Sources first: a bad rule fails before any container is contacted.
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        string state = Path.TrimEndingDirectorySeparator(Path.GetFullPath(StateDirectory)) + Path.DirectorySeparatorChar;
-        IEnumerable<SyncItem> items = Rules.Select(ToItem).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
-        IReadOnlyList<SourceFile> sources = new SourceScanner(ContextDirectory, log).Scan(items);
-        log.Detail($"FileSync: {sources.Count} source file(s) from {Rules.Length} rule item(s), context '{ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
-        SyncRule? outputRule = OutputFiles.Length == 0 || string.IsNullOrWhiteSpace(OutputDirectory) ? null : SyncRule.ForBuildOutput(OutputDest);
-        OutputScanner? outputScanner = outputRule is null || string.IsNullOrWhiteSpace(OutputDirectory) ? null : new OutputScanner(OutputDirectory, log);
-        sources = [.. sources, .. ScanOutputs(outputRule, outputScanner, log)];
-
-        clock.Restart();
-        IReadOnlyList<ISyncTarget> targets = await TargetFactory.ResolveAsync(settings, DockerClients.For(BuildEngine, log, timeouts), log, cancellationToken).ConfigureAwait(false);
-        log.Detail($"FileSync: {targets.Count} target(s) resolved in {clock.ElapsedMilliseconds} ms");
-        var options = new SyncOptions(StateDirectory)
-        {
-            WorkingDirectory = NullIfEmpty(WorkingDirectory),
-            FallbackWorkingDirectory = NullIfEmpty(FallbackWorkingDirectory),
-            Owner = owner,
-            DryRun = DryRun,
-            Probe = new SourceProbe(ContextDirectory),
-            Actions = actions,
-            OutputRule = outputRule,
-            KeptOutputs = outputScanner is null ? OutputsKept.All : OutputsKept.Skipped(outputScanner.Skipped),
-        };
-        IReadOnlyList<SyncOutcome> outcomes = await new Syncer(log).SyncAsync(sources, targets, options, cancellationToken).ConfigureAwait(false);
-        CopiedCount = outcomes.Sum(outcome => outcome.Copied);
-        DeletedCount = outcomes.Sum(outcome => outcome.Deleted);
-        Planned = outcomes.SelectMany(PlannedItems).ToArray();
-        if (!DryRun)
-        {
-            var check = new StaticWebAssetsCheck(log, StateDirectory, NullIfEmpty(StaticWebAssetsManifest), NullIfEmpty(WorkingDirectory) ?? NullIfEmpty(FallbackWorkingDirectory));
-            await check.WarnAsync(StaticWebAssets, StaticWebAssetsCompression, WebRoot(sources), targets, outcomes, cancellationToken).ConfigureAwait(false);
-        }
-
-        return !DryRun && outputScanner?.Incomplete != true; // an output not synced: no stamp, so the next build syncs it
+        return await new SyncJob(request, log, (host, timeouts) => DockerClients.For(BuildEngine, log, timeouts)(host)).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>FileSyncIncludeBuildOutput: the outputs as sources of their own rule, after the rule files (a rule wins a shared destination).</summary>
-    private IReadOnlyList<SourceFile> ScanOutputs(SyncRule? rule, OutputScanner? scanner, ILog log)
+    private double IdleMinutes(ILog log)
     {
-        if (!string.IsNullOrWhiteSpace(UnresolvedTargetFrameworks))
+        if (string.IsNullOrWhiteSpace(ServerIdleMinutes))
         {
-            log.Warning(Diag.OutputsNeedOneFramework(UnresolvedTargetFrameworks));
+            return 10;
         }
 
-        if (rule is null || scanner is null)
+        if (double.TryParse(ServerIdleMinutes.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double minutes) && minutes is >= 0.05 and <= 1440)
         {
-            return [];
+            return minutes;
         }
 
-        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(OutputDirectory!)) + Path.DirectorySeparatorChar;
-        IEnumerable<OutputItem> items = OutputFiles.Select(item => Path.GetFullPath(item.ItemSpec, root)).Select(full => new OutputItem(
-            full.StartsWith(root, StringComparison.Ordinal) ? full[root.Length..] : Path.GetRelativePath(root, full))); // outside: FSYNC1031
-        IReadOnlyList<SourceFile> outputs = scanner.Scan(items, rule);
-        log.Detail($"FileSync: {outputs.Count} build output(s) from '{OutputDirectory}' to '{(rule.Dest.Length == 0 ? "the working directory" : rule.Dest)}'");
-        return outputs;
+        log.Warning(Diag.InvalidServerIdleMinutes(ServerIdleMinutes));
+        return 10;
     }
+
+    /// <summary>The task's inputs as plain data; a rule's FullPath only when the project folder is not given.</summary>
+    private SyncRequest CreateRequest(bool detailed) => new()
+    {
+        Detailed = detailed,
+        Rules = [.. Rules.Select(item => Item(item, string.IsNullOrEmpty(ProjectDirectory) ? ["Dest", "Strip", "FullPath"] : ["Dest", "Strip"]))],
+        OutputFiles = [.. OutputFiles.Select(item => Item(item))],
+        Actions = [.. Actions.Select(item => new RequestItem(item.ItemSpec, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Match"] = item.GetMetadata("Match"),
+            ["Command"] = Escaped(item, "Command"), // split on ';' before it is unescaped (PostSyncAction.Create)
+        }))],
+        OutputDirectory = OutputDirectory,
+        OutputDest = OutputDest,
+        UnresolvedTargetFrameworks = UnresolvedTargetFrameworks,
+        ContextDirectory = ContextDirectory,
+        ProjectDirectory = ProjectDirectory,
+        StateDirectory = StateDirectory,
+        Runtime = Runtime,
+        Container = Container,
+        Selector = Selector,
+        Image = Image,
+        ComposeService = ComposeService,
+        ComposeProject = ComposeProject,
+        ComposeFile = ComposeFile,
+        DockerHost = DockerHost,
+        DockerTimeout = DockerTimeout,
+        Directory = Directory,
+        WorkingDirectory = WorkingDirectory,
+        FallbackWorkingDirectory = FallbackWorkingDirectory,
+        Owner = Owner,
+        DryRun = DryRun,
+        StaticWebAssets = StaticWebAssets,
+        StaticWebAssetsManifest = StaticWebAssetsManifest,
+        StaticWebAssetsCompression = StaticWebAssetsCompression,
+        BaseDirectory = Environment.CurrentDirectory,
+        Environment = SyncRequest.CaptureEnvironment(),
+    };
+
+    private static RequestItem Item(ITaskItem item, params string[] metadata) =>
+        new(item.ItemSpec, metadata.ToDictionary(name => name, item.GetMetadata, StringComparer.Ordinal));
+
+    /// <summary>Metadata as written, still escaped (where a split must come before the unescape).</summary>
+    private static string Escaped(ITaskItem item, string name) => item is ITaskItem2 escaped ? escaped.GetMetadataValueEscaped(name) : item.GetMetadata(name);
 
     /// <summary>Marks the after-build hook's output up to date (MSBuild's Touch, with a coded warning instead of MSB3371).</summary>
     private void WriteStamp(ILog log)
@@ -170,40 +138,9 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         }
     }
 
-    /// <summary>Metadata as written, still escaped (where a split must come before the unescape).</summary>
-    private static string Escaped(ITaskItem item, string name) => item is ITaskItem2 escaped ? escaped.GetMetadataValueEscaped(name) : item.GetMetadata(name);
-
-    /// <summary>Only when a Compose setting is present: no file look-ups for any other configuration.</summary>
-    private ComposeProject? ResolveComposeProject() =>
-        string.IsNullOrWhiteSpace(ComposeService) && string.IsNullOrWhiteSpace(ComposeProject) && string.IsNullOrWhiteSpace(ComposeFile)
-            ? null
-            : Targets.ComposeProject.Resolve(ComposeProject, ComposeFile, ProjectDirectory is { Length: > 0 } folder ? folder : Path.GetFullPath(ContextDirectory), Environment.GetEnvironmentVariable);
-
-    private static IEnumerable<ITaskItem> PlannedItems(SyncOutcome outcome)
-    {
-        SyncPlan? plan = outcome.Plan;
-        if (plan is null)
-        {
-            yield break;
-        }
-
-        foreach (CopyOperation copy in plan.Copies)
-        {
-            foreach (Destination destination in copy.Destinations)
-            {
-                yield return PlannedItem(copy.Source.RelativePath, destination.Path, "copy", outcome.Target);
-            }
-        }
-
-        foreach (string path in plan.Deletes)
-        {
-            yield return PlannedItem(path, path, "delete", outcome.Target);
-        }
-    }
-
     /// <summary>TaskItem takes its spec and metadata escaped: a name with '%', ';' or '*' must reach the binlog as it is.</summary>
-    private static TaskItem PlannedItem(string include, string destination, string operation, string target) =>
-        new(Escape(include), new Dictionary<string, string> { ["Destination"] = Escape(destination), ["Operation"] = operation, ["Instance"] = Escape(target) });
+    private static TaskItem PlannedItem(PlannedEntry entry) =>
+        new(Escape(entry.Include), new Dictionary<string, string> { ["Destination"] = Escape(entry.Destination), ["Operation"] = entry.Operation, ["Instance"] = Escape(entry.Instance) });
 
     private static string Escape(string value)
     {
@@ -220,20 +157,4 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
 
         return escaped.ToString();
     }
-
-    /// <summary>Whether a rule takes files from the project's wwwroot (the web root MapStaticAssets serves).</summary>
-    private bool WebRoot(IReadOnlyList<SourceFile> sources)
-    {
-        string webRoot = Path.Combine(Path.GetFullPath(string.IsNullOrEmpty(ProjectDirectory) ? ContextDirectory : ProjectDirectory), "wwwroot") + Path.DirectorySeparatorChar;
-        return sources.Any(source => source.FullPath.StartsWith(webRoot, StringComparison.Ordinal));
-    }
-
-    private SyncItem ToItem(ITaskItem item)
-    {
-        string spec = item.ItemSpec;
-        string fullPath = string.IsNullOrEmpty(ProjectDirectory) ? item.GetMetadata("FullPath") : Path.GetFullPath(spec, ProjectDirectory);
-        return new(spec, fullPath, NullIfEmpty(item.GetMetadata("Dest")), NullIfEmpty(item.GetMetadata("Strip")));
-    }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

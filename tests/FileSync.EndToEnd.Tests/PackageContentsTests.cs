@@ -37,6 +37,10 @@ public sealed class PackageContentsTests(PackageFixture package)
                 "tasks/net8.0/System.IO.Hashing.dll",
                 "tools/launcher/filesync-launcher.dll",
                 "tools/launcher/filesync-launcher.runtimeconfig.json",
+                "tools/server/FileSync.Core.dll",
+                "tools/server/System.IO.Hashing.dll",
+                "tools/server/filesync-server.dll",
+                "tools/server/filesync-server.runtimeconfig.json",
             }.Order(StringComparer.Ordinal),
             entries);
     }

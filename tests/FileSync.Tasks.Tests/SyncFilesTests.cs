@@ -189,6 +189,22 @@ public sealed class SyncFilesTests : IDisposable
         Assert.False(succeeded, "SyncFiles reported success although it was cancelled before syncing anything.");
     }
 
+    [Fact]
+    public void A_bad_idle_time_is_a_warning_and_a_server_that_cannot_start_leaves_the_sync_in_process()
+    {
+        _temp.WriteFile("src/site.css", "body {}");
+        SyncFiles task = NewTask(Rule("site.css"));
+        task.Server = true;
+        task.ServerAssembly = _temp.PathOf("no-such/filesync-server.dll");
+        task.ServerIdleMinutes = "soon";
+
+        Assert.True(task.Execute(), _engine.Log);
+
+        Assert.Equal("FSYNC7028", Assert.Single(_engine.Warnings).Code);
+        Assert.Contains(_engine.Messages, m => m.Importance == MessageImportance.Low && m.Message!.StartsWith("FSYNC7025: Synced in-process", StringComparison.Ordinal));
+        Assert.Equal("body {}", File.ReadAllText(Path.Combine(_root, "app", "site.css")));
+    }
+
     private SyncFiles NewTask(params ITaskItem[] rules) => new()
     {
         BuildEngine = _engine,

@@ -41,6 +41,39 @@ public sealed class TargetsTests
         Assert.Equal(expected, project.Evaluate().GetPropertyValue("FileSyncOnBuild"));
     }
 
+    /// <summary>Every CI variable FileSync.targets reads, empty: the machine running the tests may set some.</summary>
+    private const string NoCi = "CI=;ContinuousIntegrationBuild=;TF_BUILD=;GITHUB_ACTIONS=;GITLAB_CI=;JENKINS_URL=;BUILDKITE=;CIRCLECI=;TRAVIS=;APPVEYOR=;TEAMCITY_VERSION=;CODEBUILD_BUILD_ID=;BITBUCKET_BUILD_NUMBER=";
+
+    public static TheoryData<string, string, string, string> ServerCases => new()
+    {
+        { "On a developer's machine the sync server is on", "", "", "true" },
+        { "CI=true: off", "", "CI=true", "false" },
+        { "CI=false is not CI", "", "CI=false", "true" },
+        { "Azure Pipelines (TF_BUILD=True): off", "", "TF_BUILD=True", "false" },
+        { "GitHub Actions: off", "", "GITHUB_ACTIONS=true", "false" },
+        { "GitLab CI: off", "", "GITLAB_CI=true", "false" },
+        { "ContinuousIntegrationBuild=true: off", "", "ContinuousIntegrationBuild=true", "false" },
+        { "An explicit FileSyncServer=true wins over CI", "FileSyncServer=true", "CI=true", "true" },
+        { "An explicit FileSyncServer=false is respected", "FileSyncServer=false", "", "false" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ServerCases))]
+    public void FileSyncServer_defaults(string description, string projectProperties, string globalProperties, string expected)
+    {
+        _ = description;
+        var globals = NoCi.Split(';').ToDictionary(pair => pair.Split('=')[0], pair => "", StringComparer.OrdinalIgnoreCase);
+        foreach (string pair in globalProperties.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            globals[pair.Split('=')[0]] = pair.Split('=', 2)[1];
+        }
+
+        using var project = new TestProject(Properties("FileSyncContainer=web;" + projectProperties), string.Join(";", globals.Select(g => g.Key + "=" + g.Value)));
+        Project evaluated = project.Evaluate();
+
+        Assert.Equal((expected, "10"), (evaluated.GetPropertyValue("FileSyncServer"), evaluated.GetPropertyValue("FileSyncServerIdleMinutes")));
+    }
+
     [Fact]
     public void FileSyncRuntime_defaults_to_docker_and_the_context_to_the_project_folder()
     {

@@ -97,6 +97,20 @@ internal static class Diag
     public static Diagnostic StaticAssetsReloadOff(string container) => Make(nameof(StaticAssetsReloadOff), null, container);
     public static Diagnostic StaticAssetsPrecompressed(string container, string manifest) => Make(nameof(StaticAssetsPrecompressed), null, container, manifest);
 
+    // The sync server (detail lines say which path synced; the folder and the peer are warnings)
+    public static Diagnostic ServerSynced(int pid, string socket) => Make(nameof(ServerSynced), null, pid, socket);
+    public static Diagnostic ServerStarted(int pid, string socket, string why, string idleMinutes) => Make(nameof(ServerStarted), null, pid, socket, why, idleMinutes);
+    public static Diagnostic ServerStale(string socket, int pid, string serverKey, string key) => Make(nameof(ServerStale), null, socket, pid, serverKey, key);
+    public static Diagnostic ServerHung(int pid, string socket, int seconds) => Make(nameof(ServerHung), null, pid, socket, seconds);
+    public static Diagnostic ServerLost(int pid, string socket, string reason) => Make(nameof(ServerLost), null, pid, socket, reason);
+    public static Diagnostic ServerNotStarted(string assembly, string reason) => Make(nameof(ServerNotStarted), null, assembly, reason);
+    public static Diagnostic ServerFolderUnsafe(string folder, string reason) => Make(nameof(ServerFolderUnsafe), null, folder, reason);
+    public static Diagnostic ServerOtherUser(string socket, string user) => Make(nameof(ServerOtherUser), null, socket, user);
+    public static Diagnostic InvalidServerIdleMinutes(string value) => Make(nameof(InvalidServerIdleMinutes), null, value);
+    public static Diagnostic ServerStopped(int pid, string socket) => Make(nameof(ServerStopped), null, pid, socket);
+    public static Diagnostic ServerNotRunning(string socket) => Make(nameof(ServerNotRunning), null, socket);
+    public static Diagnostic ServerOff() => Make(nameof(ServerOff), null);
+
     // Directory target
     public static Diagnostic DirectoryMissing(string directory) => Make(nameof(DirectoryMissing), null, directory);
     public static Diagnostic UnsafeEntry(string entry, string root) => Make(nameof(UnsafeEntry), null, entry, root);

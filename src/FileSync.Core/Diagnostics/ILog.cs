@@ -9,6 +9,9 @@ internal interface ILog
     /// <summary>Per-file and per-step lines, shown at detailed verbosity.</summary>
     void Detail(string message);
 
+    /// <summary>Whether <see cref="Detail"/> lines are shown at all (MSBuild's verbosity): lines only worth their cost then are skipped.</summary>
+    bool ShowsDetail => true;
+
     void Warning(Diagnostic diagnostic);
 
     void Error(Diagnostic diagnostic);

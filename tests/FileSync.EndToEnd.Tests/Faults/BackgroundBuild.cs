@@ -32,7 +32,12 @@ internal sealed class BackgroundBuild : IAsyncDisposable
     /// Starts the build with the same arguments and environment as <see cref="ConsumerProject.SyncAsync"/> (after its
     /// first call: the project file is written and restored, so <c>--no-restore</c>), plus <paramref name="extraArguments"/>.
     /// </summary>
-    public static BackgroundBuild StartSync(PackageFixture package, ConsumerProject project, params string[] extraArguments)
+    public static BackgroundBuild StartSync(PackageFixture package, ConsumerProject project, params string[] extraArguments) =>
+        StartSync(package, project, new Dictionary<string, string?>(), extraArguments);
+
+    /// <summary>As <see cref="StartSync(PackageFixture, ConsumerProject, string[])"/>, with <paramref name="environment"/>
+    /// over the child's environment (null value: removed).</summary>
+    public static BackgroundBuild StartSync(PackageFixture package, ConsumerProject project, IReadOnlyDictionary<string, string?> environment, params string[] extraArguments)
     {
         Assert.True(File.Exists(project.ProjectPath) && File.Exists(Path.Combine(project.Directory, "obj", "project.assets.json")), "Sync the project once first: it must be written and restored.");
         var psi = new ProcessStartInfo(PackageFixture.DotnetHost)
@@ -51,7 +56,7 @@ internal sealed class BackgroundBuild : IAsyncDisposable
             psi.ArgumentList.Add(argument);
         }
 
-        foreach ((string name, string? value) in ConsumerProject.ChildEnvironment(package.PackagesFolder))
+        foreach ((string name, string? value) in ConsumerProject.ChildEnvironment(package.PackagesFolder).Concat(environment))
         {
             if (value is null)
             {

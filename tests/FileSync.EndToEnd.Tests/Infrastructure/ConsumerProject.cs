@@ -170,6 +170,9 @@ internal sealed class ConsumerProject : IDisposable
         env["DOTNET_NOLOGO"] = "1";
         env["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         env["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        // No FileSync sync server left running after a test (an environment variable is a property MSBuild reads):
+        // the server's own tests turn it on with -p:FileSyncServer=true and end every server they start.
+        env["FileSyncServer"] = "false";
         if (packagesFolder is not null)
         {
             env["NUGET_PACKAGES"] = packagesFolder;

@@ -131,19 +131,20 @@ public sealed partial class ResourceTests
     private static Dictionary<string, string> SeverityBySource()
     {
         string src = Path.Combine(Repository.Root, "src");
-        var uses = new Dictionary<string, List<bool>>(StringComparer.Ordinal);
+        var uses = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (string file in Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != "Diag.cs" && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
         {
             string text = File.ReadAllText(file);
             foreach (Match use in DiagUse().Matches(text))
             {
-                bool warning = WarningCall().IsMatch(text.AsSpan(Math.Max(0, use.Index - 40), Math.Min(40, use.Index)));
+                ReadOnlySpan<char> before = text.AsSpan(Math.Max(0, use.Index - 40), Math.Min(40, use.Index));
+                string kind = WarningCall().IsMatch(before) ? "warning" : MessageCall().IsMatch(before) ? "message" : "error";
                 uses.TryAdd(use.Groups["name"].Value, []);
-                uses[use.Groups["name"].Value].Add(warning);
+                uses[use.Groups["name"].Value].Add(kind);
             }
         }
 
-        return uses.ToDictionary(u => u.Key, u => u.Value.All(w => w) ? "warning" : u.Value.Any(w => w) ? "mixed" : "error", StringComparer.Ordinal);
+        return uses.ToDictionary(u => u.Key, u => u.Value.Distinct().Count() == 1 ? u.Value[0] : "mixed", StringComparer.Ordinal);
     }
 
     [GeneratedRegex(@"\bDiag\.(?<name>\w+)\(")]
@@ -151,4 +152,8 @@ public sealed partial class ResourceTests
 
     [GeneratedRegex(@"\.Warning\(\s*$")]
     private static partial Regex WarningCall();
+
+    /// <summary>ILog.Summary / ILog.Detail: a coded message (the sync server's lines), neither a warning nor an error.</summary>
+    [GeneratedRegex(@"\.(Summary|Detail)\(\s*$")]
+    private static partial Regex MessageCall();
 }

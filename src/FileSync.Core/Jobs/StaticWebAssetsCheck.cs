@@ -2,7 +2,7 @@ using FileSync.Diagnostics;
 using FileSync.Rules;
 using FileSync.Targets;
 
-namespace FileSync.Tasks;
+namespace FileSync.Jobs;
 
 /// <summary>
 /// ASP.NET Core's MapStaticAssets serves wwwroot from the build's endpoints manifest: a synced file reaches the browser

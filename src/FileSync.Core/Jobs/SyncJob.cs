@@ -1,0 +1,191 @@
+using FileSync.Actions;
+using FileSync.Archive;
+using FileSync.Diagnostics;
+using FileSync.Docker;
+using FileSync.Planning;
+using FileSync.Rules;
+using FileSync.Targets;
+
+namespace FileSync.Jobs;
+
+/// <summary>A Docker client for an endpoint (null: DOCKER_HOST, else the local socket) with these bounds; callers may reuse one.</summary>
+internal delegate DockerClient DockerClientSource(string? host, DockerTimeouts timeouts);
+
+/// <summary>
+/// One sync, from a plain-data request to its outputs: checks the settings, scans the sources, resolves the targets,
+/// runs the Syncer. The SyncFiles task runs it in its own process, the sync server in its own; both log through
+/// <see cref="ILog"/>, so the messages, codes and summary are the same whichever runs it.
+/// </summary>
+internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource dockerClients)
+{
+    /// <summary>Expected failures are logged as coded errors (never thrown); cancellation is thrown.</summary>
+    public async Task<SyncResult> RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SyncAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileSyncException e)
+        {
+            log.Error(e.Diagnostic);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A safety net, never a stack trace (MSB4018): Core turns the failures it expects into their own codes.
+            log.Error(Diag.FileOperationFailed(e.Message));
+        }
+
+        return SyncResult.Nothing;
+    }
+
+    private async Task<SyncResult> SyncAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        FileOwner? owner = null;
+        if (!string.IsNullOrWhiteSpace(request.Owner))
+        {
+            owner = FileOwner.TryParse(request.Owner, out FileOwner parsed) ? parsed : throw new FileSyncException(Diag.InvalidOwner(request.Owner));
+        }
+
+        if (!DockerTimeouts.TryParse(request.DockerTimeout, out DockerTimeouts timeouts))
+        {
+            throw new FileSyncException(Diag.InvalidDockerTimeout(request.DockerTimeout!));
+        }
+
+        string? workingDirectory = NullIfEmpty(request.WorkingDirectory);
+        if (workingDirectory is not null && !workingDirectory.StartsWith('/'))
+        {
+            throw new FileSyncException(Diag.InvalidWorkingDirectory(request.WorkingDirectory!));
+        }
+
+        // Actions are checked before anything is contacted, like rules.
+        PostSyncAction[] actions = [.. request.Actions.Select(item => PostSyncAction.Create(item.Spec, item.Get("Match"), item.Get("Command")))];
+
+        string context = Full(request.ContextDirectory);
+        string stateDirectory = Full(request.StateDirectory);
+        var settings = new TargetSettings(request.Runtime)
+        {
+            Container = request.Container, Selector = request.Selector, Image = request.Image, DockerHost = request.DockerHost,
+            Directory = request.Directory is { } directory && !string.IsNullOrWhiteSpace(directory) ? Full(directory.Trim()) : request.Directory, Owner = owner,
+            ComposeService = request.ComposeService, ComposeProject = ResolveComposeProject(context),
+        };
+        TargetDecision decision = settings.Decide();
+        foreach (Diagnostic warning in decision.Warnings)
+        {
+            log.Warning(warning);
+        }
+
+        if (decision.Error is not null)
+        {
+            throw new FileSyncException(decision.Error);
+        }
+
+        if (decision.Kind == TargetKind.None)
+        {
+            return SyncResult.Nothing;
+        }
+
+        // Sources first: a bad rule fails before any container is contacted.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string state = Path.TrimEndingDirectorySeparator(stateDirectory) + Path.DirectorySeparatorChar;
+        IEnumerable<SyncItem> items = request.Rules.Select(ToItem).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
+        IReadOnlyList<SourceFile> sources = new SourceScanner(context, log).Scan(items);
+        log.Detail($"FileSync: {sources.Count} source file(s) from {request.Rules.Count} rule item(s), context '{request.ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
+        SyncRule? outputRule = request.OutputFiles.Count == 0 || string.IsNullOrWhiteSpace(request.OutputDirectory) ? null : SyncRule.ForBuildOutput(request.OutputDest);
+        OutputScanner? outputScanner = outputRule is null || string.IsNullOrWhiteSpace(request.OutputDirectory) ? null : new OutputScanner(Full(request.OutputDirectory), log);
+        sources = [.. sources, .. ScanOutputs(outputRule, outputScanner)];
+
+        clock.Restart();
+        IReadOnlyList<ISyncTarget> targets = await TargetFactory.ResolveAsync(settings, host => dockerClients(host, timeouts), log, cancellationToken).ConfigureAwait(false);
+        log.Detail($"FileSync: {targets.Count} target(s) resolved in {clock.ElapsedMilliseconds} ms");
+        var options = new SyncOptions(stateDirectory)
+        {
+            WorkingDirectory = workingDirectory,
+            FallbackWorkingDirectory = NullIfEmpty(request.FallbackWorkingDirectory),
+            Owner = owner,
+            DryRun = request.DryRun,
+            Probe = new SourceProbe(context),
+            Actions = actions,
+            OutputRule = outputRule,
+            KeptOutputs = outputScanner is null ? OutputsKept.All : OutputsKept.Skipped(outputScanner.Skipped),
+        };
+        IReadOnlyList<SyncOutcome> outcomes = await new Syncer(log).SyncAsync(sources, targets, options, cancellationToken).ConfigureAwait(false);
+        if (!request.DryRun)
+        {
+            var check = new StaticWebAssetsCheck(log, stateDirectory, NullIfEmpty(request.StaticWebAssetsManifest), workingDirectory ?? NullIfEmpty(request.FallbackWorkingDirectory));
+            await check.WarnAsync(request.StaticWebAssets, request.StaticWebAssetsCompression, WebRoot(sources, context), targets, outcomes, cancellationToken).ConfigureAwait(false);
+        }
+
+        // An output not synced (FSYNC1030/1032): not a complete sync, so no stamp, and the next build syncs it.
+        return new SyncResult(!request.DryRun && outputScanner?.Incomplete != true, outcomes.Sum(outcome => outcome.Copied), outcomes.Sum(outcome => outcome.Deleted), [.. outcomes.SelectMany(PlannedEntries)]);
+    }
+
+    /// <summary>FileSyncIncludeBuildOutput: the outputs as sources of their own rule, after the rule files (a rule wins a shared destination).</summary>
+    private IReadOnlyList<SourceFile> ScanOutputs(SyncRule? rule, OutputScanner? scanner)
+    {
+        if (!string.IsNullOrWhiteSpace(request.UnresolvedTargetFrameworks))
+        {
+            log.Warning(Diag.OutputsNeedOneFramework(request.UnresolvedTargetFrameworks));
+        }
+
+        if (rule is null || scanner is null)
+        {
+            return [];
+        }
+
+        string outputDirectory = Full(request.OutputDirectory!);
+        string root = Path.TrimEndingDirectorySeparator(outputDirectory) + Path.DirectorySeparatorChar;
+        IEnumerable<OutputItem> items = request.OutputFiles.Select(item => Path.GetFullPath(item.Spec, root)).Select(full => new OutputItem(
+            full.StartsWith(root, StringComparison.Ordinal) ? full[root.Length..] : Path.GetRelativePath(root, full))); // outside: FSYNC1031
+        IReadOnlyList<SourceFile> outputs = scanner.Scan(items, rule);
+        log.Detail($"FileSync: {outputs.Count} build output(s) from '{request.OutputDirectory}' to '{(rule.Dest.Length == 0 ? "the working directory" : rule.Dest)}'");
+        return outputs;
+    }
+
+    /// <summary>Only when a Compose setting is present: no file look-ups for any other configuration.</summary>
+    private ComposeProject? ResolveComposeProject(string context) =>
+        string.IsNullOrWhiteSpace(request.ComposeService) && string.IsNullOrWhiteSpace(request.ComposeProject) && string.IsNullOrWhiteSpace(request.ComposeFile)
+            ? null
+            : ComposeProject.Resolve(request.ComposeProject, request.ComposeFile, request.ProjectDirectory is { Length: > 0 } folder ? Full(folder) : context, request.GetEnvironmentVariable);
+
+    private static IEnumerable<PlannedEntry> PlannedEntries(SyncOutcome outcome)
+    {
+        SyncPlan? plan = outcome.Plan;
+        if (plan is null)
+        {
+            yield break;
+        }
+
+        foreach (CopyOperation copy in plan.Copies)
+        {
+            foreach (Destination destination in copy.Destinations)
+            {
+                yield return new PlannedEntry(copy.Source.RelativePath, destination.Path, "copy", outcome.Target);
+            }
+        }
+
+        foreach (string path in plan.Deletes)
+        {
+            yield return new PlannedEntry(path, path, "delete", outcome.Target);
+        }
+    }
+
+    /// <summary>Whether a rule takes files from the project's wwwroot (the web root MapStaticAssets serves).</summary>
+    private bool WebRoot(IReadOnlyList<SourceFile> sources, string context)
+    {
+        string webRoot = Path.Combine(string.IsNullOrEmpty(request.ProjectDirectory) ? context : Full(request.ProjectDirectory), "wwwroot") + Path.DirectorySeparatorChar;
+        return sources.Any(source => source.FullPath.StartsWith(webRoot, StringComparison.Ordinal));
+    }
+
+    /// <summary>A rule item's path: its FullPath metadata when the project folder is not given, else resolved against it.</summary>
+    private SyncItem ToItem(RequestItem item)
+    {
+        string fullPath = string.IsNullOrEmpty(request.ProjectDirectory) ? Full(item.Get("FullPath")) : Path.GetFullPath(item.Spec, Full(request.ProjectDirectory));
+        return new(item.Spec, fullPath, NullIfEmpty(item.Get("Dest")), NullIfEmpty(item.Get("Strip")));
+    }
+
+    /// <summary>Against the build's folder, not this process's: the server runs elsewhere.</summary>
+    private string Full(string path) => Path.GetFullPath(path, request.BaseDirectory);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,255 @@
+using System.Buffers.Binary;
+using System.Text;
+using FileSync.Jobs;
+
+namespace FileSync.Server;
+
+/// <summary>What travels on the server's socket: one byte of kind, a 4-byte length, a payload written by BinaryWriter.</summary>
+internal enum FrameKind : byte
+{
+    // client -> server
+    Sync = 1,
+    Shutdown = 2,
+
+    // server -> client
+    Stale = 10,
+    Message = 11,
+    Warning = 12,
+    Error = 13,
+    Heartbeat = 14,
+    Result = 15,
+    ShuttingDown = 16,
+}
+
+internal readonly record struct Frame(FrameKind Kind, byte[] Payload)
+{
+    public BinaryReader Reader() => new(new MemoryStream(Payload), Encoding.UTF8);
+}
+
+/// <summary>Reads and writes frames; the payloads of each kind (a request, a result, a log line).</summary>
+internal static class Frames
+{
+    private const int MaxPayload = 256 * 1024 * 1024;
+
+    public static async Task WriteAsync(Stream stream, FrameKind kind, Action<BinaryWriter> payload, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        buffer.Write(new byte[5]);
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            payload(writer);
+        }
+
+        byte[] bytes = buffer.GetBuffer();
+        bytes[0] = (byte)kind;
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(1), (int)buffer.Length - 5);
+        await stream.WriteAsync(bytes.AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a whole frame in one call (the server writes from the job, its heartbeat and its answer under one lock).</summary>
+    public static void Write(Stream stream, FrameKind kind, Action<BinaryWriter> payload)
+    {
+        var buffer = new MemoryStream();
+        buffer.Write(new byte[5]);
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            payload(writer);
+        }
+
+        byte[] bytes = buffer.GetBuffer();
+        bytes[0] = (byte)kind;
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(1), (int)buffer.Length - 5);
+        stream.Write(bytes, 0, (int)buffer.Length);
+    }
+
+    /// <summary>The next frame, or null at the end of the stream (the other side closed or died).</summary>
+    public static async Task<Frame?> ReadAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        byte[] header = new byte[5];
+        if (!await FillAsync(stream, header, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        int length = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(1));
+        if (length is < 0 or > MaxPayload)
+        {
+            throw new InvalidDataException($"a frame of {length} bytes");
+        }
+
+        byte[] payload = new byte[length];
+        return await FillAsync(stream, payload, cancellationToken).ConfigureAwait(false) ? new Frame((FrameKind)header[0], payload) : null;
+    }
+
+    /// <summary>As <see cref="ReadAsync"/>, blocking: the task's side uses no async socket machinery (cheaper in a cold process).</summary>
+    public static Frame? Read(Stream stream)
+    {
+        byte[] header = new byte[5];
+        if (!Fill(stream, header))
+        {
+            return null;
+        }
+
+        int length = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(1));
+        if (length is < 0 or > MaxPayload)
+        {
+            throw new InvalidDataException($"a frame of {length} bytes");
+        }
+
+        byte[] payload = new byte[length];
+        return Fill(stream, payload) ? new Frame((FrameKind)header[0], payload) : null;
+    }
+
+    private static bool Fill(Stream stream, byte[] buffer)
+    {
+        int read = 0;
+        while (read < buffer.Length)
+        {
+            int n = stream.Read(buffer, read, buffer.Length - read);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            read += n;
+        }
+
+        return true;
+    }
+
+    private static async Task<bool> FillAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
+    {
+        int read = 0;
+        while (read < buffer.Length)
+        {
+            int n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            read += n;
+        }
+
+        return true;
+    }
+
+    public static void WriteRequest(BinaryWriter w, SyncRequest r)
+    {
+        WriteItems(w, r.Rules);
+        WriteItems(w, r.OutputFiles);
+        WriteItems(w, r.Actions);
+        foreach (string? value in (string?[])[r.OutputDirectory, r.OutputDest, r.UnresolvedTargetFrameworks, r.ContextDirectory, r.ProjectDirectory, r.StateDirectory,
+            r.Runtime, r.Container, r.Selector, r.Image, r.ComposeService, r.ComposeProject, r.ComposeFile, r.DockerHost, r.DockerTimeout, r.Directory,
+            r.WorkingDirectory, r.FallbackWorkingDirectory, r.Owner, r.StaticWebAssets, r.StaticWebAssetsManifest, r.StaticWebAssetsCompression, r.BaseDirectory])
+        {
+            WriteString(w, value);
+        }
+
+        w.Write(r.DryRun);
+        w.Write(r.Detailed);
+        WriteMap(w, r.Environment);
+    }
+
+    public static SyncRequest ReadRequest(BinaryReader r)
+    {
+        IReadOnlyList<RequestItem> rules = ReadItems(r), outputs = ReadItems(r), actions = ReadItems(r);
+        string?[] s = new string?[23];
+        for (int i = 0; i < s.Length; i++)
+        {
+            s[i] = ReadString(r);
+        }
+
+        return new SyncRequest
+        {
+            Rules = rules, OutputFiles = outputs, Actions = actions,
+            OutputDirectory = s[0], OutputDest = s[1], UnresolvedTargetFrameworks = s[2], ContextDirectory = s[3] ?? "", ProjectDirectory = s[4],
+            StateDirectory = s[5] ?? "", Runtime = s[6] ?? "docker", Container = s[7], Selector = s[8], Image = s[9], ComposeService = s[10],
+            ComposeProject = s[11], ComposeFile = s[12], DockerHost = s[13], DockerTimeout = s[14], Directory = s[15], WorkingDirectory = s[16],
+            FallbackWorkingDirectory = s[17], Owner = s[18], StaticWebAssets = s[19], StaticWebAssetsManifest = s[20], StaticWebAssetsCompression = s[21],
+            BaseDirectory = s[22] ?? "/", DryRun = r.ReadBoolean(), Detailed = r.ReadBoolean(), Environment = ReadMap(r),
+        };
+    }
+
+    public static void WriteResult(BinaryWriter w, SyncResult result)
+    {
+        w.Write(result.Synced);
+        w.Write(result.CopiedCount);
+        w.Write(result.DeletedCount);
+        w.Write(result.Planned.Count);
+        foreach (PlannedEntry entry in result.Planned)
+        {
+            w.Write(entry.Include);
+            w.Write(entry.Destination);
+            w.Write(entry.Operation);
+            w.Write(entry.Instance);
+        }
+    }
+
+    public static SyncResult ReadResult(BinaryReader r)
+    {
+        bool synced = r.ReadBoolean();
+        int copied = r.ReadInt32(), deleted = r.ReadInt32(), count = r.ReadInt32();
+        var planned = new PlannedEntry[count];
+        for (int i = 0; i < count; i++)
+        {
+            planned[i] = new PlannedEntry(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString());
+        }
+
+        return new SyncResult(synced, copied, deleted, planned);
+    }
+
+    public static void WriteString(BinaryWriter w, string? value)
+    {
+        w.Write(value is not null);
+        if (value is not null)
+        {
+            w.Write(value);
+        }
+    }
+
+    public static string? ReadString(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    private static void WriteItems(BinaryWriter w, IReadOnlyList<RequestItem> items)
+    {
+        w.Write(items.Count);
+        foreach (RequestItem item in items)
+        {
+            w.Write(item.Spec);
+            WriteMap(w, item.Metadata);
+        }
+    }
+
+    private static RequestItem[] ReadItems(BinaryReader r)
+    {
+        var items = new RequestItem[r.ReadInt32()];
+        for (int i = 0; i < items.Length; i++)
+        {
+            items[i] = new RequestItem(r.ReadString(), ReadMap(r));
+        }
+
+        return items;
+    }
+
+    private static void WriteMap(BinaryWriter w, IReadOnlyDictionary<string, string> map)
+    {
+        w.Write(map.Count);
+        foreach ((string name, string value) in map)
+        {
+            w.Write(name);
+            w.Write(value);
+        }
+    }
+
+    private static Dictionary<string, string> ReadMap(BinaryReader r)
+    {
+        int count = r.ReadInt32();
+        var map = new Dictionary<string, string>(count, StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            map[r.ReadString()] = r.ReadString();
+        }
+
+        return map;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Reflection;
+using FileSync.Jobs;
+using FileSync.Server;
+
+namespace FileSync.Tests.Server;
+
+/// <summary>What the task sends the sync server is the whole request, and what comes back the whole result.</summary>
+public sealed class FramesTests
+{
+    [Fact]
+    public async Task Every_property_of_a_request_survives_the_socket()
+    {
+        // Each string property gets a value of its own (names with bytes a shell or MSBuild would mangle), so a property
+        // left out of the codec, or two swapped, shows.
+        var request = new SyncRequest
+        {
+            Rules = [new RequestItem("wwwroot/a b;%.txt", new Dictionary<string, string> { ["Dest"] = "wwwroot", ["Strip"] = "wwwroot/" })],
+            OutputFiles = [new RequestItem("bin/app.dll", new Dictionary<string, string>())],
+            Actions = [new RequestItem("exec", new Dictionary<string, string> { ["Command"] = "/app/reload;--soft", ["Match"] = "**/*.json" })],
+            DryRun = true,
+            Environment = new Dictionary<string, string> { ["DOCKER_HOST"] = "unix:///run/x.sock" },
+        };
+        foreach (PropertyInfo property in StringProperties())
+        {
+            property.SetValue(request, property.Name + " ünï\n$(x)");
+        }
+
+        SyncRequest back = await RoundTripAsync(request, Frames.WriteRequest, Frames.ReadRequest);
+
+        Assert.All(StringProperties(), property => Assert.Equal(property.GetValue(request), property.GetValue(back)));
+        Assert.True(back.DryRun);
+        Assert.Equal(request.Environment, back.Environment);
+        Assert.Equal(Describe(request.Rules), Describe(back.Rules));
+        Assert.Equal(Describe(request.OutputFiles), Describe(back.OutputFiles));
+        Assert.Equal(Describe(request.Actions), Describe(back.Actions));
+    }
+
+    [Fact]
+    public async Task Unset_properties_stay_unset()
+    {
+        SyncRequest back = await RoundTripAsync(new SyncRequest(), Frames.WriteRequest, Frames.ReadRequest);
+
+        Assert.Null(back.Container);
+        Assert.Null(back.WorkingDirectory);
+        Assert.Equal(("docker", "/", false), (back.Runtime, back.BaseDirectory, back.DryRun));
+    }
+
+    [Fact]
+    public async Task A_result_survives_the_socket()
+    {
+        var result = new SyncResult(true, 2, 1, [new PlannedEntry("a.txt", "/app/a.txt", "copy", "docker web (0123456789ab)"), new PlannedEntry("/app/b", "/app/b", "delete", "docker web (0123456789ab)")]);
+
+        SyncResult back = await RoundTripAsync(result, Frames.WriteResult, Frames.ReadResult);
+
+        Assert.Equal((result.Synced, result.CopiedCount, result.DeletedCount), (back.Synced, back.CopiedCount, back.DeletedCount));
+        Assert.Equal(result.Planned, back.Planned);
+    }
+
+    private static IEnumerable<PropertyInfo> StringProperties() =>
+        typeof(SyncRequest).GetProperties().Where(property => property.PropertyType == typeof(string) && property.CanWrite);
+
+    private static string[] Describe(IReadOnlyList<RequestItem> items) =>
+        [.. items.Select(item => item.Spec + "|" + string.Join(",", item.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => m.Key + "=" + m.Value)))];
+
+    private static async Task<T> RoundTripAsync<T>(T value, Action<BinaryWriter, T> write, Func<BinaryReader, T> read)
+    {
+        var stream = new MemoryStream();
+        await Frames.WriteAsync(stream, FrameKind.Sync, w => write(w, value), TestContext.Current.CancellationToken);
+        stream.Position = 0;
+        Frame frame = Assert.IsType<Frame>(await Frames.ReadAsync(stream, TestContext.Current.CancellationToken));
+        Assert.Equal(FrameKind.Sync, frame.Kind);
+        using BinaryReader reader = frame.Reader();
+        T back = read(reader);
+        Assert.Equal(reader.BaseStream.Length, reader.BaseStream.Position);
+        return back;
+    }
+}
