@@ -125,25 +125,26 @@ public sealed partial class ResourceTests
 
     /// <summary>
     /// How the product raises each resource, read from its sources: "warning" when every use of <c>Diag.Name(</c> is
-    /// the argument of <c>.Warning(</c> (ILog.Warning, logged as an MSBuild warning), "error" when none is (a thrown
-    /// FileSyncException or ILog.Error), "mixed" otherwise. A resource no source raises is missing from the result.
+    /// the argument of <c>.Warning(</c> (ILog.Warning, logged as an MSBuild warning), "message" when every use is the
+    /// argument of <c>.Summary(</c>, "error" when every use is neither (a thrown FileSyncException or ILog.Error),
+    /// "mixed" otherwise. A resource no source raises is missing from the result.
     /// </summary>
     private static Dictionary<string, string> SeverityBySource()
     {
         string src = Path.Combine(Repository.Root, "src");
-        var uses = new Dictionary<string, List<bool>>(StringComparer.Ordinal);
+        var uses = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (string file in Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != "Diag.cs" && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
         {
             string text = File.ReadAllText(file);
             foreach (Match use in DiagUse().Matches(text))
             {
-                bool warning = WarningCall().IsMatch(text.AsSpan(Math.Max(0, use.Index - 40), Math.Min(40, use.Index)));
+                ReadOnlySpan<char> before = text.AsSpan(Math.Max(0, use.Index - 40), Math.Min(40, use.Index));
                 uses.TryAdd(use.Groups["name"].Value, []);
-                uses[use.Groups["name"].Value].Add(warning);
+                uses[use.Groups["name"].Value].Add(WarningCall().IsMatch(before) ? "warning" : SummaryCall().IsMatch(before) ? "message" : "error");
             }
         }
 
-        return uses.ToDictionary(u => u.Key, u => u.Value.All(w => w) ? "warning" : u.Value.Any(w => w) ? "mixed" : "error", StringComparer.Ordinal);
+        return uses.ToDictionary(u => u.Key, u => u.Value.Distinct().Count() == 1 ? u.Value[0] : "mixed", StringComparer.Ordinal);
     }
 
     [GeneratedRegex(@"\bDiag\.(?<name>\w+)\(")]
@@ -151,4 +152,8 @@ public sealed partial class ResourceTests
 
     [GeneratedRegex(@"\.Warning\(\s*$")]
     private static partial Regex WarningCall();
+
+    // ILog.Summary: a message at normal verbosity (progress lines), not a warning or an error.
+    [GeneratedRegex(@"\.Summary\(\s*$")]
+    private static partial Regex SummaryCall();
 }
