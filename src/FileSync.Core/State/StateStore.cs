@@ -52,7 +52,7 @@ internal static class StateStore
             log.Detail($"FileSync: state journal '{journalPath}': {(journalLength == 0 ? "not this snapshot's, ignored" : $"{journal.Length - journalLength} byte(s) of an unfinished append ignored")}");
         }
 
-        state.Stored = new StoredState(checksum, bytes.Length, journalLength, generation, state.Copy());
+        state.Stored = new StoredState(checksum, bytes.Length, journalLength, generation, state.Copy()) { Seen = Look(path) };
         return state;
     }
 
@@ -93,6 +93,11 @@ internal static class StateStore
         policy ??= JournalPolicy.Default;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         StoredState? stored = state.Stored;
+        if (stored is not null && !IsCurrent(path, state))
+        {
+            stored = null; // another writer changed the files since: never append to what this state was not built on
+        }
+
         if (stored is not null && stored.State.InstanceId == state.InstanceId && stored.SnapshotLength >= policy.MinSnapshotBytes)
         {
             byte[]? record = StateJournal.Record(stored.State, state);
@@ -106,6 +111,7 @@ internal static class StateStore
             {
                 Append(StateJournal.PathFor(path), stored, record);
                 StateJournal.Apply(record, stored.State);
+                stored.Seen = Look(path);
                 return;
             }
         }
@@ -160,7 +166,22 @@ internal static class StateStore
         }
 
         TryDelete(journal);
-        state.Stored = new StoredState(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8)), bytes.Length, 0, generation, state.Copy());
+        state.Stored = new StoredState(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8)), bytes.Length, 0, generation, state.Copy()) { Seen = Look(path) };
+    }
+
+    /// <summary>
+    /// Whether the files at <paramref name="path"/> are still what <paramref name="state"/> was last loaded from or
+    /// saved to by this process (two stats). A process that keeps a state in memory between syncs (under the lock only
+    /// while it syncs) loads it again when this is false: another writer synced meanwhile.
+    /// </summary>
+    public static bool IsCurrent(string path, SyncState state) => state.Stored is { } stored && Look(path) == stored.Seen;
+
+    /// <summary>The snapshot's modification time and length, the journal's length; -1 for a file that is not there.</summary>
+    private static (DateTime, long, long) Look(string path)
+    {
+        var snapshot = new FileInfo(path);
+        var journal = new FileInfo(StateJournal.PathFor(path));
+        return (snapshot.LastWriteTimeUtc, snapshot.Exists ? snapshot.Length : -1, journal.Exists ? journal.Length : -1);
     }
 
     private static void TryDelete(string path)

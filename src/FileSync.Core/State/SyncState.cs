@@ -46,7 +46,8 @@ internal sealed class SyncState
 }
 
 /// <summary>A snapshot on disk (its checksum, length and generation), the valid length of its journal (0: none yet),
-/// and the state they hold together.</summary>
+/// and the state they hold together; with what the files looked like when this process last read or wrote them, so a
+/// save notices that another writer changed them since.</summary>
 internal sealed class StoredState(ulong snapshotChecksum, long snapshotLength, long journalLength, ulong generation, SyncState state)
 {
     public ulong SnapshotChecksum { get; } = snapshotChecksum;
@@ -58,6 +59,9 @@ internal sealed class StoredState(ulong snapshotChecksum, long snapshotLength, l
     public ulong Generation { get; } = generation;
 
     public SyncState State { get; } = state;
+
+    /// <summary>The snapshot's modification time and length and the journal file's length, as last seen.</summary>
+    public (DateTime, long, long) Seen { get; set; }
 }
 
 /// <summary>A source as it was when the target confirmed it: stat fields (fast path), content hash, destinations.</summary>

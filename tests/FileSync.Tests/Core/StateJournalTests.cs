@@ -313,3 +313,62 @@ public sealed class JournaledSyncTests : IDisposable
         Assert.Empty(_log.Codes);
     }
 }
+
+/// <summary>Two holders of one state file (a build and a process that keeps the state between syncs): a save never
+/// appends to files another writer changed since it read them.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class StateWritersTests : IDisposable
+{
+    private const string Instance = "instance-0123456789abcdef";
+    private static readonly JournalPolicy Always = new(0, 4);
+    private readonly TempFolder _temp = new();
+    private readonly RecordingLog _log = new();
+    private readonly string _path;
+
+    public StateWritersTests() => _path = _temp.Combine("obj/filesync/docker-0123456789abcdef.state");
+
+    public void Dispose() => _temp.Dispose();
+
+    private static StateEntry Entry(int i) => new(i, 638_400_000_000_000_000 + i, new UInt128(1, (ulong)i), (UnixFileMode)0b110_100_100, null, [$"/app/f{i:000}"]);
+
+    private SyncState Saved()
+    {
+        var state = SyncState.Empty(Instance);
+        for (int i = 0; i < 200; i++)
+        {
+            state.Entries[$"f{i:000}"] = Entry(i);
+        }
+
+        StateStore.Save(_path, state, Always);
+        return StateStore.Load(_path, Instance, _log);
+    }
+
+    public static TheoryData<string, bool> Others => new()
+    {
+        { "the other writer appended to the journal", false },
+        { "the other writer compacted the journal into a new snapshot", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Others))]
+    public void A_save_after_another_writer_rewrites_the_whole_state_as_this_one_holds_it(string sentence, bool compacted)
+    {
+        SyncState kept = Saved(); // e.g. held in memory between syncs
+        kept.Entries["f001"] = Entry(1001);
+        StateStore.Save(_path, kept, Always);
+        Assert.True(StateStore.IsCurrent(_path, kept), sentence);
+
+        SyncState other = StateStore.Load(_path, Instance, _log);
+        other.Entries["f002"] = Entry(2002);
+        StateStore.Save(_path, other, compacted ? new JournalPolicy(long.MaxValue, 4) : Always);
+        Assert.False(StateStore.IsCurrent(_path, kept), sentence);
+
+        kept.Entries["f003"] = Entry(3003);
+        StateStore.Save(_path, kept, Always);
+
+        SyncState loaded = StateStore.Load(_path, Instance, _log);
+        Assert.True(StateStore.IsCurrent(_path, kept), sentence);
+        Assert.Equal([1001L, 2L, 3003L], new[] { "f001", "f002", "f003" }.Select(source => loaded.Entries[source].Size));
+        Assert.Equal(200, loaded.Entries.Count);
+    }
+}
