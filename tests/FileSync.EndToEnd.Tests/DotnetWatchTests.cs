@@ -4,8 +4,8 @@ using FileSync.Tests.Infrastructure;
 namespace FileSync.EndToEnd.Tests;
 
 /// <summary>
-/// <c>dotnet watch build -t:SyncToContainer</c> on a consumer of the packed package: it syncs at start and after a save,
-/// into a real container; FileSync's own writes under obj/ are not watched (no build loop). The watch and everything it
+/// <c>dotnet watch build -t:SyncToContainer</c> on a consumer of the packed package: it syncs at start, after a save and
+/// after a delete, into a real container; FileSync's own writes under obj/ are not watched (no build loop). The watch and everything it
 /// started are ended by id whatever happens.
 /// </summary>
 public sealed class DotnetWatchTests(PackageFixture package)
@@ -16,8 +16,13 @@ public sealed class DotnetWatchTests(PackageFixture package)
 
     private static int Summaries(IReadOnlyList<string> lines) => SyncSummary.All(string.Join('\n', lines)).Count;
 
+    /// <summary>The n-th build ended and dotnet watch listens again: it prints that line once its file watcher is armed,
+    /// so a change made after it is never missed.</summary>
+    private static bool Idle(IReadOnlyList<string> lines, int n) =>
+        Summaries(lines) == n && lines.Count(line => line.Contains("Waiting for a file to change", StringComparison.Ordinal)) == n;
+
     [Fact]
-    public async Task A_save_under_dotnet_watch_lands_in_the_container()
+    public async Task A_save_and_a_delete_under_dotnet_watch_land_in_the_container()
     {
         await using var container = await TestContainer.StartAsync(ct: Ct);
         using var project = new ConsumerProject(package, "dotnet-watch")
@@ -31,17 +36,23 @@ public sealed class DotnetWatchTests(PackageFixture package)
         env["DOTNET_WATCH_SUPPRESS_EMOJIS"] = "1";
         await using (var watch = WatchProcess.Start(PackageFixture.DotnetHost, ["watch", "--non-interactive", "build", "-t:SyncToContainer"], project.Directory, env))
         {
-            await watch.WaitForAsync(lines => Summaries(lines) == 1, "the sync at start", Bound, Ct);
+            await watch.WaitForAsync(lines => Idle(lines, 1), "the sync at start", Bound, Ct);
 
             Assert.Equal("first\n", await InContainer.CatAsync(container.Id, "/app/wwwroot/page.txt"));
             Assert.Equal((1, 0), (SyncSummary.All(watch.Output)[0].Changed, SyncSummary.All(watch.Output)[0].Deleted));
 
             project.WriteFile("wwwroot/page.txt", "saved under dotnet watch\n");
-            await watch.WaitForAsync(lines => Summaries(lines) == 2, "the sync after the save", Bound, Ct);
+            await watch.WaitForAsync(lines => Idle(lines, 2), "the sync after the save", Bound, Ct);
 
             Assert.Equal("saved under dotnet watch\n", await InContainer.CatAsync(container.Id, "/app/wwwroot/page.txt"));
             SyncSummary second = SyncSummary.All(watch.Output)[1];
             Assert.Equal((1, 0, container.Id[..12]), (second.Changed, second.Deleted, second.ShortId));
+
+            project.DeleteFile("wwwroot/page.txt"); // a watched file that goes is a change too
+            await watch.WaitForAsync(lines => Idle(lines, 3), "the sync after the delete", Bound, Ct);
+
+            Assert.False(await InContainer.ExistsAsync(container.Id, "/app/wwwroot/page.txt"));
+            Assert.Equal((0, 1), (SyncSummary.All(watch.Output)[2].Changed, SyncSummary.All(watch.Output)[2].Deleted));
         }
     }
 
