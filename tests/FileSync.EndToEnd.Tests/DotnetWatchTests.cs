@@ -59,13 +59,16 @@ public sealed class DotnetWatchTests(PackageFixture package)
     [Fact]
     public async Task The_watched_files_are_the_rule_files_and_the_project_never_FileSync_state_under_obj()
     {
-        using var project = new ConsumerProject(package, "dotnet-watch-list")
+        using var project = new ConsumerProject(package, "dotnet-watch-list", subfolder: "app")
             .Rule("wwwroot/**/*", dest: "wwwroot", strip: "wwwroot/")
             .Rule("**/*.json", dest: "/etc/app")
+            .Rule("../shared/**/*.txt", dest: "/srv") // a context above the project, as for an image built from the solution folder
+            .Property("FileSyncContextDirectory", "..")
             .Property("FileSyncRuntime", "directory")
             .Property("FileSyncDirectory", Directory.CreateTempSubdirectory("filesync-watch-list-").FullName);
         project.WriteFile("wwwroot/page.txt", "page\n");
         project.WriteFile("config/app.json", "{}\n");
+        project.WriteFile("../shared/notes.txt", "shared\n");
         (await project.SyncAsync()).Succeeded(); // obj/filesync now holds state, lock, stamp and inputs cache
         Assert.NotEmpty(Directory.GetFiles(project.PathOf("obj/filesync")));
 
@@ -76,6 +79,7 @@ public sealed class DotnetWatchTests(PackageFixture package)
         string[] watched = [.. list.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(line => line.StartsWith('/'))];
         Assert.Contains(project.PathOf("wwwroot/page.txt"), watched);
         Assert.Contains(project.PathOf("config/app.json"), watched);
+        Assert.Contains(Path.Combine(project.Root, "shared", "notes.txt"), watched);
         Assert.DoesNotContain(watched, path => path.StartsWith(project.PathOf("obj") + "/", StringComparison.Ordinal) || path.StartsWith(project.PathOf("bin") + "/", StringComparison.Ordinal));
     }
 }
