@@ -17,8 +17,8 @@
 #   BENCH_N=7              runs per case of items 1, 2 and 4
 #   BENCH_N_BULK=3         runs per case of item 3 (each run starts a fresh container)
 #   BENCH_SECTIONS="1 2 3 4"
-#   BENCH_R2R=1            also time item 2 with a ReadyToRun-compiled task (restores the Crossgen2 and runtime packs
-#                          from NuGet; 0 skips it)
+#   BENCH_R2R=1            also time item 2 with the package's portable task (tasks/net8.0/, IL only) beside the one
+#                          FileSync.props picks (ReadyToRun, tasks/net10.0-linux-x64/, on SDK 10 linux-x64); 0 skips it
 #   BENCH_WORK=/var/tmp    parent of the work folder: on disk, not tmpfs (the file trees are real writes)
 #   BENCH_KEEP=0           1 keeps the work folder (projects, logs, raw timings) for inspection
 #   BENCH_REF=             a commit (e.g. HEAD) to measure, exported with `git archive`; empty: the working tree as it is
@@ -342,17 +342,11 @@ if [[ " $SECTIONS " == *" 2 "* ]]; then
   section "Item 2: one changed file ($N runs each, interleaved)"
   changed=$P/small/wwwroot/js/page1.js
   tar_one() { tar -c -C "$P/small/wwwroot/js" page1.js | docker exec -i "$C_SMALL" tar -x -C /app; }
-  R2R_TASK=
+  IL_TASK=
   if [ "$R2R" = 1 ]; then
-    note "ReadyToRun: dotnet publish src/FileSync.Tasks -r linux-<arch> -p:PublishReadyToRun=true (Crossgen2 from NuGet)"
-    rid=linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
-    if dotnet publish "$SRC/src/FileSync.Tasks" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
-      -o "$WORK/r2r" --artifacts-path "$WORK/r2r-artifacts" -nologo -v q >"$LOGS/r2r.log" 2>&1; then
-      R2R_TASK=$WORK/r2r/FileSync.Tasks.dll
-    else
-      note "ReadyToRun publish failed (no NuGet access?): skipped; see the tail below"
-      tail -n 5 "$LOGS/r2r.log" >&2
-    fi
+    IL_TASK=$WORK/packages/filesync/$VERSION/tasks/net8.0/FileSync.Tasks.dll
+    picked=$(dotnet msbuild "$P/small" -getProperty:FileSyncTasksAssembly -nologo 2>/dev/null || true)
+    note "task assembly FileSync.props picks: ${picked#"$WORK/packages/"}; compared with ${IL_TASK#"$WORK/packages/"}"
   fi
   mkdir -p "$P/dir-target"
   timed settle-dir build "$P/small" -t:SyncToContainer -p:FileSyncRuntime=directory "-p:FileSyncDirectory=$P/dir-target"
@@ -371,10 +365,10 @@ if [[ " $SECTIONS " == *" 2 "* ]]; then
     touch_change "$changed"
     timed sync-one build "$P/small" -t:SyncToContainer
     task_time sync-one '1 changed'
-    if [ -n "$R2R_TASK" ]; then
+    if [ -n "$IL_TASK" ]; then
       touch_change "$changed"
-      timed sync-one-r2r build "$P/small" -t:SyncToContainer "-p:FileSyncTasksAssembly=$R2R_TASK"
-      task_time sync-one-r2r '1 changed'
+      timed sync-one-il build "$P/small" -t:SyncToContainer "-p:FileSyncTasksAssembly=$IL_TASK"
+      task_time sync-one-il '1 changed'
     fi
     # The same sync into a folder (runtime directory): the task without any Engine API call.
     touch_change "$changed"
@@ -410,13 +404,13 @@ if [[ " $SECTIONS " == *" 2 "* ]]; then
   row 2 '`dotnet build -t:SyncToContainer`, 1 changed file, cold (`FileSyncServer=false`: in-process)' sync-one "$above ms above the empty target = $(ratio "$above" "$cp") x \`docker cp\`"
   row 2 '(same runs) its summary line `FileSync: 1 changed ... in X ms`' sync-one.task
   row 2 '(same runs) the SyncFiles task' sync-one.msb "timeline run below: SyncFiles ${task_ms:-?} ms, evaluation ${eval_ms:-?} ms"
-  if [ -n "$R2R_TASK" ]; then
-    r2r=$(median "$TIMES/sync-one-r2r")
-    row 2 '`dotnet build -t:SyncToContainer`, 1 changed file, ReadyToRun task assembly' sync-one-r2r "$((r2r - empty)) ms above the empty target ($((r2r - sync)) ms vs IL)"
-    row 2 '(same runs) its summary line' sync-one-r2r.task
-    row 2 '(same runs) the SyncFiles task' sync-one-r2r.msb "$(($(median "$TIMES/sync-one-r2r.msb") - $(median "$TIMES/sync-one.msb"))) ms vs IL"
+  if [ -n "$IL_TASK" ]; then
+    il=$(median "$TIMES/sync-one-il")
+    row 2 '`dotnet build -t:SyncToContainer`, 1 changed file, portable task (`tasks/net8.0/`, no ReadyToRun code)' sync-one-il "$((il - empty)) ms above the empty target ($((sync - il)) ms for the default task vs it)"
+    row 2 '(same runs) its summary line' sync-one-il.task
+    row 2 '(same runs) the SyncFiles task' sync-one-il.msb "$(($(median "$TIMES/sync-one.msb") - $(median "$TIMES/sync-one-il.msb"))) ms for the default task vs it"
   else
-    row_value 2 'ReadyToRun task assembly' 'skipped' 'BENCH_R2R=0 or the Crossgen2 pack could not be restored'
+    row_value 2 'portable task (`tasks/net8.0/`)' 'skipped' 'BENCH_R2R=0'
   fi
   row 2 '`dotnet build -t:SyncToContainer`, 1 changed file, warm (`FileSyncServer=true`: on the sync server)' sync-one-warm "$warm_above ms above the empty target = $(ratio "$warm_above" "$cp") x \`docker cp\`"
   row 2 '(same runs) its summary line (the sync in the server)' sync-one-warm.task

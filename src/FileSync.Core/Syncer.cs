@@ -37,6 +37,11 @@ internal sealed record SyncOptions(string StateDirectory)
 
     /// <summary>Build outputs that stay in the container although not among the sources; null: none.</summary>
     public OutputsKept? KeptOutputs { get; init; }
+
+    /// <summary>How often a running upload reports what it sent so far (FSYNC7050), and the clock that times it.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
 
 /// <summary>What one instance's sync did (for the task's outputs and tests).</summary>
@@ -154,6 +159,7 @@ internal sealed class Syncer(ILog log)
                 stateWritable = RecordInFlight(statePath, state, copies, undo, noted);
                 try
                 {
+                    using var progress = new SyncProgress(log, sent, label, copies.Count, copies.Sum(copy => copy.Source.Size * copy.Destinations.Count), options.Clock, options.ProgressInterval);
                     await UploadAsync(target, folders.Layout, copies, owner, plan, label, sent, log, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (stateWritable)

@@ -4,7 +4,8 @@ using FileSync.EndToEnd.Tests.Infrastructure;
 
 namespace FileSync.EndToEnd.Tests;
 
-/// <summary>The .nupkg holds exactly the build files, the task with its dependencies, the launcher, and the README; nothing for the app.</summary>
+/// <summary>The .nupkg holds exactly the build files, the task with its dependencies (as IL for every SDK 8+, and
+/// ReadyToRun-compiled for SDK 10 on linux-x64), the launcher, and the README; nothing for the app.</summary>
 public sealed class PackageContentsTests(PackageFixture package)
 {
     private const string CoreProperties = "package/services/metadata/core-properties/";
@@ -32,6 +33,9 @@ public sealed class PackageContentsTests(PackageFixture package)
                 "buildMultiTargeting/FileSync.props",
                 "buildMultiTargeting/FileSync.targets",
                 CoreProperties + "*.psmdcp",
+                "tasks/net10.0-linux-x64/FileSync.Core.dll",
+                "tasks/net10.0-linux-x64/FileSync.Tasks.dll",
+                "tasks/net10.0-linux-x64/System.IO.Hashing.dll",
                 "tasks/net8.0/FileSync.Core.dll",
                 "tasks/net8.0/FileSync.Tasks.dll",
                 "tasks/net8.0/System.IO.Hashing.dll",
@@ -43,6 +47,40 @@ public sealed class PackageContentsTests(PackageFixture package)
                 "tools/server/filesync-server.runtimeconfig.json",
             }.Order(StringComparer.Ordinal),
             entries);
+    }
+
+    [Fact]
+    public void The_ReadyToRun_folder_holds_the_same_assemblies_as_net8_with_native_code_beside_their_IL()
+    {
+        using ZipArchive zip = ZipFile.OpenRead(package.PackagePath);
+        ZipArchiveEntry[] portable = [.. zip.Entries.Where(entry => entry.FullName.StartsWith("tasks/net8.0/", StringComparison.Ordinal))];
+
+        Assert.NotEmpty(portable);
+        foreach (ZipArchiveEntry il in portable)
+        {
+            ZipArchiveEntry compiled = zip.GetEntry("tasks/net10.0-linux-x64/" + il.Name)!;
+            (Guid ilMvid, bool ilNative) = Inspect(il);
+            (Guid compiledMvid, bool compiledNative) = Inspect(compiled);
+
+            Assert.False(ilNative, il.FullName);
+            Assert.True(compiledNative, compiled.FullName + " has no ReadyToRun code");
+            Assert.Equal(ilMvid, compiledMvid); // the same build of the same code
+        }
+    }
+
+    /// <summary>The assembly's module version id, and whether it carries ReadyToRun code (a managed native header).</summary>
+    private static (Guid Mvid, bool Native) Inspect(ZipArchiveEntry entry)
+    {
+        using var bytes = new MemoryStream();
+        using (Stream stream = entry.Open())
+        {
+            stream.CopyTo(bytes);
+        }
+
+        bytes.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(bytes);
+        System.Reflection.Metadata.MetadataReader metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        return (metadata.GetGuid(metadata.GetModuleDefinition().Mvid), pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0);
     }
 
     [Fact]

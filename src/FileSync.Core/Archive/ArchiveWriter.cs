@@ -21,6 +21,20 @@ internal sealed class ArchiveResult
     /// the target may hold a truncated copy of it until the next sync. Null once the archive is whole.
     /// </summary>
     public string? Writing { get; set; }
+
+    private long _streamed;
+    private int _filesWritten;
+
+    /// <summary>Content bytes read into the archive so far (each destination's copy counts), for progress reports
+    /// made on another thread while the archive is written.</summary>
+    public long Streamed => Interlocked.Read(ref _streamed);
+
+    /// <summary>Sources written whole so far, for progress reports.</summary>
+    public int FilesWritten => Volatile.Read(ref _filesWritten);
+
+    internal void AddStreamed(int bytes) => Interlocked.Add(ref _streamed, bytes);
+
+    internal void AddFileWritten() => Interlocked.Increment(ref _filesWritten);
 }
 
 /// <summary>
@@ -57,6 +71,7 @@ internal static class ArchiveWriter
             {
                 result.Sent[copy.Source] = hash;
                 result.Bytes += copy.Source.Size * copy.Destinations.Count;
+                result.AddFileWritten();
             }
             else
             {
@@ -99,7 +114,7 @@ internal static class ArchiveWriter
             foreach (Destination destination in copy.Destinations)
             {
                 file.Position = 0;
-                var data = new SourceReadStream(file, source.Size);
+                var data = new SourceReadStream(file, source.Size, result.AddStreamed);
                 result.Writing = destination.Path;
                 await tar.WriteEntryAsync('0', layout.EntryName(destination.Path), null, source.Mode, owner, source.Size, modified, cancellationToken).ConfigureAwait(false);
                 await tar.WriteDataAsync(data, source.Size, cancellationToken).ConfigureAwait(false);

@@ -5,9 +5,10 @@ namespace FileSync.Archive;
 /// <summary>
 /// One pass over an open source for one tar entry: exactly the length the tar header promised (a file that grows is
 /// cut, one that shrinks is padded and marked <see cref="Changed"/>), hashing what it reads so the state's hash costs
-/// no second read. It does not own the file: the archive writer reads it once per destination.
+/// no second read. It does not own the file: the archive writer reads it once per destination. <paramref name="onRead"/>
+/// is told the length of each read (progress reports).
 /// </summary>
-internal sealed class SourceReadStream(Stream inner, long length) : Stream
+internal sealed class SourceReadStream(Stream inner, long length, Action<int>? onRead = null) : Stream
 {
     private readonly XxHash128 _hash = new();
     private long _position;
@@ -54,6 +55,7 @@ internal sealed class SourceReadStream(Stream inner, long length) : Stream
         }
 
         _position += read;
+        onRead?.Invoke(read);
         return read;
     }
 
@@ -78,6 +80,7 @@ internal sealed class SourceReadStream(Stream inner, long length) : Stream
         }
 
         _position += read;
+        onRead?.Invoke(read);
         return read;
     }
 

@@ -77,6 +77,7 @@ internal static class Diag
     // State
     public static Diagnostic StateDiscarded(string file, string reason, string folders) => Make(nameof(StateDiscarded), file, file, reason, folders);
     public static Diagnostic StateLocked(string file, int seconds) => Make(nameof(StateLocked), file, file, seconds);
+    public static Diagnostic SyncProgress(string target, int files, int totalFiles, string bytes, string totalBytes, int seconds) => Make(nameof(SyncProgress), null, target, files, totalFiles, bytes, totalBytes, seconds);
     public static Diagnostic StateNotWritten(string file, string reason) => Make(nameof(StateNotWritten), file, file, reason);
     public static Diagnostic StateLockFailed(string file, string reason) => Make(nameof(StateLockFailed), file, file, reason);
     public static Diagnostic StateUnreadable(string file, string reason) => Make(nameof(StateUnreadable), file, file, reason);

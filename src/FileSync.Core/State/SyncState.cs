@@ -20,12 +20,48 @@ internal sealed class SyncState
     public SortedSet<string> CreatedFolders { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Synced sources by path relative to the context.</summary>
-    public Dictionary<string, StateEntry> Entries { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, StateEntry> Entries { get; private init; } = new(StringComparer.Ordinal);
 
     /// <summary>Destinations whose delete the target has not confirmed yet: retried on every sync.</summary>
     public SortedSet<string> PendingDeletes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What is on disk, as <see cref="StateStore"/> last read or wrote it: the base of the next journal record.
+    /// Null for a state not read from disk (then the next save writes the whole snapshot).</summary>
+    internal StoredState? Stored { get; set; }
+
     public static SyncState Empty(string instanceId) => new() { InstanceId = instanceId };
+
+    /// <summary>A copy whose collections are its own (the entries themselves are immutable and shared).</summary>
+    internal SyncState Copy()
+    {
+        var copy = new SyncState
+        {
+            InstanceId = InstanceId, WorkingDirectory = WorkingDirectory, AppliedOwner = AppliedOwner, ResolvedUser = ResolvedUser,
+            Entries = new(Entries, StringComparer.Ordinal), // copies the table as it is: no key is hashed again
+        };
+        copy.CreatedFolders.UnionWith(CreatedFolders);
+        copy.PendingDeletes.UnionWith(PendingDeletes);
+        return copy;
+    }
+}
+
+/// <summary>A snapshot on disk (its checksum, length and generation), the valid length of its journal (0: none yet),
+/// and the state they hold together; with what the files looked like when this process last read or wrote them, so a
+/// save notices that another writer changed them since.</summary>
+internal sealed class StoredState(ulong snapshotChecksum, long snapshotLength, long journalLength, ulong generation, SyncState state)
+{
+    public ulong SnapshotChecksum { get; } = snapshotChecksum;
+
+    public long SnapshotLength { get; } = snapshotLength;
+
+    public long JournalLength { get; set; } = journalLength;
+
+    public ulong Generation { get; } = generation;
+
+    public SyncState State { get; } = state;
+
+    /// <summary>The snapshot's modification time and length and the journal file's length, as last seen.</summary>
+    public (DateTime, long, long) Seen { get; set; }
 }
 
 /// <summary>A source as it was when the target confirmed it: stat fields (fast path), content hash, destinations.</summary>

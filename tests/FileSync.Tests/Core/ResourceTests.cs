@@ -125,8 +125,9 @@ public sealed partial class ResourceTests
 
     /// <summary>
     /// How the product raises each resource, read from its sources: "warning" when every use of <c>Diag.Name(</c> is
-    /// the argument of <c>.Warning(</c> (ILog.Warning, logged as an MSBuild warning), "error" when none is (a thrown
-    /// FileSyncException or ILog.Error), "mixed" otherwise. A resource no source raises is missing from the result.
+    /// the argument of <c>.Warning(</c> (ILog.Warning, logged as an MSBuild warning), "message" when every use is the
+    /// argument of <c>.Summary(</c>, "error" when every use is neither (a thrown FileSyncException or ILog.Error),
+    /// "mixed" otherwise. A resource no source raises is missing from the result.
     /// </summary>
     private static Dictionary<string, string> SeverityBySource()
     {
