@@ -105,4 +105,7 @@ internal static class Diag
     public static Diagnostic LinkInTarget(string entry, string link, string directory) => Make(nameof(LinkInTarget), null, entry, link, directory);
     public static Diagnostic UploadRootMissing(string root, string directory) => Make(nameof(UploadRootMissing), null, root, directory);
     public static Diagnostic DirectoryReadFailed(string path, string reason) => Make(nameof(DirectoryReadFailed), path, path, reason);
+
+    // Globs and the watch (7xxx)
+    public static Diagnostic GlobInvalid(string rule, string pattern, string character, int position) => Make(nameof(GlobInvalid), null, rule, pattern, character, position);
 }
