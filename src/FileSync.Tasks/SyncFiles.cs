@@ -22,7 +22,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         var log = new MSBuildLog(Log);
         try
         {
-            bool synced = ExecuteAsync(log, _cancel.Token).GetAwaiter().GetResult();
+            bool synced = Watch ? RunWatch(log, _cancel.Token) : ExecuteAsync(log, _cancel.Token).GetAwaiter().GetResult();
             if (synced && !Log.HasLoggedErrors)
             {
                 WriteStamp(log);

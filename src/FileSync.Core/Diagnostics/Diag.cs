@@ -107,5 +107,8 @@ internal static class Diag
     public static Diagnostic DirectoryReadFailed(string path, string reason) => Make(nameof(DirectoryReadFailed), path, path, reason);
 
     // Globs and the watch (7xxx)
+    public static Diagnostic WatchProjectChanged(string file) => Make(nameof(WatchProjectChanged), file, file);
+    public static Diagnostic WatchRuleNotFollowed(string rule, string reason) => Make(nameof(WatchRuleNotFollowed), null, rule, reason);
+    public static Diagnostic WatchRulesUnknown(string project, string reason) => Make(nameof(WatchRulesUnknown), project, project, reason);
     public static Diagnostic GlobInvalid(string rule, string pattern, string character, int position) => Make(nameof(GlobInvalid), null, rule, pattern, character, position);
 }

@@ -152,7 +152,7 @@ internal sealed partial class Glob
         {
             if (token.Kind == Kind.Literal)
             {
-                return token.A == rune;
+                return token.A == (token.B == 1 && Rune.IsValid(rune) ? Rune.ToUpperInvariant(new Rune(rune)).Value : rune);
             }
 
             if (token.Kind == Kind.Any)

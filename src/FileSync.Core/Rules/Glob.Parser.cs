@@ -9,7 +9,7 @@ internal sealed partial class Glob
     /// by '\'; alternatives split at top-level commas, honouring nested braces and escapes (not classes); every
     /// option is followed by a jump to the token after its group, so "the rest of the pattern" is a token index.
     /// </summary>
-    private sealed class Parser(string pattern)
+    private sealed class Parser(string pattern, bool ignoreCase)
     {
         public List<Token> Tokens { get; } = [];
 
@@ -85,7 +85,7 @@ internal sealed partial class Glob
         private int Literal(int at)
         {
             _ = Rune.DecodeFromUtf16(pattern.AsSpan(at), out Rune rune, out int length);
-            Tokens.Add(new Token(Kind.Literal, rune.Value));
+            Tokens.Add(ignoreCase ? new Token(Kind.Literal, Rune.ToUpperInvariant(rune).Value, 1) : new Token(Kind.Literal, rune.Value));
             return length;
         }
 

@@ -35,15 +35,16 @@ internal sealed partial class Glob
     public string Pattern { get; }
 
     /// <summary>Compiles <paramref name="pattern"/>; a malformed one is FSYNC7001 naming <paramref name="rule"/>.</summary>
-    public static Glob Parse(string pattern, string? rule = null) =>
-        TryParse(pattern, out Glob? glob, out int at)
+    public static Glob Parse(string pattern, string? rule = null, bool ignoreCase = false) =>
+        TryParse(pattern, out Glob? glob, out int at, ignoreCase)
             ? glob
             : throw new FileSyncException(Diag.GlobInvalid(rule ?? pattern, pattern, at < pattern.Length ? pattern[at].ToString() : "\\", at + 1));
 
     /// <summary>False, with the index of the unclosed or invalid character, when <paramref name="pattern"/> is malformed.</summary>
-    public static bool TryParse(string pattern, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Glob? glob, out int errorAt)
+    /// <param name="ignoreCase">Letters compare ignoring case (MSBuild's wildcards); Skaffold's globs never do.</param>
+    public static bool TryParse(string pattern, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Glob? glob, out int errorAt, bool ignoreCase = false)
     {
-        var parser = new Parser(pattern);
+        var parser = new Parser(pattern, ignoreCase);
         errorAt = parser.Compile();
         glob = errorAt < 0 ? new Glob(pattern, [.. parser.Tokens], [.. parser.Options], [.. parser.Groups], [.. parser.Ranges]) : null;
         return glob is not null;
@@ -53,7 +54,7 @@ internal sealed partial class Glob
     /// An MSBuild item spec (Include/Exclude/Remove) as a glob of this kind: MSBuild knows only <c>*</c>, <c>?</c> and
     /// <c>**</c>, and on Unix turns <c>\</c> into <c>/</c>, so every other special character is escaped.
     /// </summary>
-    public static Glob FromMSBuild(string spec)
+    public static Glob FromMSBuild(string spec, bool ignoreCase)
     {
         var text = new StringBuilder(spec.Length + 4);
         foreach (char c in spec)
@@ -66,7 +67,7 @@ internal sealed partial class Glob
             };
         }
 
-        return Parse(text.ToString(), spec);
+        return Parse(text.ToString(), spec, ignoreCase);
     }
 
     /// <summary>Whether <paramref name="relativePath"/> ('/'-separated, relative to the context) matches.</summary>
@@ -76,7 +77,7 @@ internal sealed partial class Glob
 
     private enum Kind : byte
     {
-        Literal, // A = the rune
+        Literal, // A = the rune (upper-cased when B is 1: compared ignoring case)
         Any,     // ?
         Star,    // *
         Class,   // A = first range, B = range count; Negated

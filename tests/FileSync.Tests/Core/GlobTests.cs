@@ -186,7 +186,7 @@ public sealed class GlobTests
     [Theory]
     [MemberData(nameof(MSBuildSpecs))]
     public void Reads_MSBuild_item_specs(string sentence, string spec, string path, bool expected) =>
-        Assert.True(expected == Glob.FromMSBuild(spec).IsMatch(path), $"{sentence}: '{spec}' on '{path}' should be {expected}");
+        Assert.True(expected == Glob.FromMSBuild(spec, ignoreCase: false).IsMatch(path), $"{sentence}: '{spec}' on '{path}' should be {expected}");
 
     [Fact]
     public void Matching_a_path_allocates_nothing()

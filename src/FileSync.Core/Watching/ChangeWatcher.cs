@@ -1,0 +1,179 @@
+using System.Diagnostics;
+
+namespace FileSync.Watching;
+
+/// <summary>What changed in a burst: the paths events named, or a rescan when events were lost.</summary>
+internal sealed record ChangeBatch(IReadOnlyCollection<string> Paths, bool Rescan)
+{
+    public bool IsEmpty => Paths.Count == 0 && !Rescan;
+}
+
+/// <summary>
+/// Watches a folder tree with file-system events (inotify through FileSystemWatcher) or, for bind mounts and network
+/// drives that send none, by polling; hands out bursts of changes once they go quiet. An event-queue overflow
+/// (FileSystemWatcher.Error, InternalBufferOverflowException) asks for a rescan: no change is ever missed.
+/// </summary>
+internal sealed class ChangeWatcher : IDisposable
+{
+    /// <summary>A burst ends after this long without an event (an editor's save is a few events within ~1 ms).</summary>
+    internal static readonly TimeSpan QuietWindow = TimeSpan.FromMilliseconds(15);
+
+    /// <summary>A steady stream of events is cut into syncs at least this often.</summary>
+    internal static readonly TimeSpan MaxBurst = TimeSpan.FromMilliseconds(250);
+
+    private readonly object _lock = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly FileSystemWatcher? _events;
+    private readonly Poller? _poller;
+    private HashSet<string> _pending = new(StringComparer.Ordinal);
+    private bool _rescan;
+
+    public ChangeWatcher(string root, bool usePolling)
+    {
+        Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        if (usePolling)
+        {
+            _poller = new Poller(Root, paths => Add(paths, rescan: false));
+            return;
+        }
+
+        _events = new FileSystemWatcher(Root)
+        {
+            IncludeSubdirectories = true,
+            InternalBufferSize = 64 * 1024,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size
+                | NotifyFilters.Attributes | NotifyFilters.CreationTime,
+        };
+        _events.Created += (_, e) => Add([e.FullPath], rescan: false);
+        _events.Changed += (_, e) => Add([e.FullPath], rescan: false);
+        _events.Deleted += (_, e) => Add([e.FullPath], rescan: false);
+        _events.Renamed += (_, e) => Add([e.OldFullPath, e.FullPath], rescan: false);
+        _events.Error += (_, _) => Add([], rescan: true);
+        _events.EnableRaisingEvents = true;
+    }
+
+    public string Root { get; }
+
+    public bool UsesPolling => _poller is not null;
+
+    /// <summary>Test seam: what an overflow does.</summary>
+    internal void SimulateOverflow() => Add([], rescan: true);
+
+    /// <summary>The next burst, or an empty batch after <paramref name="idle"/> without events.</summary>
+    public async Task<ChangeBatch> NextAsync(TimeSpan idle, CancellationToken cancellationToken)
+    {
+        if (!await _signal.WaitAsync(idle, cancellationToken).ConfigureAwait(false))
+        {
+            return Take();
+        }
+
+        var burst = Stopwatch.StartNew();
+        while (burst.Elapsed < MaxBurst && await _signal.WaitAsync(QuietWindow, cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        return Take();
+    }
+
+    private ChangeBatch Take()
+    {
+        lock (_lock)
+        {
+            var batch = new ChangeBatch(_pending, _rescan);
+            _pending = new HashSet<string>(StringComparer.Ordinal);
+            _rescan = false;
+            return batch;
+        }
+    }
+
+    private void Add(IEnumerable<string> paths, bool rescan)
+    {
+        lock (_lock)
+        {
+            _pending.UnionWith(paths);
+            _rescan |= rescan;
+        }
+
+        _signal.Release();
+    }
+
+    public void Dispose()
+    {
+        _events?.Dispose();
+        _poller?.Dispose();
+        _signal.Dispose();
+    }
+
+    /// <summary>
+    /// Lists the tree (size, time, kind of every entry) and reports what differs from the last listing. Waits between
+    /// listings four times as long as one took (at least 100 ms), so a big tree does not keep a core busy.
+    /// </summary>
+    private sealed class Poller : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+
+        public Poller(string root, Action<List<string>> changed)
+        {
+            Dictionary<string, (long, long, bool)> last = List(root);
+            _loop = Task.Run(async () =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var clock = Stopwatch.StartNew();
+                    Dictionary<string, (long, long, bool)> now = List(root);
+                    var paths = now.Where(entry => !last.TryGetValue(entry.Key, out var before) || before != entry.Value).Select(entry => entry.Key)
+                        .Concat(last.Keys.Where(key => !now.ContainsKey(key))).ToList();
+                    last = now;
+                    if (paths.Count > 0)
+                    {
+                        changed(paths);
+                    }
+
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(100, 4 * clock.ElapsedMilliseconds)), _stop.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private static Dictionary<string, (long Size, long Time, bool Folder)> List(string root)
+        {
+            var entries = new Dictionary<string, (long, long, bool)>(StringComparer.Ordinal);
+            var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+            try
+            {
+                foreach (FileSystemInfo entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", options))
+                {
+                    bool folder = (entry.Attributes & FileAttributes.Directory) != 0;
+                    entries[entry.FullName] = (folder ? 0 : ((FileInfo)entry).Length, entry.LastWriteTimeUtc.Ticks, folder);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A folder vanished mid-listing: the next listing sees the tree as it is then.
+            }
+
+            return entries;
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            try
+            {
+                _loop.Wait(TimeSpan.FromSeconds(2));
+            }
+            catch (AggregateException)
+            {
+            }
+
+            _stop.Dispose();
+        }
+    }
+}
