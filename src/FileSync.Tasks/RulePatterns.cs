@@ -23,17 +23,21 @@ internal sealed record RulePatterns(IReadOnlyList<WatchRule> Rules, IReadOnlyCol
             ? new Dictionary<string, string>(properties, StringComparer.OrdinalIgnoreCase)
             : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         using var collection = new ProjectCollection(globals);
-        Project project;
         try
         {
-            project = collection.LoadProject(projectFile, globals, toolsVersion: null);
+            return Read(collection.LoadProject(projectFile, globals, toolsVersion: null), log);
         }
-        catch (Exception e) when (e is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Any failure (an evaluation error, an SDK that cannot be resolved in this process): the watch still runs
+            // on MSBuild's own items, and says what it cannot follow.
             log.Warning(Diag.WatchRulesUnknown(projectFile, e.Message));
             return new RulePatterns([], [projectFile]);
         }
+    }
 
+    private static RulePatterns Read(Project project, ILog log)
+    {
         string[] projectFiles = [project.FullPath, .. project.Imports.Select(import => import.ImportedProject.FullPath)];
         var rules = new List<WatchRule>();
         foreach (Microsoft.Build.Construction.ProjectItemElement element in project.GetItems(ItemType).Select(item => item.Xml).Distinct())

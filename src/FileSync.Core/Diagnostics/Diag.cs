@@ -110,5 +110,7 @@ internal static class Diag
     public static Diagnostic WatchProjectChanged(string file) => Make(nameof(WatchProjectChanged), file, file);
     public static Diagnostic WatchRuleNotFollowed(string rule, string reason) => Make(nameof(WatchRuleNotFollowed), null, rule, reason);
     public static Diagnostic WatchRulesUnknown(string project, string reason) => Make(nameof(WatchRulesUnknown), project, project, reason);
+    public static Diagnostic WatchUnavailable(string folder, string reason) => Make(nameof(WatchUnavailable), folder, folder, reason);
+    public static Diagnostic WatchFellBackToPolling(string folder, string reason) => Make(nameof(WatchFellBackToPolling), folder, folder, reason);
     public static Diagnostic GlobInvalid(string rule, string pattern, string character, int position) => Make(nameof(GlobInvalid), null, rule, pattern, character, position);
 }

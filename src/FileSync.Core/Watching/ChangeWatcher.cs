@@ -1,10 +1,14 @@
 using System.Diagnostics;
+using FileSync.Diagnostics;
 
 namespace FileSync.Watching;
 
 /// <summary>What changed in a burst: the paths events named, or a rescan when events were lost.</summary>
 internal sealed record ChangeBatch(IReadOnlyCollection<string> Paths, bool Rescan)
 {
+    /// <summary>Set when file-system events stopped working (not an overflow) and the watcher went over to polling.</summary>
+    public string? FellBackToPolling { get; init; }
+
     public bool IsEmpty => Paths.Count == 0 && !Rescan;
 }
 
@@ -23,33 +27,67 @@ internal sealed class ChangeWatcher : IDisposable
 
     private readonly object _lock = new();
     private readonly SemaphoreSlim _signal = new(0);
-    private readonly FileSystemWatcher? _events;
-    private readonly Poller? _poller;
+    private FileSystemWatcher? _events;
+    private Poller? _poller;
     private HashSet<string> _pending = new(StringComparer.Ordinal);
     private bool _rescan;
+    private string? _eventsFailed;
 
+    /// <summary>Starts watching; a folder that cannot be watched is FSYNC7005.</summary>
     public ChangeWatcher(string root, bool usePolling)
     {
         Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-        if (usePolling)
+        try
         {
-            _poller = new Poller(Root, paths => Add(paths, rescan: false));
-            return;
+            if (usePolling)
+            {
+                _poller = new Poller(Root, paths => Add(paths, rescan: false));
+            }
+            else
+            {
+                _events = Events(Root);
+            }
         }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            // A missing folder, or the host's inotify limits (fs.inotify.max_user_instances / max_user_watches).
+            throw new FileSyncException(Diag.WatchUnavailable(Root, e.Message));
+        }
+    }
 
-        _events = new FileSystemWatcher(Root)
+    private FileSystemWatcher Events(string root)
+    {
+        var events = new FileSystemWatcher(root)
         {
             IncludeSubdirectories = true,
             InternalBufferSize = 64 * 1024,
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size
                 | NotifyFilters.Attributes | NotifyFilters.CreationTime,
         };
-        _events.Created += (_, e) => Add([e.FullPath], rescan: false);
-        _events.Changed += (_, e) => Add([e.FullPath], rescan: false);
-        _events.Deleted += (_, e) => Add([e.FullPath], rescan: false);
-        _events.Renamed += (_, e) => Add([e.OldFullPath, e.FullPath], rescan: false);
-        _events.Error += (_, _) => Add([], rescan: true);
-        _events.EnableRaisingEvents = true;
+        events.Created += (_, e) => Add([e.FullPath], rescan: false);
+        events.Changed += (_, e) => Add([e.FullPath], rescan: false);
+        events.Deleted += (_, e) => Add([e.FullPath], rescan: false);
+        events.Renamed += (_, e) => Add([e.OldFullPath, e.FullPath], rescan: false);
+        events.Error += (_, e) => Failed(e.GetException());
+        events.EnableRaisingEvents = true;
+        return events;
+    }
+
+    /// <summary>
+    /// An overflow lost events: rescan. Any other error (a folder inotify could not watch: the host's limit) means
+    /// events from part of the tree may never come: poll from now on, after a rescan.
+    /// </summary>
+    private void Failed(Exception error)
+    {
+        if (error is not InternalBufferOverflowException)
+        {
+            lock (_lock)
+            {
+                _eventsFailed ??= error.Message;
+            }
+        }
+
+        Add([], rescan: true);
     }
 
     public string Root { get; }
@@ -77,14 +115,33 @@ internal sealed class ChangeWatcher : IDisposable
 
     private ChangeBatch Take()
     {
+        string? fellBack = null;
         lock (_lock)
         {
-            var batch = new ChangeBatch(_pending, _rescan);
+            if (_eventsFailed is not null && _poller is null)
+            {
+                fellBack = _eventsFailed;
+            }
+        }
+
+        if (fellBack is not null)
+        {
+            _events?.Dispose();
+            _events = null;
+            _poller = new Poller(Root, paths => Add(paths, rescan: false));
+        }
+
+        lock (_lock)
+        {
+            var batch = new ChangeBatch(_pending, _rescan) { FellBackToPolling = fellBack };
             _pending = new HashSet<string>(StringComparer.Ordinal);
             _rescan = false;
             return batch;
         }
     }
+
+    /// <summary>Test seam: what an error other than an overflow does (e.g. inotify's watch limit reached).</summary>
+    internal void SimulateEventsFailure(string message) => Failed(new IOException(message));
 
     private void Add(IEnumerable<string> paths, bool rescan)
     {

@@ -38,6 +38,11 @@ internal sealed class WatchSession(ILog log, string contextDirectory, bool usePo
                 return WatchEnd.ProjectChanged;
             }
 
+            if (batch.FellBackToPolling is { } reason)
+            {
+                log.Warning(Diag.WatchFellBackToPolling(watcher.Root, reason));
+            }
+
             bool relevant;
             if (batch.Rescan)
             {

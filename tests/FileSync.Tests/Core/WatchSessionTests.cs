@@ -102,4 +102,36 @@ public sealed class WatchSessionTests : IDisposable
         Assert.Equal(WatchEnd.ProjectChanged, end);
         Assert.Equal(["FSYNC7002"], _log.Codes);
     }
+
+    [Fact]
+    public async Task A_context_that_cannot_be_watched_is_FSYNC7005()
+    {
+        var session = new WatchSession(_log, _temp.Combine("missing"), usePolling: false);
+
+        var error = await Assert.ThrowsAsync<FileSync.Diagnostics.FileSyncException>(() =>
+            session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (_, _) => Task.CompletedTask, TestContext.Current.CancellationToken));
+
+        Assert.Equal("FSYNC7005", error.Diagnostic.Code);
+        Assert.Contains(_temp.Combine("missing"), error.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_events_stop_working_it_warns_FSYNC7006_rescans_and_polls()
+    {
+        string unseen = _temp.Write("site/unseen.txt", "no event for me");
+        var syncs = Channel.CreateUnbounded<IReadOnlyList<SyncItem>>();
+        using var stop = new CancellationTokenSource();
+        var session = new WatchSession(_log, _temp.Path, usePolling: false) { OnWatching = watcher => watcher.SimulateEventsFailure("inotify watch limit reached") };
+
+        Task<WatchEnd> run = session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (items, _) => syncs.Writer.WriteAsync(items).AsTask(), stop.Token);
+
+        Assert.Empty(await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken));
+        Assert.Equal([unseen], (await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken)).Select(item => item.FullPath));
+        Assert.Equal(["FSYNC7006"], _log.Codes);
+
+        string later = _temp.Write("site/later.txt", "found by polling");
+        Assert.Equal([later, unseen], (await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken)).Select(item => item.FullPath).Order(StringComparer.Ordinal));
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
 }
