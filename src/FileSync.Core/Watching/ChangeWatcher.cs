@@ -20,7 +20,7 @@ internal sealed record ChangeBatch(IReadOnlyCollection<string> Paths, bool Resca
 internal sealed class ChangeWatcher : IDisposable
 {
     /// <summary>A burst ends after this long without an event (an editor's save is a few events within ~1 ms).</summary>
-    internal static readonly TimeSpan QuietWindow = TimeSpan.FromMilliseconds(15);
+    internal static readonly TimeSpan QuietWindow = TimeSpan.FromMilliseconds(10);
 
     /// <summary>A steady stream of events is cut into syncs at least this often.</summary>
     internal static readonly TimeSpan MaxBurst = TimeSpan.FromMilliseconds(250);

@@ -13,7 +13,11 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
     private readonly HashSet<string> _initial = new(initial.Select(item => item.FullPath), StringComparer.Ordinal);
     private readonly string _context = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDirectory));
 
-    public IReadOnlyList<SyncItem> Items => [.. initial, .. _found.Values.SelectMany(items => items)];
+    private readonly HashSet<(string, string?, string?)> _initialItems = new(initial.Select(item => (item.FullPath, item.Dest, item.Strip)));
+
+    /// <summary>The start items, then every item found since that is not one of them.</summary>
+    public IReadOnlyList<SyncItem> Items =>
+        [.. initial, .. _found.Values.SelectMany(items => items).Where(item => !_initialItems.Contains((item.FullPath, item.Dest, item.Strip)))];
 
     /// <summary>Takes in the paths an event named; returns whether any of them is (or was) a rule's file.</summary>
     public bool Apply(IEnumerable<string> paths)

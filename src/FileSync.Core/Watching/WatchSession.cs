@@ -26,6 +26,7 @@ internal sealed class WatchSession(ILog log, string contextDirectory, bool usePo
     {
         var stamps = new FileStamps(projectFiles);
         using var watcher = new ChangeWatcher(contextDirectory, usePolling);
+        sources.Rescan(); // files created between MSBuild's evaluation and the watch's start have had no event
         await sync(sources.Items, cancellationToken).ConfigureAwait(false);
         log.Summary($"FileSync: watching '{watcher.Root}' ({(watcher.UsesPolling ? "polling" : "file-system events")}); press Ctrl+C to stop");
         OnWatching?.Invoke(watcher);

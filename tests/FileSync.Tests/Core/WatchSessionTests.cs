@@ -58,9 +58,20 @@ public sealed class WatchSessionTests : IDisposable
     }
 
     [Fact]
-    public async Task An_event_queue_overflow_rescans_and_syncs_a_file_no_event_named()
+    public void A_rescan_finds_files_no_event_named()
     {
-        string unseen = _temp.Write("site/unseen.txt", "no event for me"); // on disk before the watch, not in MSBuild's list
+        string unseen = _temp.Write("site/unseen.txt", "no event for me");
+        _temp.Write("obj/build.txt", "not a rule's");
+        var sources = new SourceSet([], SiteRule(), _temp.Path);
+
+        sources.Rescan();
+
+        Assert.Equal([unseen], sources.Items.Select(item => item.FullPath));
+    }
+
+    [Fact]
+    public async Task An_event_queue_overflow_rescans_then_syncs()
+    {
         var syncs = Channel.CreateUnbounded<IReadOnlyList<SyncItem>>();
         using var stop = new CancellationTokenSource();
         var session = new WatchSession(_log, _temp.Path, usePolling: false) { OnWatching = watcher => watcher.SimulateOverflow() };
@@ -68,7 +79,8 @@ public sealed class WatchSessionTests : IDisposable
         Task<WatchEnd> run = session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (items, _) => syncs.Writer.WriteAsync(items).AsTask(), stop.Token);
 
         Assert.Empty(await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken));
-        Assert.Equal([unseen], (await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken)).Select(item => item.FullPath));
+        Assert.Empty(await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken)); // a sync after the rescan, though nothing changed
+        Assert.Contains(_log.Details, line => line.Contains("overflowed; rescanning", StringComparison.Ordinal));
         stop.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
     }
@@ -125,12 +137,27 @@ public sealed class WatchSessionTests : IDisposable
 
         Task<WatchEnd> run = session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (items, _) => syncs.Writer.WriteAsync(items).AsTask(), stop.Token);
 
-        Assert.Empty(await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken));
+        Assert.Equal([unseen], (await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken)).Select(item => item.FullPath));
         Assert.Equal([unseen], (await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken)).Select(item => item.FullPath));
         Assert.Equal(["FSYNC7006"], _log.Codes);
 
         string later = _temp.Write("site/later.txt", "found by polling");
         Assert.Equal([later, unseen], (await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken)).Select(item => item.FullPath).Order(StringComparer.Ordinal));
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
+    public async Task A_file_created_after_MSBuild_listed_the_items_is_in_the_first_sync()
+    {
+        string early = _temp.Write("site/early.txt", "saved while the project was being evaluated");
+        var syncs = Channel.CreateUnbounded<IReadOnlyList<SyncItem>>();
+        using var stop = new CancellationTokenSource();
+        var session = new WatchSession(_log, _temp.Path, usePolling: false);
+
+        Task<WatchEnd> run = session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (items, _) => syncs.Writer.WriteAsync(items).AsTask(), stop.Token);
+
+        Assert.Equal([early], (await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken)).Select(item => item.FullPath));
         stop.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
     }
