@@ -71,7 +71,7 @@ for MODE in $MODES; do
   LOG=$WORK/watch-$MODE.log
   dotnet build "$P/App.csproj" -t:FileSyncWatch --no-restore -nologo -tl:off -p:FileSyncUsePolling=$POLLING >"$LOG" 2>&1 &
   WATCH_PID=$!
-  until grep -q 'FileSync: watching' "$LOG"; do
+  until grep -qs 'FileSync: watching' "$LOG"; do
     kill -0 "$WATCH_PID" 2>/dev/null || { cat "$LOG" >&2; exit 1; }
     sleep 0.1
   done
@@ -104,4 +104,4 @@ print(f"| FileSyncWatch ({'file-system events' if mode == 'events' else 'FileSyn
 PY
   kill -TERM "$WATCH_PID"; wait "$WATCH_PID" 2>/dev/null || true; WATCH_PID=
 done
-echo "machine: $(nproc) cores, $(uname -r), SDK $(dotnet --version), $(date -u +%Y-%m-%d); command: bash build/bench/watch.sh" >&2
+echo "machine: $(nproc) cores, $(uname -r), SDK $(dotnet --version), load average $(cut -d" " -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ); command: bash build/bench/watch.sh" >&2
