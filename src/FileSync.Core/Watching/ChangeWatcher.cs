@@ -151,7 +151,14 @@ internal sealed class ChangeWatcher : IDisposable
             _rescan |= rescan;
         }
 
-        _signal.Release();
+        try
+        {
+            _signal.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // An event that was already on its way when the watch ended (Ctrl+C): nothing waits for it any more.
+        }
     }
 
     public void Dispose()

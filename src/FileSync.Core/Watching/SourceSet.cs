@@ -63,7 +63,8 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
     {
         bool had = _found.Remove(full);
         var info = new FileInfo(full);
-        bool exists = (int)info.Attributes != -1 && ((info.Attributes & FileAttributes.Directory) == 0 || info.LinkTarget is not null);
+        // A file, or a link to one; not a folder nor a link to one (MSBuild's globs list neither).
+        bool exists = (int)info.Attributes != -1 && (info.Attributes & FileAttributes.Directory) == 0;
         SyncItem[] items = exists ? [.. rules.Match(full)] : [];
         if (items.Length > 0)
         {
