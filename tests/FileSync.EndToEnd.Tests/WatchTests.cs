@@ -74,7 +74,7 @@ public sealed class WatchTests(PackageFixture package)
     /// <summary>
     /// Files created during the watch are taken exactly as MSBuild's expansion takes them: MSBuild's names that differ
     /// from Skaffold's (case-insensitive names below the glob's fixed folder, brackets and braces as plain characters,
-    /// Exclude, FileSync's bin/obj removes). If the watch took one file more or less, the cold sync after it would
+    /// Exclude, FileSync's bin/obj removes), and names MSBuild escapes or mangles. If the watch took one file more or less, the cold sync after it would
     /// delete or send it instead of being up to date.
     /// </summary>
     [Fact]
@@ -90,7 +90,8 @@ public sealed class WatchTests(PackageFixture package)
         using WatchProcess watch = await project.StartWatchAsync();
         await watch.WaitForLineAsync(line => line.Contains("FileSync: watching", StringComparison.Ordinal), "saying it is watching");
 
-        foreach (string name in (string[])["B.TXT", "sub/C.Txt", "x[1].txt", "{a,b}.txt", ".hidden/d.txt", "skip/e.txt", "obj/f.txt", "bin/g.txt", "h.txt.bak"])
+        foreach (string name in (string[])["B.TXT", "sub/C.Txt", "x[1].txt", "{a,b}.txt", ".hidden/d.txt", "skip/e.txt", "obj/f.txt", "bin/g.txt", "h.txt.bak",
+            "a;b.txt", "50%.txt", "$(x).txt", "back\\slash.txt", "sp ace/-rf.txt"])
         {
             project.WriteFile(name, name + "\n");
         }
@@ -105,8 +106,9 @@ public sealed class WatchTests(PackageFixture package)
         await watch.WaitForExitAsync(EndsWithin);
 
         Assert.Equal(
-            ["/app/t/.hidden/d.txt", "/app/t/B.TXT", "/app/t/a.txt", "/app/t/sub/C.Txt", "/app/t/x[1].txt", "/app/t/zz-last.txt", "/app/t/{a,b}.txt"],
-            (await InContainer.Md5sumsAsync(container.Id, "/app/t")).Keys.Order(StringComparer.Ordinal));
+            ["/app/t/$(x).txt", "/app/t/.hidden/d.txt", "/app/t/50%.txt", "/app/t/B.TXT", "/app/t/a.txt", "/app/t/a;b.txt", "/app/t/back\\slash.txt",
+             "/app/t/sp ace/-rf.txt", "/app/t/sub/C.Txt", "/app/t/x[1].txt", "/app/t/zz-last.txt", "/app/t/{a,b}.txt"],
+            (await InContainer.ExecAsync(container.Id, "find", "/app/t", "-type", "f")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
         SyncSummary after = SyncSummary.Single((await project.SyncAsync()).Succeeded());
         Assert.True(after.UpToDate, "A cold sync after the watch should have nothing to do: " + after);
     }
