@@ -7,12 +7,14 @@
 #
 # Usage (as root, with the .NET SDK and the Docker engine): bash build/bench/watch.sh
 #   BENCH_SAVES=30         saves per mode (>= 20)
+#   BENCH_FILES=20         files in the rule's context besides the saved one (e.g. 20000 for a big tree)
 #   BENCH_MODES="events polling"
 #   FILESYNC_PACKAGE_DIR=  a folder with a packed FileSync.*.nupkg; empty: packs src/FileSync.Tasks first
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 SAVES=${BENCH_SAVES:-30}
+FILES=${BENCH_FILES:-20}
 MODES=${BENCH_MODES:-events polling}
 IMAGE=${FILESYNC_TEST_IMAGE:-filesync-test:busybox}
 unset CI ContinuousIntegrationBuild
@@ -59,7 +61,15 @@ cat >"$P/App.csproj" <<EOF2
   </ItemGroup>
 </Project>
 EOF2
-for i in $(seq 1 20); do echo "file $i" >"$P/site/f$i.txt"; done
+python3 - "$P/site" "$FILES" <<'PY'
+import os, sys
+root, count = sys.argv[1], int(sys.argv[2])
+for i in range(count):
+    folder = os.path.join(root, f"d{i // 1000:03d}")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, f"f{i}.txt"), "w") as f:
+        f.write(f"file {i}\n")
+PY
 echo "start" >"$P/site/saved.txt"
 dotnet restore "$P/App.csproj" -nologo -v q >"$WORK/restore.log" 2>&1 || { cat "$WORK/restore.log" >&2; exit 1; }
 
@@ -71,13 +81,13 @@ for MODE in $MODES; do
   LOG=$WORK/watch-$MODE.log
   dotnet build "$P/App.csproj" -t:FileSyncWatch --no-restore -nologo -tl:off -p:FileSyncUsePolling=$POLLING >"$LOG" 2>&1 &
   WATCH_PID=$!
-  until grep -qs 'FileSync: watching' "$LOG"; do
+  until grep -qs 'FileSync: watching' "$LOG"; do # the first sync of a big tree takes a while
     kill -0 "$WATCH_PID" 2>/dev/null || { cat "$LOG" >&2; exit 1; }
     sleep 0.1
   done
-  python3 - "$P/site/saved.txt" "$ROOT/app/www/saved.txt" "$SAVES" "$MODE" <<'PY'
+  python3 - "$P/site/saved.txt" "$ROOT/app/www/saved.txt" "$SAVES" "$MODE" "$FILES" <<'PY'
 import os, sys, time, statistics
-source, target, saves, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+source, target, saves, mode, files = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
 times = []
 for i in range(saves):
     content = f"save {i} {time.time_ns()}\n".encode()
@@ -100,7 +110,7 @@ for i in range(saves):
 times.sort()
 p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
 print(f"| FileSyncWatch ({'file-system events' if mode == 'events' else 'FileSyncUsePolling=true'}): save -> readable in the container | "
-      f"median {statistics.median(times):.0f} ms, p95 {p95:.0f} ms, max {times[-1]:.0f} ms ({len(times)} saves) |")
+      f"median {statistics.median(times):.0f} ms, p95 {p95:.0f} ms, max {times[-1]:.0f} ms ({len(times)} saves, {files + 1}-file context) |")
 PY
   kill -TERM "$WATCH_PID"; wait "$WATCH_PID" 2>/dev/null || true; WATCH_PID=
 done

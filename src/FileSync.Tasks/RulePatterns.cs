@@ -69,37 +69,32 @@ internal sealed record RulePatterns(IReadOnlyList<WatchRule> Rules, IReadOnlyCol
     /// <summary>The value a new file of <paramref name="element"/> gets, or false when it depends on the file.</summary>
     private static bool TryMetadata(Project project, Microsoft.Build.Construction.ProjectItemElement element, string name, out string? value, out string? reason)
     {
+        value = null;
         reason = null;
-        string[] values = [.. project.GetItems(ItemType).Where(item => item.Xml == element).Select(item => item.GetMetadataValue(name)).Distinct(StringComparer.Ordinal)];
-        if (values.Length > 1)
-        {
-            value = null;
-            reason = $"its {name} differs from file to file";
-            return false;
-        }
 
-        if (values.Length == 1)
-        {
-            value = values[0].Length == 0 ? null : values[0];
-            return true;
-        }
-
-        // No file of it yet: its own metadata, else the item definition's, as MSBuild would give a new item.
+        // As written on the element, else on the item definition: one that names item metadata (%(RecursiveDir), ...)
+        // gives every file its own value, which only MSBuild's expansion can compute.
         string? written = element.Metadata.LastOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))?.Value;
-        if (written is null && project.ItemDefinitions.TryGetValue(ItemType, out ProjectItemDefinition? definition))
+        ProjectItemDefinition? definition = project.ItemDefinitions.TryGetValue(ItemType, out ProjectItemDefinition? found) ? found : null;
+        string? defined = definition?.Metadata.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))?.UnevaluatedValue;
+        if ((written ?? defined ?? "").Contains("%(", StringComparison.Ordinal))
         {
-            value = definition.GetMetadataValue(name) is { Length: > 0 } defined ? defined : null;
-            return true;
-        }
-
-        if (written is not null && written.Contains("%(", StringComparison.Ordinal))
-        {
-            value = null;
             reason = $"its {name} uses item metadata";
             return false;
         }
 
-        value = written is null ? null : project.ExpandString(written) is { Length: > 0 } expanded ? expanded : null;
+        // What its items got (an Update may have changed it): one value for all, or it depends on the file.
+        string[] values = [.. project.GetItems(ItemType).Where(item => item.Xml == element).Select(item => item.GetMetadataValue(name)).Distinct(StringComparer.Ordinal)];
+        if (values.Length > 1)
+        {
+            reason = $"its {name} differs from file to file";
+            return false;
+        }
+
+        string evaluated = values.Length == 1 ? values[0]
+            : written is not null ? project.ExpandString(written)
+            : definition?.GetMetadataValue(name) ?? "";
+        value = evaluated.Length == 0 ? null : evaluated;
         return true;
     }
 }

@@ -64,6 +64,29 @@ public sealed class WatchRulesAgreementTests : IDisposable
         Assert.Empty(engine.Warnings);
     }
 
+    [Theory]
+    [InlineData("<FileSyncRule Include=\"*.txt\" Dest=\"/app/%(RecursiveDir)\" />", "its Dest uses item metadata")] // one value so far: "/app/"
+    [InlineData("<FileSyncRule Include=\"**/*.txt\" Dest=\"/app\" /><FileSyncRule Update=\"sub/**\" Dest=\"/srv\" />", "its Dest differs from file to file")]
+    [InlineData("<FileSyncRule Include=\"none/**/*.txt\" Dest=\"/app/%(Filename)\" />", "its Dest uses item metadata")]
+    [InlineData("<None Include=\"*.json\" /><FileSyncRule Include=\"@(None)\" Dest=\"/app\" />", "its Include takes other items")]
+    public void A_rule_whose_new_files_cannot_be_followed_is_FSYNC7003(string rules, string reason)
+    {
+        var project = new TestProject($"<ItemGroup>{rules}</ItemGroup>");
+        _projects.Add(project);
+        foreach (string file in Files)
+        {
+            project.Folder.WriteFile(file, file);
+        }
+
+        using var engine = new MockEngine();
+        RulePatterns patterns = RulePatterns.Read(project.FullPath, engine, new MSBuildLog(new TaskLoggingHelper(engine, "test")));
+
+        Assert.Empty(patterns.Rules);
+        var warning = Assert.Single(engine.Warnings);
+        Assert.Equal("FSYNC7003", warning.Code);
+        Assert.Contains(reason, warning.Message, StringComparison.Ordinal);
+    }
+
     private static IEnumerable<string> Relative(TestProject project, IEnumerable<string> paths) => paths.Select(path => Path.GetRelativePath(project.Directory, path));
 
     public void Dispose()
