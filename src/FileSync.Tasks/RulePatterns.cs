@@ -62,7 +62,7 @@ internal sealed record RulePatterns(IReadOnlyList<WatchRule> Rules, IReadOnlyCol
             rules.AddRange(glob.IncludeGlobs.Select(include => new WatchRule(include, excludes, removes, dest, strip)));
         }
 
-        log.Detail($"FileSync: watching {rules.Count} rule glob(s): {string.Join("; ", rules.Select(rule => rule.Include))}");
+        log.Detail($"FileSync: new files are matched against {rules.Count} rule glob(s): {string.Join("; ", rules.Select(rule => rule.Include))}");
         return new RulePatterns(rules, projectFiles);
     }
 
