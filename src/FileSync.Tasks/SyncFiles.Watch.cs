@@ -31,13 +31,16 @@ public sealed partial class SyncFiles
         return false;
     }
 
-    /// <summary>One sync of the watch's items through the task's own path; a failure is logged and the watch goes on.</summary>
-    private async System.Threading.Tasks.Task SyncOnceAsync(ILog log, IReadOnlyList<SyncItem> items, string projectDirectory, CancellationToken cancellationToken)
+    /// <summary>
+    /// One sync of the watch's items through the task's own path; a failure is logged and the watch goes on. False
+    /// when no target is configured (ExecuteAsync warned): the watch ends.
+    /// </summary>
+    private async System.Threading.Tasks.Task<bool> SyncOnceAsync(ILog log, IReadOnlyList<SyncItem> items, string projectDirectory, CancellationToken cancellationToken)
     {
         Rules = [.. items.Select(item => WatchItem(item, projectDirectory))];
         try
         {
-            _ = await ExecuteAsync(log, cancellationToken).ConfigureAwait(false);
+            return await ExecuteAsync(log, cancellationToken).ConfigureAwait(false) || DryRun;
         }
         catch (FileSyncException e)
         {
@@ -47,6 +50,8 @@ public sealed partial class SyncFiles
         {
             log.Error(Diag.FileOperationFailed(e.Message));
         }
+
+        return true;
     }
 
     private static TaskItem WatchItem(SyncItem item, string projectDirectory)

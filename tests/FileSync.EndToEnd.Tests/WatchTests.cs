@@ -130,5 +130,18 @@ public sealed class WatchTests(PackageFixture package)
         Assert.Equal(0, await watch.WaitForExitAsync(EndsWithin));
     }
 
+    [Fact]
+    public async Task With_no_target_configured_it_warns_and_ends()
+    {
+        using var project = new ConsumerProject(package, "watch-none").Rule("*.json", dest: "/etc/app");
+        project.WriteFile("app.json", "{}\n");
+
+        using WatchProcess watch = await project.StartWatchAsync();
+
+        Assert.Equal(0, await watch.WaitForExitAsync(EndsWithin));
+        Assert.Contains("warning FSYNC0001", watch.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("FileSync: watching", watch.Output, StringComparison.Ordinal);
+    }
+
     private static (int, int) Counts(SyncSummary summary) => (summary.Changed, summary.Deleted);
 }

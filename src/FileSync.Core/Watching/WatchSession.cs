@@ -6,8 +6,10 @@ namespace FileSync.Watching;
 /// <summary>Why a watch ended.</summary>
 internal enum WatchEnd
 {
-    Cancelled,
     ProjectChanged,
+
+    /// <summary>The first sync found nothing to sync to (no target configured, already warned): nothing to watch for.</summary>
+    NothingToSync,
 }
 
 /// <summary>
@@ -20,14 +22,19 @@ internal sealed class WatchSession(ILog log, string contextDirectory, bool usePo
     /// <summary>How often, without events, the project files are looked at.</summary>
     internal static readonly TimeSpan ProjectCheck = TimeSpan.FromMilliseconds(500);
 
-    /// <param name="sync">One sync of the given rule items, as SyncToContainer runs it; it logs its own failures.</param>
+    /// <param name="sync">One sync of the given rule items, as SyncToContainer runs it; it logs its own failures. False:
+    /// there is no target to sync to.</param>
     /// <param name="projectFiles">The project file and its imports: a change ends the watch.</param>
-    public async Task<WatchEnd> RunAsync(SourceSet sources, IReadOnlyCollection<string> projectFiles, Func<IReadOnlyList<SyncItem>, CancellationToken, Task> sync, CancellationToken cancellationToken)
+    public async Task<WatchEnd> RunAsync(SourceSet sources, IReadOnlyCollection<string> projectFiles, Func<IReadOnlyList<SyncItem>, CancellationToken, Task<bool>> sync, CancellationToken cancellationToken)
     {
         var stamps = new FileStamps(projectFiles);
         using var watcher = new ChangeWatcher(contextDirectory, usePolling);
         sources.Rescan(); // files created between MSBuild's evaluation and the watch's start have had no event
-        await sync(sources.Items, cancellationToken).ConfigureAwait(false);
+        if (!await sync(sources.Items, cancellationToken).ConfigureAwait(false))
+        {
+            return WatchEnd.NothingToSync;
+        }
+
         log.Summary($"FileSync: watching '{watcher.Root}' ({(watcher.UsesPolling ? "polling" : "file-system events")}); press Ctrl+C to stop");
         OnWatching?.Invoke(watcher);
         while (true)
@@ -58,7 +65,7 @@ internal sealed class WatchSession(ILog log, string contextDirectory, bool usePo
 
             if (relevant)
             {
-                await sync(sources.Items, cancellationToken).ConfigureAwait(false);
+                _ = await sync(sources.Items, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -16,6 +16,13 @@ public sealed class WatchSessionTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    private static Func<IReadOnlyList<SyncItem>, CancellationToken, Task<bool>> Record(Channel<IReadOnlyList<SyncItem>> syncs) =>
+        async (items, _) =>
+        {
+            await syncs.Writer.WriteAsync(items);
+            return true;
+        };
+
     private WatchRules SiteRule() => new([new WatchRule("site/**/*", [], [_temp.Path + "/obj/**"], "www", "site/")], _temp.Path);
 
     [Fact]
@@ -76,7 +83,7 @@ public sealed class WatchSessionTests : IDisposable
         using var stop = new CancellationTokenSource();
         var session = new WatchSession(_log, _temp.Path, usePolling: false) { OnWatching = watcher => watcher.SimulateOverflow() };
 
-        Task<WatchEnd> run = session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (items, _) => syncs.Writer.WriteAsync(items).AsTask(), stop.Token);
+        Task<WatchEnd> run = session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], Record(syncs), stop.Token);
 
         Assert.Empty(await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken));
         Assert.Empty(await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken)); // a sync after the rescan, though nothing changed
@@ -94,7 +101,7 @@ public sealed class WatchSessionTests : IDisposable
         using var stop = new CancellationTokenSource();
         var session = new WatchSession(_log, _temp.Path, usePolling) { OnWatching = _ => _temp.Write("site/saved.txt", "saved") };
 
-        Task<WatchEnd> run = session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (items, _) => syncs.Writer.WriteAsync(items).AsTask(), stop.Token);
+        Task<WatchEnd> run = session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], Record(syncs), stop.Token);
 
         Assert.Empty(await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken));
         Assert.Equal([_temp.Combine("site/saved.txt")], (await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken)).Select(item => item.FullPath));
@@ -109,7 +116,7 @@ public sealed class WatchSessionTests : IDisposable
         string project = _temp.Write("app.csproj", "<Project />");
         var session = new WatchSession(_log, _temp.Path, usePolling: false) { OnWatching = _ => File.AppendAllText(project, "<!-- edited -->") };
 
-        WatchEnd end = await session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [project], (_, _) => Task.CompletedTask, TestContext.Current.CancellationToken);
+        WatchEnd end = await session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [project], (_, _) => Task.FromResult(true), TestContext.Current.CancellationToken);
 
         Assert.Equal(WatchEnd.ProjectChanged, end);
         Assert.Equal(["FSYNC7002"], _log.Codes);
@@ -121,7 +128,7 @@ public sealed class WatchSessionTests : IDisposable
         var session = new WatchSession(_log, _temp.Combine("missing"), usePolling: false);
 
         var error = await Assert.ThrowsAsync<FileSync.Diagnostics.FileSyncException>(() =>
-            session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (_, _) => Task.CompletedTask, TestContext.Current.CancellationToken));
+            session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (_, _) => Task.FromResult(true), TestContext.Current.CancellationToken));
 
         Assert.Equal("FSYNC7005", error.Diagnostic.Code);
         Assert.Contains(_temp.Combine("missing"), error.Diagnostic.Message, StringComparison.Ordinal);
@@ -135,7 +142,7 @@ public sealed class WatchSessionTests : IDisposable
         using var stop = new CancellationTokenSource();
         var session = new WatchSession(_log, _temp.Path, usePolling: false) { OnWatching = watcher => watcher.SimulateEventsFailure("inotify watch limit reached") };
 
-        Task<WatchEnd> run = session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (items, _) => syncs.Writer.WriteAsync(items).AsTask(), stop.Token);
+        Task<WatchEnd> run = session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], Record(syncs), stop.Token);
 
         Assert.Equal([unseen], (await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken)).Select(item => item.FullPath));
         Assert.Equal([unseen], (await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken)).Select(item => item.FullPath));
@@ -155,10 +162,21 @@ public sealed class WatchSessionTests : IDisposable
         using var stop = new CancellationTokenSource();
         var session = new WatchSession(_log, _temp.Path, usePolling: false);
 
-        Task<WatchEnd> run = session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (items, _) => syncs.Writer.WriteAsync(items).AsTask(), stop.Token);
+        Task<WatchEnd> run = session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], Record(syncs), stop.Token);
 
         Assert.Equal([early], (await syncs.Reader.ReadAsync(TestContext.Current.CancellationToken)).Select(item => item.FullPath));
         stop.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
+    public async Task Nothing_to_sync_to_ends_the_watch_before_it_starts()
+    {
+        var session = new WatchSession(_log, _temp.Path, usePolling: false);
+
+        WatchEnd end = await session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (_, _) => Task.FromResult(false), TestContext.Current.CancellationToken);
+
+        Assert.Equal(WatchEnd.NothingToSync, end);
+        Assert.DoesNotContain(_log.Summaries, line => line.Contains("watching", StringComparison.Ordinal));
     }
 }
