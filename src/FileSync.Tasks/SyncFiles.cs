@@ -18,6 +18,12 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         var log = new MSBuildLog(Log);
         try
         {
+            if (Watch)
+            {
+                RunWatch(log, _cancel.Token); // no stamp: a watch is not a build's sync
+                return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
+            }
+
             SyncResult result = RunAsync(CreateRequest(log.ShowsDetail), log, _cancel.Token).GetAwaiter().GetResult();
             CopiedCount = result.CopiedCount;
             DeletedCount = result.DeletedCount;

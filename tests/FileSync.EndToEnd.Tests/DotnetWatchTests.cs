@@ -34,7 +34,7 @@ public sealed class DotnetWatchTests(PackageFixture package)
         var env = ConsumerProject.ChildEnvironment(package.PackagesFolder);
         env["MSBUILDDISABLENODEREUSE"] = "1"; // no MSBuild node outlives the watch (dotnet watch runs msbuild itself too)
         env["DOTNET_WATCH_SUPPRESS_EMOJIS"] = "1";
-        await using (var watch = WatchProcess.Start(PackageFixture.DotnetHost, ["watch", "--non-interactive", "build", "-t:SyncToContainer"], project.Directory, env))
+        await using (var watch = DotnetWatchProcess.Start(PackageFixture.DotnetHost, ["watch", "--non-interactive", "build", "-t:SyncToContainer"], project.Directory, env))
         {
             await watch.WaitForAsync(lines => Idle(lines, 1), "the sync at start", Bound, Ct);
 

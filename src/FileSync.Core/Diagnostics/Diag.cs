@@ -120,4 +120,12 @@ internal static class Diag
     public static Diagnostic LinkInTarget(string entry, string link, string directory) => Make(nameof(LinkInTarget), null, entry, link, directory);
     public static Diagnostic UploadRootMissing(string root, string directory) => Make(nameof(UploadRootMissing), null, root, directory);
     public static Diagnostic DirectoryReadFailed(string path, string reason) => Make(nameof(DirectoryReadFailed), path, path, reason);
+
+    // Globs and the watch (7xxx)
+    public static Diagnostic WatchProjectChanged(string file) => Make(nameof(WatchProjectChanged), file, file);
+    public static Diagnostic WatchRuleNotFollowed(string rule, string reason) => Make(nameof(WatchRuleNotFollowed), null, rule, reason);
+    public static Diagnostic WatchRulesUnknown(string project, string reason) => Make(nameof(WatchRulesUnknown), project, project, reason);
+    public static Diagnostic WatchUnavailable(string folder, string reason) => Make(nameof(WatchUnavailable), folder, folder, reason);
+    public static Diagnostic WatchFellBackToPolling(string folder, string reason) => Make(nameof(WatchFellBackToPolling), folder, folder, reason);
+    public static Diagnostic GlobInvalid(string rule, string pattern, string character, int position) => Make(nameof(GlobInvalid), null, rule, pattern, character, position);
 }

@@ -82,7 +82,7 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
 
         if (decision.Kind == TargetKind.None)
         {
-            return SyncResult.Nothing;
+            return SyncResult.NoTarget;
         }
 
         // Sources first: a bad rule fails before any container is contacted.

@@ -101,4 +101,7 @@ internal sealed record PlannedEntry(string Include, string Destination, string O
 internal sealed record SyncResult(bool Synced, int CopiedCount, int DeletedCount, IReadOnlyList<PlannedEntry> Planned)
 {
     public static readonly SyncResult Nothing = new(false, 0, 0, []);
+
+    /// <summary>Nothing names a target (FSYNC0001 was warned): a watch has nothing to do and ends.</summary>
+    public static readonly SyncResult NoTarget = new(false, 0, 0, []);
 }

@@ -140,6 +140,22 @@ internal sealed class ConsumerProject : IDisposable
         return result;
     }
 
+    /// <summary>Restores (once), then starts <c>dotnet build -t:FileSyncWatch</c> plus <paramref name="arguments"/>, running.</summary>
+    public async Task<WatchProcess> StartWatchAsync(params string[] arguments)
+    {
+        if (!_restored)
+        {
+            Assert.True((await BuildAsync(["-t:Restore"])).ExitCode == 0, "The restore failed.");
+        }
+
+        WriteProject();
+        return WatchProcess.Start(
+            PackageFixture.DotnetHost,
+            ["build", ProjectPath, "-nologo", "-nodeReuse:false", "-tl:off", "--no-restore", "-t:FileSyncWatch", .. arguments],
+            Directory,
+            ChildEnvironment(_package.PackagesFolder));
+    }
+
     private string AssetsFile => Path.Combine(Directory, "obj", "project.assets.json");
 
     /// <summary>The restore used this run's packages folder only: never a FileSync of the same version from ~/.nuget/packages.</summary>

@@ -1,34 +1,23 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Threading.Channels;
 
 namespace FileSync.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// A long-running child (<c>dotnet watch ...</c>) whose output lines a test awaits as they arrive: no sleeps, each wait
-/// bounded. Dispose ends the process and every process it started, by its id (<see cref="Process.Kill(bool)"/> walks
-/// the tree), and waits for it: nothing outlives the test, whatever it asserted.
+/// A running <c>dotnet build -t:FileSyncWatch</c>: its output read line by line as it comes (tests wait for lines, never
+/// sleep), Ctrl+C as the terminal sends it (SIGINT to the process), killed with its tree on dispose if still running.
 /// </summary>
-internal sealed class WatchProcess : IAsyncDisposable
+internal sealed class WatchProcess : IDisposable
 {
+    private static readonly TimeSpan LineTimeout = TimeSpan.FromMinutes(2);
+
     private readonly Process _process;
-    private readonly object _gate = new();
-    private readonly List<string> _lines = [];
-    private readonly List<(Func<IReadOnlyList<string>, bool> Done, TaskCompletionSource Signal)> _waiters = [];
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private readonly StringBuilder _output = new();
 
     private WatchProcess(Process process) => _process = process;
-
-    public int Id => _process.Id;
-
-    public string Output
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return string.Join(Environment.NewLine, _lines);
-            }
-        }
-    }
 
     public static WatchProcess Start(string fileName, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?> environment)
     {
@@ -59,43 +48,101 @@ internal sealed class WatchProcess : IAsyncDisposable
             }
         }
 
-        var process = new Process { StartInfo = psi };
-        var watch = new WatchProcess(process);
-        process.OutputDataReceived += (_, e) => watch.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => watch.Append(e.Data);
-        if (!process.Start())
-        {
-            throw new InvalidOperationException($"Could not start {fileName}.");
-        }
-
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var watch = new WatchProcess(new Process { StartInfo = psi });
+        watch._process.OutputDataReceived += (_, e) => watch.Append(e.Data);
+        watch._process.ErrorDataReceived += (_, e) => watch.Append(e.Data);
+        watch._process.Exited += (_, _) => watch._lines.Writer.TryComplete();
+        watch._process.EnableRaisingEvents = true;
+        watch._process.Start();
+        watch._process.StandardInput.Close();
+        watch._process.BeginOutputReadLine();
+        watch._process.BeginErrorReadLine();
         return watch;
     }
 
-    /// <summary>Completes once the output so far satisfies <paramref name="done"/>; fails with the output after <paramref name="bound"/>
-    /// or when the process exits first.</summary>
-    public async Task WaitForAsync(Func<IReadOnlyList<string>, bool> done, string what, TimeSpan bound, CancellationToken cancellationToken)
+    public int Id => _process.Id;
+
+    /// <summary>Everything it printed so far.</summary>
+    public string Output
     {
-        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
+        get
         {
-            if (done(_lines))
+            lock (_output)
             {
-                return;
+                return _output.ToString();
             }
-
-            _waiters.Add((done, signal));
         }
+    }
 
-        Task exited = _process.WaitForExitAsync(cancellationToken);
-        Task first = await Task.WhenAny(signal.Task, exited, Task.Delay(bound, cancellationToken));
-        if (first != signal.Task)
+    /// <summary>Reads lines until one matches; fails with the output so far if it exits or the bound passes first.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, string what)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(LineTimeout);
+        try
         {
-            string why = first == exited ? $"the process exited ({(_process.HasExited ? _process.ExitCode : -1)})" : $"not within {bound.TotalSeconds:0} s";
-            throw new TimeoutException($"Waiting for {what}: {why}. Output so far:{Environment.NewLine}{Output}");
+            while (await _lines.Reader.WaitToReadAsync(deadline.Token))
+            {
+                while (_lines.Reader.TryRead(out string? line))
+                {
+                    if (match(line))
+                    {
+                        return line;
+                    }
+                }
+            }
         }
+        catch (OperationCanceledException)
+        {
+        }
+
+        throw new Xunit.Sdk.XunitException($"FileSyncWatch printed no line {what}. Output:{Environment.NewLine}{Output}");
+    }
+
+    /// <summary>The next sync summary line.</summary>
+    public async Task<SyncSummary> NextSyncAsync()
+    {
+        string line = await WaitForLineAsync(l => SyncSummary.All(l).Count == 1, "with a sync summary");
+        return SyncSummary.All(line)[0];
+    }
+
+    /// <summary>Ctrl+C: SIGINT, as a terminal sends it to the foreground process.</summary>
+    public void Interrupt() => Assert.Equal(0, Kill(_process.Id, 2));
+
+    /// <summary>Waits for the process to end by itself; fails (and kills it) if it does not within <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException($"FileSyncWatch did not end within {timeout.TotalSeconds:0} s. Output:{Environment.NewLine}{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended between the check and the kill.
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine(Output);
+        _process.Dispose();
     }
 
     private void Append(string? line)
@@ -105,32 +152,14 @@ internal sealed class WatchProcess : IAsyncDisposable
             return;
         }
 
-        lock (_gate)
+        lock (_output)
         {
-            _lines.Add(line);
-            foreach (var waiter in _waiters.Where(waiter => waiter.Done(_lines)).ToList())
-            {
-                _waiters.Remove(waiter);
-                waiter.Signal.TrySetResult();
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Exited between the check and the kill.
+            _output.AppendLine(line);
         }
 
-        await _process.WaitForExitAsync(CancellationToken.None);
-        _process.Dispose();
+        _lines.Writer.TryWrite(line);
     }
+
+    [DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
 }

@@ -1,0 +1,90 @@
+using FileSync.Planning;
+
+namespace FileSync.Watching;
+
+/// <summary>
+/// The rule items of a running watch: MSBuild's own expansion at the start (exact), and for every path an event
+/// names since, the items <see cref="WatchRules"/> makes of it. A path that is gone keeps its start items: the scanner
+/// finds it missing and the planner deletes its copy, as a cold build whose glob no longer lists it would.
+/// </summary>
+internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rules, string contextDirectory)
+{
+    private readonly Dictionary<string, SyncItem[]> _found = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _initial = new(initial.Select(item => item.FullPath), StringComparer.Ordinal);
+    private readonly string _context = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDirectory));
+
+    private readonly HashSet<(string, string?, string?)> _initialItems = new(initial.Select(item => (item.FullPath, item.Dest, item.Strip)));
+
+    /// <summary>The start items, then every item found since that is not one of them.</summary>
+    public IReadOnlyList<SyncItem> Items =>
+        [.. initial, .. _found.Values.SelectMany(items => items).Where(item => !_initialItems.Contains((item.FullPath, item.Dest, item.Strip)))];
+
+    /// <summary>Takes in the paths an event named; returns whether any of them is (or was) a rule's file.</summary>
+    public bool Apply(IEnumerable<string> paths)
+    {
+        bool relevant = false;
+        foreach (string path in paths)
+        {
+            string full = Path.GetFullPath(path);
+            var info = new FileInfo(full);
+            if ((int)info.Attributes != -1 && (info.Attributes & FileAttributes.Directory) != 0 && info.LinkTarget is null)
+            {
+                // A folder created or moved in: its files may have been written before the watch on it was set up.
+                foreach (string file in Files(full))
+                {
+                    relevant |= Set(file);
+                }
+
+                continue;
+            }
+
+            relevant |= Set(full) || _initial.Contains(full);
+            string below = full + "/";
+            foreach (string gone in _found.Keys.Where(key => key.StartsWith(below, StringComparison.Ordinal)).ToList())
+            {
+                relevant |= Set(gone); // a folder deleted or moved out
+            }
+        }
+
+        return relevant;
+    }
+
+    /// <summary>After an event queue overflow: every file of the context matched again, nothing assumed.</summary>
+    public void Rescan()
+    {
+        _found.Clear();
+        foreach (string file in Files(_context))
+        {
+            Set(file);
+        }
+    }
+
+    private bool Set(string full)
+    {
+        bool had = _found.Remove(full);
+        var info = new FileInfo(full);
+        // A file, or a link to one; not a folder nor a link to one (MSBuild's globs list neither).
+        bool exists = (int)info.Attributes != -1 && (info.Attributes & FileAttributes.Directory) == 0;
+        SyncItem[] items = exists ? [.. rules.Match(full)] : [];
+        if (items.Length > 0)
+        {
+            _found[full] = items;
+        }
+
+        return had || items.Length > 0;
+    }
+
+    /// <summary>Every file and link below <paramref name="folder"/>, dotfiles included, links to folders not followed.</summary>
+    internal static IEnumerable<string> Files(string folder)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        try
+        {
+            return Directory.EnumerateFiles(folder, "*", options).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return []; // gone again, or unreadable: the scanner reports what it cannot read
+        }
+    }
+}
