@@ -71,10 +71,14 @@ copy_lib() {
   mkdir -p "$root$(dirname "$lib")"
   cp -L "$lib" "$root$lib"
 }
-for lib in $(libs); do copy_lib "$lib"; done
+for lib in $(libs); do
+  case "$lib" in "$root"/*) continue ;; esac # resolved inside the rootfs itself: already there
+  copy_lib "$lib"
+done
 if [ "$ASPNET" = true ]; then
   for name in libssl.so.3 libcrypto.so.3; do
-    path=$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64|x86_64|AArch64/ { print $NF; exit }')
+    # awk reads to the end: an early exit closes the pipe under ldconfig, whose SIGPIPE would fail the script (pipefail).
+    path=$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64|x86_64|AArch64/ && !found { print $NF; found = 1 }')
     [ -n "$path" ] || { echo "chiseled-image: $name not found on this machine (ldconfig -p)" >&2; exit 1; }
     copy_lib "$path"
   done

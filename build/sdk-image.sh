@@ -43,10 +43,11 @@ copy_lib() {
 # The libraries the host, runtimes and SDK tools name (each with its loader), and OpenSSL (loaded by name).
 for lib in $(find "$root/usr/share/dotnet" -type f \( -name dotnet -o -name '*.so' \) -print0 |
   xargs -0 ldd 2>/dev/null | awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }' | sort -u); do
+  case "$lib" in "$root"/*) continue ;; esac # resolved inside the rootfs itself: already there
   copy_lib "$lib"
 done
 for name in libssl.so.3 libcrypto.so.3; do
-  path=$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64|x86_64|AArch64/ { print $NF; exit }')
+  path=$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64|x86_64|AArch64/ && !found { print $NF; found = 1 }')
   [ -z "$path" ] || copy_lib "$path"
 done
 for loader in /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1; do

@@ -50,7 +50,9 @@ internal sealed class Supervisor(string host, IReadOnlyList<string> command, str
             await _gate.WaitAsync().ConfigureAwait(false);
             try
             {
-                StartChild(restarted: false);
+                // An app a sync has changed (the marker survives a container restart in the writable layer) is
+                // treated as restarted: if the synced code fails at startup, the container stays up for the fix.
+                StartChild(restarted: File.Exists(SyncedMarker));
             }
             finally
             {
@@ -78,7 +80,7 @@ internal sealed class Supervisor(string host, IReadOnlyList<string> command, str
 
                     // A restarted app that fails (a bad edit, a startup exception) must not end the container: the
                     // synced files would be lost with it. The next sync restarts it; a signal still ends the launcher.
-                    output.WriteLine($"filesync-launcher: {App} exited with code {child.ExitCode} after a restart; waiting for the next sync to start it again (stop the container to end)");
+                    output.WriteLine($"filesync-launcher: {App} exited with code {child.ExitCode} after a sync changed it; waiting for the next sync to start it again (stop the container to end)");
                     output.Flush();
                 }
                 finally
@@ -121,6 +123,7 @@ internal sealed class Supervisor(string host, IReadOnlyList<string> command, str
             output.WriteLine($"filesync-launcher: restarting {App} ({Reason(synced)})");
             output.Flush();
             StartChild(restarted: true);
+            MarkSynced();
             return $"ok: restarted {App} (pid {_child.Id})";
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
@@ -136,9 +139,13 @@ internal sealed class Supervisor(string host, IReadOnlyList<string> command, str
     private static string Reason(IReadOnlyList<string> synced) => synced.Count switch
     {
         0 => "restart requested",
-        <= 5 => "files synced: " + string.Join(", ", synced),
-        _ => "files synced: " + string.Join(", ", synced.Take(5)) + $" and {synced.Count - 5} more",
+        <= 5 => "files synced: " + string.Join(", ", synced.Select(Printable)),
+        _ => "files synced: " + string.Join(", ", synced.Take(5).Select(Printable)) + $" and {synced.Count - 5} more",
     };
+
+    /// <summary>A file name may hold a newline: written as is, it would forge a line of the container's log.</summary>
+    internal static string Printable(string path) =>
+        path.Any(char.IsControl) ? string.Concat(path.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString())) : path;
 
     private async Task StopAsync(Process child)
     {
@@ -172,6 +179,21 @@ internal sealed class Supervisor(string host, IReadOnlyList<string> command, str
     }
 
     private bool Stopping => Volatile.Read(ref _signal) != 0;
+
+    /// <summary>Beside the socket: present once a sync restarted the app in this container.</summary>
+    private string SyncedMarker => socketPath + ".synced";
+
+    private void MarkSynced()
+    {
+        try
+        {
+            File.WriteAllBytes(SyncedMarker, []);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only a container restart after a failed edit is affected: it then ends as without the launcher.
+        }
+    }
 
     /// <summary>
     /// Under the gate. A signal that came while the child was being started was sent to no one (or to the old child):

@@ -70,7 +70,7 @@ public sealed class LauncherTests : IDisposable
         Assert.Equal("app got SIGTERM", await launcher.NextLineAsync());
         Assert.StartsWith("filesync-launcher: restarting ", await launcher.NextLineAsync());
         Assert.Equal("app crashed at startup", await launcher.NextLineAsync());
-        Assert.Equal($"filesync-launcher: {Path.Combine(AppContext.BaseDirectory, "launcher-test-app.dll")} exited with code 70 after a restart; waiting for the next sync to start it again (stop the container to end)", await launcher.NextLineAsync());
+        Assert.Equal($"filesync-launcher: {Path.Combine(AppContext.BaseDirectory, "launcher-test-app.dll")} exited with code 70 after a sync changed it; waiting for the next sync to start it again (stop the container to end)", await launcher.NextLineAsync());
 
         File.Delete(crash); // the fix is synced
         var output = new StringWriter();
@@ -82,6 +82,23 @@ public sealed class LauncherTests : IDisposable
         Assert.Equal(0, kill(launcher.Id, 15));
         Assert.Equal("app got SIGTERM", await launcher.NextLineAsync());
         Assert.Equal(5, await launcher.ExitCodeAsync());
+    }
+
+    [Fact]
+    public async Task After_a_container_restart_an_app_a_sync_changed_that_fails_at_startup_waits_for_the_next_sync()
+    {
+        string crash = Path.Combine(_folder, "crash");
+        File.WriteAllText(crash, "a bad edit, synced before the container restarted");
+        File.WriteAllBytes(Socket + ".synced", []); // what the launcher left in the writable layer at its last restart
+
+        using var launcher = new LauncherProcess(Socket, "--crash-file", crash);
+        Assert.Equal("app crashed at startup", await launcher.NextLineAsync());
+        Assert.Contains("exited with code 70 after a sync changed it; waiting for the next sync", await launcher.NextLineAsync(), StringComparison.Ordinal);
+
+        File.Delete(crash);
+        Assert.Equal(0, await RestartChannel.RequestAsync(Socket, ["/app/app.dll"], new StringWriter(), new StringWriter()));
+        Assert.StartsWith("filesync-launcher: restarting ", await launcher.NextLineAsync());
+        Assert.StartsWith("app 1 pid ", await launcher.NextLineAsync());
     }
 
     [Fact]
@@ -114,6 +131,19 @@ public sealed class LauncherTests : IDisposable
         // The launcher's own timeout for a silent client is 10 s; the restart must be answered well before the test's.
         Assert.True(await restart.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken) == 0, error.ToString());
         Assert.Equal("app got SIGTERM", await launcher.NextLineAsync());
+    }
+
+    [Fact]
+    public async Task A_synced_name_with_a_newline_cannot_forge_a_line_of_the_containers_log()
+    {
+        using var launcher = new LauncherProcess(Socket, "--signal-exit", "5");
+        Assert.StartsWith("app 1 pid ", await launcher.NextLineAsync());
+
+        Assert.Equal(0, await RestartChannel.RequestAsync(Socket, ["/app/a\nfilesync-launcher: forged"], new StringWriter(), new StringWriter()));
+
+        Assert.Equal("app got SIGTERM", await launcher.NextLineAsync());
+        Assert.EndsWith("(files synced: /app/a\\x0afilesync-launcher: forged)", await launcher.NextLineAsync());
+        Assert.StartsWith("app 1 pid ", await launcher.NextLineAsync()); // the next line is the new app's, not a forged one
     }
 
     [Fact]
