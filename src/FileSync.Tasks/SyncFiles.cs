@@ -66,6 +66,9 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             throw new FileSyncException(Diag.InvalidWorkingDirectory(WorkingDirectory));
         }
 
+        // A skaffold.yaml is read first: its artifact may give the context and the image (SyncFiles.Config.cs).
+        IReadOnlyList<SyncItem> configItems = ReadConfig(log);
+
         // Actions are checked before anything is contacted, like rules.
         PostSyncAction[] actions = [.. Actions.Select(item => PostSyncAction.Create(item.ItemSpec, item.GetMetadata("Match"), item.GetMetadata("Command")))];
 
@@ -93,7 +96,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         // Sources first: a bad rule fails before any container is contacted.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string state = Path.TrimEndingDirectorySeparator(Path.GetFullPath(StateDirectory)) + Path.DirectorySeparatorChar;
-        IEnumerable<SyncItem> items = Rules.Select(ToItem).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
+        IEnumerable<SyncItem> items = Rules.Select(ToItem).Concat(configItems).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
         IReadOnlyList<SourceFile> sources = new SourceScanner(ContextDirectory, log).Scan(items);
         log.Detail($"FileSync: {sources.Count} source file(s) from {Rules.Length} rule item(s), context '{ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
         SyncRule? outputRule = OutputFiles.Length == 0 || string.IsNullOrWhiteSpace(OutputDirectory) ? null : SyncRule.ForBuildOutput(OutputDest);

@@ -35,6 +35,7 @@ public sealed class PackageContentsTests(PackageFixture package)
                 "tasks/net8.0/FileSync.Core.dll",
                 "tasks/net8.0/FileSync.Tasks.dll",
                 "tasks/net8.0/System.IO.Hashing.dll",
+                "tasks/net8.0/YamlDotNet.dll",
                 "tools/launcher/filesync-launcher.dll",
                 "tools/launcher/filesync-launcher.runtimeconfig.json",
             }.Order(StringComparer.Ordinal),
