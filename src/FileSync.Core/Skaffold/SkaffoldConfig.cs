@@ -151,7 +151,7 @@ internal static partial class SkaffoldConfig
     {
         string message = e.Message;
         int cut = message.IndexOf("): ", StringComparison.Ordinal);
-        return message.StartsWith("(Line", StringComparison.Ordinal) && cut > 0 ? message[(cut + 3)..] : message;
+        return (message.StartsWith("(Line", StringComparison.Ordinal) && cut > 0 ? message[(cut + 3)..] : message).TrimEnd('.', ' ');
     }
 
     [GeneratedRegex(@"^skaffold/v[234]((alpha|beta)[0-9]+)?$")]
