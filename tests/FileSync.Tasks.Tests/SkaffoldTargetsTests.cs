@@ -1,0 +1,71 @@
+using FileSync.Tasks.Tests.Infrastructure;
+
+namespace FileSync.Tasks.Tests;
+
+/// <summary>FileSyncConfig through the targets: the default skaffold.yaml, none, the artifact's context, and the after-build sync of files no item lists.</summary>
+[Collection(InProcessMSBuild.Name)]
+public sealed class SkaffoldTargetsTests
+{
+    private const string Config = "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n  - image: app\n    context: site\n    sync:\n      manual:\n      - {src: '**/*.txt', dest: /d}\n";
+
+    private const string Directory = "<PropertyGroup><FileSyncRuntime>directory</FileSyncRuntime><FileSyncDirectory>$(MSBuildProjectDirectory)/root</FileSyncDirectory></PropertyGroup>\n";
+
+    [Fact]
+    public void The_skaffold_yaml_beside_the_project_is_read_and_its_context_is_the_artifacts()
+    {
+        using var project = Create(Directory);
+
+        BuildRun run = project.Build("SyncToContainer");
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Equal(["d/a.txt", "d/deep/b.txt"], project.Folder.FilesUnder("root"));
+    }
+
+    [Fact]
+    public void FileSyncConfig_none_reads_no_file()
+    {
+        using var project = Create(Directory, "FileSyncConfig=none");
+
+        BuildRun run = project.Build("SyncToContainer");
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Empty(project.Folder.FilesUnder("root"));
+    }
+
+    [Fact]
+    public void A_context_the_project_sets_wins_and_obj_is_left_out()
+    {
+        using var project = Create(Directory + "<PropertyGroup><FileSyncContextDirectory>$(MSBuildProjectDirectory)</FileSyncContextDirectory></PropertyGroup>\n");
+        project.Folder.WriteFile("obj/generated.txt", "not a source");
+
+        BuildRun run = project.Build("SyncToContainer");
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Equal(["d/site/a.txt", "d/site/deep/b.txt"], project.Folder.FilesUnder("root"));
+    }
+
+    [Fact]
+    public void The_after_build_sync_picks_up_a_change_to_a_file_only_the_yaml_matches()
+    {
+        using var project = Create(Directory);
+        Assert.True(project.Build("Build").Succeeded);
+
+        project.Folder.WriteFile("site/a.txt", "changed");
+        BuildRun second = project.Build("Build");
+
+        Assert.True(second.Succeeded, second.Log);
+        Assert.Equal(1, second.SyncTaskRuns);
+        Assert.Equal("changed", File.ReadAllText(project.Folder.PathOf("root/d/a.txt")));
+    }
+
+    private static TestProject Create(string body, string globals = "")
+    {
+        var project = new TestProject(body, globals);
+        project.Folder.WriteFile("skaffold.yaml", Config);
+        project.Folder.WriteFile("site/a.txt", "a");
+        project.Folder.WriteFile("site/deep/b.txt", "b");
+        project.Folder.WriteFile("site/c.md", "c");
+        project.Folder.CreateFolder("root");
+        return project;
+    }
+}
