@@ -43,6 +43,13 @@ internal sealed class ContextWalker(SkaffoldArtifact artifact, IReadOnlyCollecti
         var roots = new List<string>();
         foreach (string prefix in artifact.Rules.Select(rule => LiteralFolder(rule.Src.Pattern)).Distinct().Order(StringComparer.Ordinal))
         {
+            // A path relative to the context never starts with '/' nor holds '.' or '..': such a rule matches nothing
+            // (in Skaffold too), and its folder is never listed, so nothing outside the context is ever a candidate.
+            if (prefix.StartsWith('/') || prefix.Split('/').Any(segment => segment is "." or ".."))
+            {
+                continue;
+            }
+
             if (!roots.Any(root => root.Length == 0 || prefix == root || prefix.StartsWith(root + "/", StringComparison.Ordinal)))
             {
                 roots.Add(prefix);
@@ -58,7 +65,7 @@ internal sealed class ContextWalker(SkaffoldArtifact artifact, IReadOnlyCollecti
         int wild = pattern.AsSpan().IndexOfAny("*?[{\\");
         string literal = wild < 0 ? pattern : pattern[..wild];
         int slash = literal.LastIndexOf('/');
-        return slash <= 0 ? "" : literal[..slash];
+        return slash < 0 ? "" : slash == 0 ? "/" : literal[..slash];
     }
 
     /// <summary>Paths ('/'-separated, relative to the context) of everything below <paramref name="root"/> that is not a folder.</summary>

@@ -37,6 +37,7 @@ public sealed class SkaffoldManualRuleTests
         { "intersect: file not in . copies to correct destination", "node", ["{src: '*.js', dest: /}"], ["node/server.js"], "/", ["server.js -> /server.js"] },
         { "intersect: a file outside the context is never a source (Skaffold errors)", "node", ["{src: '*.js', dest: /}"], ["node/server.js", "something/test.js"], "/", ["server.js -> /server.js"] },
         { "intersect: nil sync patterns doesn't sync", ".", [], ["index.html"], "/", [] },
+        { "a src reaching out of the context matches nothing (Skaffold's paths are relative to the context)", "node", ["{src: '../outside/*.js', dest: /}", "{src: '/abs/*.js', dest: /}", "{src: './*.js', dest: /}"], ["node/server.js", "outside/leak.js"], "/", [] },
     };
 
     [Theory]
