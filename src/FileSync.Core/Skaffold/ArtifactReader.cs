@@ -16,7 +16,7 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
         string image = fields.Scalar(artifact, "image", path + ".image") is { Length: > 0 } named
             ? named
             : throw new FileSyncException(fields.At(artifact, (file, line, column) => Diag.ConfigFieldMissing(file, line, column, path + ".image")));
-        string context = Path.GetFullPath(fields.Scalar(artifact, "context", path + ".context") is { Length: > 0 } folder ? folder : ".", configFolder);
+        string context = Context(fields.Scalar(artifact, "context", path + ".context") is { Length: > 0 } folder ? folder : ".", image);
         var warnings = new List<UnsupportedField>();
         foreach (string builder in OtherBuilders.Where(builder => fields.Get(artifact, builder) is not null))
         {
@@ -39,6 +39,19 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
             ? [.. list.Children.Select((entry, i) => fields.Scalar(fields.AsMapping(entry, $"{path}.requires[{i}]"), "image", $"{path}.requires[{i}].image")).OfType<string>()]
             : [];
         return new SkaffoldArtifact(image, context, rules, warnings) { Requires = requires };
+    }
+
+    /// <summary>The context as a full path; one that is no path at all (a NUL in it) is FSYNC8019, not an exception.</summary>
+    private string Context(string folder, string image)
+    {
+        try
+        {
+            return Path.GetFullPath(folder, configFolder);
+        }
+        catch (ArgumentException)
+        {
+            throw new FileSyncException(Diag.ConfigContextMissing(fields.File, image, folder));
+        }
     }
 
     private IEnumerable<ManualRule> ReadManual(YamlMappingNode sync, string path)

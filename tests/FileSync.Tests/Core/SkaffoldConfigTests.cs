@@ -116,6 +116,17 @@ public sealed class SkaffoldConfigTests
     }
 
     [Fact]
+    public void A_context_that_is_no_path_at_all_is_FSYNC8019_not_an_exception()
+    {
+        using var folder = new TempFolder();
+        string config = folder.Write("skaffold.yaml", Header + "build:\n  artifacts:\n  - image: app\n    context: \"a\\0b\"\n");
+
+        var error = Assert.Throws<FileSyncException>(() => SkaffoldConfig.Select(SkaffoldConfig.Load(config, null, new RecordingLog()), null, config, new RecordingLog()));
+
+        Assert.Equal("FSYNC8019", error.Diagnostic.Code);
+    }
+
+    [Fact]
     public void The_walk_enters_no_folder_link_and_no_excluded_folder()
     {
         using var folder = new TempFolder();
