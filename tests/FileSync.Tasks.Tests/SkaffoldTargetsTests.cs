@@ -33,6 +33,30 @@ public sealed class SkaffoldTargetsTests
     }
 
     [Fact]
+    public void A_relative_FileSyncConfig_is_found_from_the_project_and_its_context_is_relative_to_the_file()
+    {
+        using var project = Create(Directory, "FileSyncConfig=deploy/skaffold.yaml");
+        project.Folder.WriteFile("deploy/skaffold.yaml", Config.Replace("context: site", "context: ../site", StringComparison.Ordinal));
+
+        BuildRun run = project.Build("SyncToContainer");
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Equal(["d/a.txt", "d/deep/b.txt"], project.Folder.FilesUnder("root"));
+    }
+
+    [Fact]
+    public void A_FileSyncConfig_that_does_not_exist_is_FSYNC8001()
+    {
+        using var project = Create(Directory, "FileSyncConfig=missing.yaml");
+
+        BuildRun run = project.Build("SyncToContainer");
+
+        Assert.False(run.Succeeded);
+        Assert.Equal(["FSYNC8001"], run.Errors.Select(error => error.Code));
+        Assert.Empty(project.Folder.FilesUnder("root"));
+    }
+
+    [Fact]
     public void A_context_the_project_sets_wins_and_obj_is_left_out()
     {
         using var project = Create(Directory + "<PropertyGroup><FileSyncContextDirectory>$(MSBuildProjectDirectory)</FileSyncContextDirectory></PropertyGroup>\n");
