@@ -42,6 +42,9 @@ public sealed partial class SyncFiles
     /// <summary>Set by the targets when the project did not set FileSyncContextDirectory: the artifact's context replaces it.</summary>
     public bool ContextDirectoryIsDefault { get; set; }
 
+    /// <summary>True for SyncToContainer (always syncs); false for the after-build sync, which a skaffold.yaml's unchanged sources let skip.</summary>
+    public bool ExplicitSync { get; set; }
+
     /// <summary>Folders a skaffold.yaml rule never takes files from (the project's bin/ and obj/ with FileSyncExcludeBuildFolders).</summary>
     public string[] ConfigExcludedFolders { get; set; } = [];
 

@@ -26,6 +26,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             if (synced && !Log.HasLoggedErrors)
             {
                 WriteStamp(log);
+                RecordConfigFingerprint();
             }
         }
         catch (FileSyncException e)
@@ -101,6 +102,10 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         log.Detail($"FileSync: {sources.Count} source file(s) from {Rules.Length} rule item(s), context '{ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
         SyncRule? outputRule = OutputFiles.Length == 0 || string.IsNullOrWhiteSpace(OutputDirectory) ? null : SyncRule.ForBuildOutput(OutputDest);
         sources = [.. sources, .. ScanOutputs(outputRule, log)];
+        if (ConfigUnchanged(sources, log))
+        {
+            return false;
+        }
 
         clock.Restart();
         IReadOnlyList<ISyncTarget> targets = await TargetFactory.ResolveAsync(settings, DockerClients.For(BuildEngine, log, timeouts), log, cancellationToken).ConfigureAwait(false);

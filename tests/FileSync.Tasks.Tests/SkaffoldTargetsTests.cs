@@ -82,6 +82,33 @@ public sealed class SkaffoldTargetsTests
         Assert.Equal("changed", File.ReadAllText(project.Folder.PathOf("root/d/a.txt")));
     }
 
+    [Fact]
+    public void A_no_op_build_with_a_skaffold_yaml_resolves_no_target_but_an_explicit_sync_does()
+    {
+        using var project = Create(Directory);
+        Assert.True(project.Build("Build").Succeeded);
+
+        BuildRun noOp = project.Build("Build");
+        BuildRun explicitSync = project.Build("SyncToContainer");
+
+        Assert.True(noOp.Succeeded, noOp.Log);
+        Assert.DoesNotContain(noOp.Messages, message => message.Message?.StartsWith("FileSync: up to date", StringComparison.Ordinal) == true);
+        Assert.Contains(noOp.Messages, message => message.Message?.Contains("unchanged since the last sync", StringComparison.Ordinal) == true);
+        Assert.Contains(explicitSync.Messages, message => message.Message?.StartsWith("FileSync: up to date", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void A_changed_setting_is_not_a_no_op()
+    {
+        using var project = Create(Directory);
+        Assert.True(project.Build("Build").Succeeded);
+
+        BuildRun moved = project.BuildWith("FileSyncWorkingDirectory=/elsewhere", "Build");
+
+        Assert.True(moved.Succeeded, moved.Log);
+        Assert.Contains(moved.Messages, message => message.Message?.StartsWith("FileSync: up to date", StringComparison.Ordinal) == true);
+    }
+
     private static TestProject Create(string body, string globals = "")
     {
         var project = new TestProject(body, globals);
