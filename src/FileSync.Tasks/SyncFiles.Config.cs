@@ -63,6 +63,8 @@ public sealed partial class SyncFiles
         _configFingerprint = ConfigFingerprint.Compute(_configFile, settings, sources);
         if (ExplicitSync || DryRun || !ConfigFingerprint.Matches(StateDirectory, _configFingerprint))
         {
+            // A sync that fails half way must not leave an older record that a reverted source would match again.
+            ConfigFingerprint.Forget(StateDirectory);
             return false;
         }
 

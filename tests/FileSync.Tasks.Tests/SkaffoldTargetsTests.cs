@@ -109,6 +109,30 @@ public sealed class SkaffoldTargetsTests
         Assert.Contains(moved.Messages, message => message.Message?.StartsWith("FileSync: up to date", StringComparison.Ordinal) == true);
     }
 
+    [Fact]
+    public void After_a_failed_sync_a_reverted_source_is_synced_again()
+    {
+        using var project = Create(Directory);
+        Assert.True(project.Build("Build").Succeeded);
+        DateTime synced = File.GetLastWriteTimeUtc(project.Folder.PathOf("site/a.txt"));
+
+        // The change reaches the target's folder, but the sync fails on another file: a file where a folder must go.
+        project.Folder.WriteFile("site/a.txt", "changed");
+        project.Folder.WriteFile("site/z/c.txt", "c");
+        project.Folder.WriteFile("root/d/z", "a file where the sync needs a folder");
+        Assert.False(project.Build("Build").Succeeded);
+        File.Delete(project.Folder.PathOf("root/d/z"));
+        File.Delete(project.Folder.PathOf("site/z/c.txt"));
+        System.IO.Directory.Delete(project.Folder.PathOf("site/z"));
+        project.Folder.WriteFile("site/a.txt", "a");
+        File.SetLastWriteTimeUtc(project.Folder.PathOf("site/a.txt"), synced);
+
+        BuildRun reverted = project.Build("Build");
+
+        Assert.True(reverted.Succeeded, reverted.Log);
+        Assert.Equal("a", File.ReadAllText(project.Folder.PathOf("root/d/a.txt")));
+    }
+
     private static TestProject Create(string body, string globals = "")
     {
         var project = new TestProject(body, globals);

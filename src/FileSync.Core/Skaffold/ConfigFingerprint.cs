@@ -56,6 +56,18 @@ internal static class ConfigFingerprint
         }
     }
 
+    /// <summary>Drops the record before a sync that contacts the targets: only its success records one again.</summary>
+    public static void Forget(string stateDirectory)
+    {
+        try
+        {
+            File.Delete(Path.Combine(stateDirectory, FileName));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     /// <summary>Records it after a sync that succeeded; a failure only costs the next no-op its shortcut.</summary>
     public static void Record(string stateDirectory, string fingerprint)
     {
