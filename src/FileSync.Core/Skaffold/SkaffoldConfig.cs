@@ -44,6 +44,7 @@ internal static partial class SkaffoldConfig
                 continue; // an empty document (a trailing '---')
             }
 
+            YamlMerge.Apply(document.RootNode);
             YamlMappingNode root = fields.AsMapping(document.RootNode, "(document)");
             CheckVersion(fields, root);
             if (fields.Get(root, "requires") is { } requires)

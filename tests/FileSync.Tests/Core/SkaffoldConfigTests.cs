@@ -57,6 +57,18 @@ public sealed class SkaffoldConfigTests
     }
 
     [Fact]
+    public void Anchors_and_merge_keys_work_as_in_Skaffold()
+    {
+        using var folder = new TempFolder();
+        string config = folder.Write("skaffold.yaml", Header
+            + "build:\n  artifacts:\n  - &base\n    image: api\n    sync:\n      manual: &rules\n      - {src: '*.txt', dest: /base}\n  - <<: *base\n    image: web\n  - image: job\n    sync: {manual: *rules}\n");
+
+        IReadOnlyList<SkaffoldArtifact> artifacts = SkaffoldConfig.Load(config, null, new RecordingLog());
+
+        Assert.Equal([("api", 1), ("web", 1), ("job", 1)], artifacts.Select(artifact => (artifact.Image, artifact.Rules.Count)));
+    }
+
+    [Fact]
     public void Several_artifacts_need_FileSyncArtifact_and_it_must_name_one()
     {
         using var folder = new TempFolder();
