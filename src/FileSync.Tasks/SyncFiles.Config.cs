@@ -18,6 +18,11 @@ public sealed partial class SyncFiles
         }
 
         string file = Path.GetFullPath(Config.Trim(), string.IsNullOrEmpty(ProjectDirectory) ? Environment.CurrentDirectory : ProjectDirectory);
+        if (!File.Exists(file) && Path.GetFileName(file) == "skaffold.yaml" && File.Exists(Path.ChangeExtension(file, ".yml")))
+        {
+            file = Path.ChangeExtension(file, ".yml"); // Skaffold reads skaffold.yml when skaffold.yaml is missing
+        }
+
         if (!File.Exists(file))
         {
             throw new FileSyncException(Diag.ConfigNotFound(file));

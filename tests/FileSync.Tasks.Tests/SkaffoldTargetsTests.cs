@@ -21,6 +21,20 @@ public sealed class SkaffoldTargetsTests
         Assert.Equal(["d/a.txt", "d/deep/b.txt"], project.Folder.FilesUnder("root"));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("FileSyncConfig=skaffold.yaml")]
+    public void A_skaffold_yml_is_read_where_skaffold_yaml_is_missing_as_Skaffold_does(string globals)
+    {
+        using var project = Create(Directory, globals);
+        File.Move(project.Folder.PathOf("skaffold.yaml"), project.Folder.PathOf("skaffold.yml"));
+
+        BuildRun run = project.Build("SyncToContainer");
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Equal(["d/a.txt", "d/deep/b.txt"], project.Folder.FilesUnder("root"));
+    }
+
     [Fact]
     public void FileSyncConfig_none_reads_no_file()
     {
