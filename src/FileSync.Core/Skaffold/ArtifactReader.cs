@@ -69,7 +69,20 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
             string dest = Required(rule, "dest", at);
             string? strip = fields.Scalar(rule, "strip", at + ".strip");
             string origin = $"{Path.GetFileName(fields.File)}:{YamlFields.Line(rule)} src '{src}'";
-            yield return new ManualRule(Glob.Parse(src, origin), SyncRule.Create(origin, dest, strip) with { Origin = origin });
+            yield return Located(rule, () => new ManualRule(Glob.Parse(src, origin), SyncRule.Create(origin, dest, strip) with { Origin = origin }));
+        }
+    }
+
+    /// <summary>A rule's own errors (FSYNC7001 pattern, FSYNC1002/1003 dest and strip) at the rule's line and column.</summary>
+    private ManualRule Located(YamlMappingNode rule, Func<ManualRule> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (FileSyncException e)
+        {
+            throw new FileSyncException(e.Diagnostic with { File = fields.File, Line = YamlFields.Line(rule), Column = YamlFields.Column(rule) }, e);
         }
     }
 

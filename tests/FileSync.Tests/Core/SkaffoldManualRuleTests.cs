@@ -63,7 +63,7 @@ public sealed class SkaffoldManualRuleTests
 
         var error = Assert.Throws<FileSyncException>(() => SkaffoldConfig.Load(config, null, new RecordingLog()));
 
-        Assert.Equal("FSYNC7001", error.Diagnostic.Code);
+        Assert.Equal(("FSYNC7001", config, 7, 9), (error.Diagnostic.Code, error.Diagnostic.File, error.Diagnostic.Line, error.Diagnostic.Column));
         Assert.Contains("skaffold.yaml:7 src '[*.html'", error.Diagnostic.Message, StringComparison.Ordinal);
     }
 
