@@ -1,10 +1,37 @@
 using FileSync.EndToEnd.Tests.Infrastructure;
+using FileSync.Tests.Core;
 
 namespace FileSync.EndToEnd.Tests;
 
 /// <summary>A skaffold.yaml through the packed package: errors and warnings at their line and column, rules combined with items.</summary>
 public sealed class SkaffoldConfigTests(PackageFixture package)
 {
+    /// <summary>Skaffold's manual-sync test tables through the packed package and the directory runtime: exactly the expected files arrive, with their bytes.</summary>
+    [Theory]
+    [MemberData(nameof(SkaffoldManualCases.Cases), MemberType = typeof(SkaffoldManualCases))]
+    public async Task Skaffolds_manual_cases_sync_through_the_package(string sentence, string context, string[] rules, string[] files, string workdir, string[] expected)
+    {
+        string root = Directory.CreateDirectory(Path.Combine(package.RunDirectory, "skaffold-case-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        using var project = new ConsumerProject(package, "skaffold-case")
+            .Property("FileSyncRuntime", "directory")
+            .Property("FileSyncDirectory", root)
+            .Property("FileSyncWorkingDirectory", workdir);
+        project.WriteFile("skaffold.yaml", SkaffoldManualCases.Yaml(context, rules));
+        foreach (string file in files)
+        {
+            project.WriteFile(file, $"{sentence}: {file}\n");
+        }
+
+        (await project.SyncAsync()).Succeeded();
+
+        string prefix = context == "." ? "" : context + "/";
+        Assert.Equal(
+            [.. expected.Select(mapping => mapping.Split(" -> ")[1].TrimStart('/')).Order(StringComparer.Ordinal)],
+            Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(file => Path.GetRelativePath(root, file)).Order(StringComparer.Ordinal));
+        Assert.All(expected.Select(mapping => mapping.Split(" -> ")), pair =>
+            Assert.Equal($"{sentence}: {prefix}{pair[0]}\n", File.ReadAllText(Path.Combine(root, pair[1].TrimStart('/')))));
+    }
+
     [Fact]
     public async Task A_malformed_file_is_an_error_at_its_line_and_column_and_nothing_is_synced()
     {
