@@ -83,7 +83,15 @@ internal sealed class ProfilePatcher(YamlFields fields, string profile)
                     return false;
                 }
 
-                _ = op == "remove" ? mapping.Children.Remove(key) : (mapping.Children[key] = value) is not null;
+                if (op == "remove")
+                {
+                    mapping.Children.Remove(key);
+                }
+                else
+                {
+                    mapping.Children[key] = value;
+                }
+
                 return true;
             case YamlSequenceNode sequence:
                 int count = sequence.Children.Count;
