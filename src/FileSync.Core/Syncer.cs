@@ -388,7 +388,7 @@ internal sealed class Syncer(ILog log)
         {
             foreach (Destination destination in copy.Destinations)
             {
-                log.Summary($"  copy   {copy.Source.RelativePath} -> {destination.Path}");
+                log.Summary($"  copy   {copy.Source.RelativePath} -> {destination.Path}{(destination.Rule is { } rule ? $"  [{rule.Describe()}]" : "")}");
             }
         }
 

@@ -14,8 +14,8 @@ internal sealed class MSBuildLog(TaskLoggingHelper log) : ILog
     public bool ShowsDetail => log.LogsMessagesOfImportance(MessageImportance.Low);
 
     public void Warning(Diagnostic diagnostic) =>
-        log.LogWarning(null, diagnostic.Code, null, diagnostic.File, 0, 0, 0, 0, diagnostic.Message);
+        log.LogWarning(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
 
     public void Error(Diagnostic diagnostic) =>
-        log.LogError(null, diagnostic.Code, null, diagnostic.File, 0, 0, 0, 0, diagnostic.Message);
+        log.LogError(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
 }

@@ -30,6 +30,24 @@ public sealed partial class SyncFiles
     /// <summary>$(MSBuildProjectDirectory): rule items' paths are relative to it (saves MSBuild computing FullPath per item).</summary>
     public string? ProjectDirectory { get; set; }
 
+    /// <summary>FileSyncConfig: a skaffold.yaml whose artifact's sync.manual rules are synced too; empty or none: no file.</summary>
+    public string? Config { get; set; }
+
+    /// <summary>FileSyncArtifact: the image name of the artifact to sync (needed when the file has several).</summary>
+    public string? Artifact { get; set; }
+
+    /// <summary>FileSyncProfile: the skaffold.yaml profiles to apply, comma-separated.</summary>
+    public string? Profile { get; set; }
+
+    /// <summary>Set by the targets when the project did not set FileSyncContextDirectory: the artifact's context replaces it.</summary>
+    public bool ContextDirectoryIsDefault { get; set; }
+
+    /// <summary>True for SyncToContainer (always syncs); false for the after-build sync, which a skaffold.yaml's unchanged sources let skip.</summary>
+    public bool ExplicitSync { get; set; }
+
+    /// <summary>Folders a skaffold.yaml rule never takes files from (the project's bin/ and obj/ with FileSyncExcludeBuildFolders).</summary>
+    public string[] ConfigExcludedFolders { get; set; } = [];
+
     /// <summary>Where per-instance state is kept (under obj/).</summary>
     [Required]
     public string StateDirectory { get; set; } = "";

@@ -1,4 +1,5 @@
 using FileSync.Diagnostics;
+using FileSync.Planning;
 using FileSync.Jobs;
 using FileSync.Server;
 using Microsoft.Build.Framework;
@@ -24,14 +25,21 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
                 return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
             }
 
-            SyncResult result = RunAsync(CreateRequest(log.ShowsDetail), log, _cancel.Token).GetAwaiter().GetResult();
+            // A skaffold.yaml is read first: its artifact may give the context and the image (SyncFiles.Config.cs).
+            IReadOnlyList<SyncItem> configItems = ReadConfig(log);
+            SyncResult result = RunAsync(CreateRequest(log.ShowsDetail), configItems, log, _cancel.Token).GetAwaiter().GetResult();
             CopiedCount = result.CopiedCount;
             DeletedCount = result.DeletedCount;
             Planned = [.. result.Planned.Select(PlannedItem)];
             if (result.Synced && !Log.HasLoggedErrors)
             {
                 WriteStamp(log);
+                RecordConfigFingerprint();
             }
+        }
+        catch (FileSyncException e)
+        {
+            log.Error(e.Diagnostic); // the skaffold.yaml (the job reports its own)
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
@@ -43,8 +51,19 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
     }
 
     /// <summary>On the sync server when it is on and answers; else (or when anything goes wrong with it) in this process.</summary>
-    private async Task<SyncResult> RunAsync(SyncRequest request, ILog log, CancellationToken cancellationToken)
+    private async Task<SyncResult> RunAsync(SyncRequest request, IReadOnlyList<SyncItem> configItems, ILog log, CancellationToken cancellationToken)
     {
+        if (_configFile is not null)
+        {
+            // A skaffold.yaml's rules are matched here, and its unchanged-check needs this task's settings: in-process.
+            log.Detail("FileSync: a skaffold.yaml sync runs in-process (the sync server does not take them yet)");
+            return await new SyncJob(request, log, (host, timeouts) => DockerClients.For(BuildEngine, log, timeouts)(host))
+            {
+                ExtraItems = configItems,
+                SkipWhen = sources => ConfigUnchanged(sources, log),
+            }.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (Server && OperatingSystem.IsLinux())
         {
             var options = new ServerOptions(ServerAssembly, Environment.GetEnvironmentVariable("DOTNET_HOST_PATH"), IdleMinutes(log));

@@ -24,7 +24,7 @@ public sealed class DryRunTests(PackageFixture package)
         var result = (await project.SyncAsync("-p:FileSyncDryRun=true")).Succeeded();
 
         string[] plan = result.Output.Split('\n').Select(line => line.Trim()).Where(line => line.StartsWith("copy ", StringComparison.Ordinal) || line.StartsWith("delete ", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(["copy   web/added.txt -> /srv/added.txt", "copy   web/changed.txt -> /srv/changed.txt", "delete /srv/removed.txt"], plan);
+        Assert.Equal(["copy   web/added.txt -> /srv/added.txt  [FileSyncRule Dest='/srv' Strip='web/']", "copy   web/changed.txt -> /srv/changed.txt  [FileSyncRule Dest='/srv' Strip='web/']", "delete /srv/removed.txt"], plan);
         Assert.Contains($"FileSync (dry run): 2 to copy, 1 to delete", result.Output, StringComparison.Ordinal);
         Assert.Empty(SyncSummary.All(result.Output));
         Assert.Equal(before, await InContainer.Md5sumsAsync(container.Id, "/srv"));

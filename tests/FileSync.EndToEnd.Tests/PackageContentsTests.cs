@@ -39,6 +39,7 @@ public sealed class PackageContentsTests(PackageFixture package)
                 "tasks/net8.0/FileSync.Core.dll",
                 "tasks/net8.0/FileSync.Tasks.dll",
                 "tasks/net8.0/System.IO.Hashing.dll",
+                "tasks/net8.0/YamlDotNet.dll",
                 "tools/launcher/filesync-launcher.dll",
                 "tools/launcher/filesync-launcher.runtimeconfig.json",
                 "tools/server/FileSync.Core.dll",

@@ -13,14 +13,24 @@ public sealed class UnreadableFolderTests(PackageFixture package)
 {
     private const string User = "1000";
 
-    [Fact]
-    public async Task Files_below_a_folder_chmod_000_stay_in_the_target_with_a_warning()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the rule in a skaffold.yaml: FileSync's own walk skips the folder as MSBuild's glob does
+    public async Task Files_below_a_folder_chmod_000_stay_in_the_target_with_a_warning(bool fromSkaffoldYaml)
     {
         string target = Directory.CreateTempSubdirectory("filesync-unreadable-").FullName;
         using var project = new ConsumerProject(package, "unreadable")
-            .Rule("src/**/*", dest: "/app", strip: "src/")
             .Property("FileSyncRuntime", "directory")
             .Property("FileSyncDirectory", target);
+        if (fromSkaffoldYaml)
+        {
+            project.WriteFile("skaffold.yaml", "apiVersion: skaffold/v4beta11\nbuild:\n  artifacts:\n  - image: app\n    sync:\n      manual:\n      - {src: 'src/**/*', dest: /app, strip: src/}\n");
+        }
+        else
+        {
+            project.Rule("src/**/*", dest: "/app", strip: "src/");
+        }
+
         project.WriteFile("src/locked/l1.txt", "kept\n");
         project.WriteFile("src/open.txt", "open\n");
         project.WriteFile("src/gone.txt", "deleted for real\n");

@@ -2,7 +2,7 @@ namespace FileSync.Diagnostics;
 
 /// <summary>
 /// One factory per message in Strings.resx; the method name is the resource name, so nothing is spelt twice.
-/// Codes: 0xxx configuration, 1xxx rules and sources, 2xxx Docker, 3xxx state, 4xxx directory target, 5xxx post-sync actions and the launcher, 6xxx ASP.NET Core.
+/// Codes: 0xxx configuration, 1xxx rules and sources, 2xxx Docker, 3xxx state, 4xxx directory target, 5xxx post-sync actions and the launcher, 6xxx ASP.NET Core, 8xxx skaffold.yaml.
 /// </summary>
 internal static class Diag
 {
@@ -128,4 +128,25 @@ internal static class Diag
     public static Diagnostic WatchUnavailable(string folder, string reason) => Make(nameof(WatchUnavailable), folder, folder, reason);
     public static Diagnostic WatchFellBackToPolling(string folder, string reason) => Make(nameof(WatchFellBackToPolling), folder, folder, reason);
     public static Diagnostic GlobInvalid(string rule, string pattern, string character, int position) => Make(nameof(GlobInvalid), null, rule, pattern, character, position);
+
+    // skaffold.yaml (FileSyncConfig)
+    public static Diagnostic ConfigNotFound(string file) => Make(nameof(ConfigNotFound), file, file);
+    public static Diagnostic ConfigSyntax(string file, int line, int column, string reason) => Make(nameof(ConfigSyntax), file, file, line, column, reason) with { Line = line, Column = column };
+    public static Diagnostic ConfigWrongType(string file, int line, int column, string path, string expected, string found) => Make(nameof(ConfigWrongType), file, file, line, column, path, expected, found) with { Line = line, Column = column };
+    public static Diagnostic ConfigVersionUnsupported(string file, int line, int column, string version) => Make(nameof(ConfigVersionUnsupported), file, file, line, column, version) with { Line = line, Column = column };
+    public static Diagnostic ConfigFieldMissing(string file, int line, int column, string path) => Make(nameof(ConfigFieldMissing), file, file, line, column, path) with { Line = line, Column = column };
+    public static Diagnostic ConfigArtifactNotChosen(string file, string images) => Make(nameof(ConfigArtifactNotChosen), file, file, images);
+    public static Diagnostic ConfigArtifactNotFound(string file, string image, string images) => Make(nameof(ConfigArtifactNotFound), file, file, image, images);
+    public static Diagnostic ConfigProfileNotFound(string file, string profile) => Make(nameof(ConfigProfileNotFound), file, file, profile);
+    public static Diagnostic ConfigUnreadable(string file, string reason) => Make(nameof(ConfigUnreadable), file, file, reason);
+    public static Diagnostic ConfigSyncAuto(string file, int line, int column, string image) => Make(nameof(ConfigSyncAuto), file, file, line, column, image) with { Line = line, Column = column };
+    public static Diagnostic ConfigSyncInfer(string file, int line, int column, string image) => Make(nameof(ConfigSyncInfer), file, file, line, column, image) with { Line = line, Column = column };
+    public static Diagnostic ConfigPatchPathInvalid(string file, int line, int column, string profile, string op, string path) => Make(nameof(ConfigPatchPathInvalid), file, file, line, column, profile, op, path) with { Line = line, Column = column };
+    public static Diagnostic ConfigPatchSkipped(string file, int line, int column, string profile, string op, string path) => Make(nameof(ConfigPatchSkipped), file, file, line, column, profile, op, path) with { Line = line, Column = column };
+    public static Diagnostic ConfigSyncHooks(string file, int line, int column, string image) => Make(nameof(ConfigSyncHooks), file, file, line, column, image) with { Line = line, Column = column };
+    public static Diagnostic ConfigBuilderNotDocker(string file, int line, int column, string image, string builder) => Make(nameof(ConfigBuilderNotDocker), file, file, line, column, image, builder) with { Line = line, Column = column };
+    public static Diagnostic ConfigRequiresIgnored(string file, int line, int column) => Make(nameof(ConfigRequiresIgnored), file, file, line, column) with { Line = line, Column = column };
+    public static Diagnostic ConfigProfileActivation(string file, int line, int column, string profile) => Make(nameof(ConfigProfileActivation), file, file, line, column, profile) with { Line = line, Column = column };
+    public static Diagnostic ConfigArtifactRequired(string file, string image, string requiredBy) => Make(nameof(ConfigArtifactRequired), file, file, image, requiredBy);
+    public static Diagnostic ConfigContextMissing(string file, string image, string context) => Make(nameof(ConfigContextMissing), file, file, image, context);
 }

@@ -6,6 +6,11 @@ namespace FileSync.Diagnostics;
 /// <summary>A coded message (FSYNCnnnn) with the file it is about, ready for MSBuild.</summary>
 internal sealed record Diagnostic(string Code, string Message, string? File = null)
 {
+    /// <summary>1-based line in <see cref="File"/> (0: none), for MSBuild's file(line,column) form.</summary>
+    public int Line { get; init; }
+
+    public int Column { get; init; }
+
     private static readonly ResourceManager Resources = new("FileSync.Strings", typeof(Diagnostic).Assembly);
 
     /// <summary>Formats the resource <paramref name="name"/>, whose text starts with its code ("FSYNC1001: ...").</summary>

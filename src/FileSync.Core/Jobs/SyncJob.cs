@@ -18,6 +18,12 @@ internal delegate DockerClient DockerClientSource(string? host, DockerTimeouts t
 /// </summary>
 internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource dockerClients)
 {
+    /// <summary>Rule items from a skaffold.yaml (read by the task, in its process): scanned with the request's rules.</summary>
+    public IReadOnlyList<SyncItem> ExtraItems { get; init; } = [];
+
+    /// <summary>Asked once the sources are known: true ends the job with nothing done (an unchanged skaffold.yaml sync).</summary>
+    public Func<IReadOnlyList<SourceFile>, bool>? SkipWhen { get; init; }
+
     /// <summary>Expected failures are logged as coded errors (never thrown); cancellation is thrown.</summary>
     public async Task<SyncResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -88,12 +94,16 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
         // Sources first: a bad rule fails before any container is contacted.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string state = Path.TrimEndingDirectorySeparator(stateDirectory) + Path.DirectorySeparatorChar;
-        IEnumerable<SyncItem> items = request.Rules.Select(ToItem).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
+        IEnumerable<SyncItem> items = request.Rules.Select(ToItem).Concat(ExtraItems).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
         IReadOnlyList<SourceFile> sources = new SourceScanner(context, log).Scan(items);
         log.Detail($"FileSync: {sources.Count} source file(s) from {request.Rules.Count} rule item(s), context '{request.ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
         SyncRule? outputRule = request.OutputFiles.Count == 0 || string.IsNullOrWhiteSpace(request.OutputDirectory) ? null : SyncRule.ForBuildOutput(request.OutputDest);
         OutputScanner? outputScanner = outputRule is null || string.IsNullOrWhiteSpace(request.OutputDirectory) ? null : new OutputScanner(Full(request.OutputDirectory), log);
         sources = [.. sources, .. ScanOutputs(outputRule, outputScanner)];
+        if (SkipWhen?.Invoke(sources) == true)
+        {
+            return SyncResult.Nothing;
+        }
 
         clock.Restart();
         IReadOnlyList<ISyncTarget> targets = await TargetFactory.ResolveAsync(settings, host => dockerClients(host, timeouts), log, cancellationToken).ConfigureAwait(false);

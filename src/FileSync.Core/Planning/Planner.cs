@@ -181,7 +181,7 @@ internal static class Planner
 
             plan.SourcesByDestination[path] = source.RelativePath;
             firstSources[path] = source;
-            destinations.Add(new Destination(path, rule.DestinationRoot(ruleBase)));
+            destinations.Add(new Destination(path, rule.DestinationRoot(ruleBase)) { Rule = rule });
         }
 
         destinations.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));

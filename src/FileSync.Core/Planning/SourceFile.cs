@@ -54,4 +54,8 @@ internal sealed class SourceFile(string relativePath, string fullPath, SourceKin
 }
 
 /// <summary>What a build asked to sync: one MSBuild item (a file the rule's glob matched) with its metadata.</summary>
-internal sealed record SyncItem(string ItemSpec, string FullPath, string? Dest, string? Strip);
+internal sealed record SyncItem(string ItemSpec, string FullPath, string? Dest, string? Strip)
+{
+    /// <summary>A rule already checked (a skaffold.yaml's), kept as it is so the plan can name it; null for items.</summary>
+    public SyncRule? Rule { get; init; }
+}

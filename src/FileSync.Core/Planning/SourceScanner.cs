@@ -23,7 +23,8 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
         foreach (SyncItem item in items)
         {
             var key = (item.Dest ?? "", item.Strip ?? "");
-            if (!rules.TryGetValue(key, out SyncRule? rule))
+            SyncRule? rule = item.Rule;
+            if (rule is null && !rules.TryGetValue(key, out rule))
             {
                 rule = SyncRule.Create(item.ItemSpec, item.Dest, item.Strip);
                 rules[key] = rule;

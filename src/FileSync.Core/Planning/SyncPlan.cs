@@ -1,7 +1,15 @@
 namespace FileSync.Planning;
 
 /// <summary>A destination in the container and the rule folder it sits under (parents below it are created).</summary>
-internal sealed record Destination(string Path, string Root);
+internal sealed record Destination(string Path, string Root)
+{
+    /// <summary>The rule that produced it, a label for the dry run (not part of equality); null in plans built by hand.</summary>
+    public Rules.SyncRule? Rule { get; init; }
+
+    public bool Equals(Destination? other) => other is not null && Path == other.Path && Root == other.Root;
+
+    public override int GetHashCode() => HashCode.Combine(Path, Root);
+}
 
 /// <summary>Send one source to one or more destinations.</summary>
 internal sealed record CopyOperation(SourceFile Source, IReadOnlyList<Destination> Destinations);

@@ -46,6 +46,12 @@ internal sealed record SyncRule(string Dest, string Strip)
         return new SyncRule(dest, Planning.OutputScanner.Prefix) { IsBuildOutput = true };
     }
 
+    /// <summary>Where the rule was written, for the plan (a skaffold.yaml rule: "skaffold.yaml:12 src '*.html'"); null for items.</summary>
+    public string? Origin { get; init; }
+
+    /// <summary>What the dry run names as the rule that produced a destination.</summary>
+    public string Describe() => Origin ?? (IsBuildOutput ? "build output" : Strip.Length == 0 ? $"FileSyncRule Dest='{Dest}'" : $"FileSyncRule Dest='{Dest}' Strip='{Strip}'");
+
     /// <summary>Maps build outputs: a relative Dest resolves against the output base, which falls back to /app.</summary>
     public bool IsBuildOutput { get; init; }
 

@@ -1,0 +1,95 @@
+using FileSync.Diagnostics;
+using FileSync.Rules;
+using YamlDotNet.RepresentationModel;
+
+namespace FileSync.Skaffold;
+
+/// <summary>Reads one artifact mapping: image, context, sync.manual; warns for what FileSync does not do as Skaffold.</summary>
+internal sealed class ArtifactReader(YamlFields fields, string configFolder)
+{
+    /// <summary>Skaffold's builders other than docker (one per artifact; docker when none is named).</summary>
+    private static readonly string[] OtherBuilders = ["jib", "kaniko", "buildpacks", "custom", "bazel", "ko"];
+
+    public SkaffoldArtifact Read(YamlNode node, string path)
+    {
+        YamlMappingNode artifact = fields.AsMapping(node, path);
+        string image = fields.Scalar(artifact, "image", path + ".image") is { Length: > 0 } named
+            ? named
+            : throw new FileSyncException(fields.At(artifact, (file, line, column) => Diag.ConfigFieldMissing(file, line, column, path + ".image")));
+        string context = Context(fields.Scalar(artifact, "context", path + ".context") is { Length: > 0 } folder ? folder : ".", image);
+        var warnings = new List<UnsupportedField>();
+        foreach (string builder in OtherBuilders.Where(builder => fields.Get(artifact, builder) is not null))
+        {
+            warnings.Add(At(builder, fields.Get(artifact, builder)!));
+        }
+
+        var rules = new List<ManualRule>();
+        if (fields.Mapping(artifact, "sync", path + ".sync") is { } sync)
+        {
+            rules.AddRange(ReadManual(sync, path + ".sync.manual"));
+            if (fields.Get(sync, "auto") is { } auto && auto is not YamlScalarNode { Value: "false" or "False" or "FALSE" })
+            {
+                warnings.Add(At("sync.auto", auto));
+            }
+
+            warnings.AddRange(new[] { "infer", "hooks" }.Where(key => fields.Get(sync, key) is not null).Select(key => At("sync." + key, fields.Get(sync, key)!)));
+        }
+
+        string[] requires = fields.Sequence(artifact, "requires", path + ".requires") is { } list
+            ? [.. list.Children.Select((entry, i) => fields.Scalar(fields.AsMapping(entry, $"{path}.requires[{i}]"), "image", $"{path}.requires[{i}].image")).OfType<string>()]
+            : [];
+        return new SkaffoldArtifact(image, context, rules, warnings) { Requires = requires };
+    }
+
+    /// <summary>The context as a full path; one that is no path at all (a NUL in it) is FSYNC8019, not an exception.</summary>
+    private string Context(string folder, string image)
+    {
+        try
+        {
+            return Path.GetFullPath(folder, configFolder);
+        }
+        catch (ArgumentException)
+        {
+            throw new FileSyncException(Diag.ConfigContextMissing(fields.File, image, folder));
+        }
+    }
+
+    private IEnumerable<ManualRule> ReadManual(YamlMappingNode sync, string path)
+    {
+        if (fields.Sequence(sync, "manual", path) is not { } manual)
+        {
+            yield break;
+        }
+
+        for (int i = 0; i < manual.Children.Count; i++)
+        {
+            string at = $"{path}[{i}]";
+            YamlMappingNode rule = fields.AsMapping(manual.Children[i], at);
+            string src = Required(rule, "src", at);
+            string dest = Required(rule, "dest", at);
+            string? strip = fields.Scalar(rule, "strip", at + ".strip");
+            string origin = $"{Path.GetFileName(fields.File)}:{YamlFields.Line(rule)} src '{src}'";
+            yield return Located(rule, () => new ManualRule(Glob.Parse(src, origin), SyncRule.Create(origin, dest, strip) with { Origin = origin }));
+        }
+    }
+
+    /// <summary>A rule's own errors (FSYNC7001 pattern, FSYNC1002/1003 dest and strip) at the rule's line and column.</summary>
+    private ManualRule Located(YamlMappingNode rule, Func<ManualRule> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (FileSyncException e)
+        {
+            throw new FileSyncException(e.Diagnostic with { File = fields.File, Line = YamlFields.Line(rule), Column = YamlFields.Column(rule) }, e);
+        }
+    }
+
+    private string Required(YamlMappingNode rule, string key, string path) =>
+        fields.Scalar(rule, key, $"{path}.{key}") is { Length: > 0 } value
+            ? value
+            : throw new FileSyncException(fields.At(rule, (file, line, column) => Diag.ConfigFieldMissing(file, line, column, $"{path}.{key}")));
+
+    private static UnsupportedField At(string name, YamlNode node) => new(name, YamlFields.Line(node), YamlFields.Column(node));
+}

@@ -1,0 +1,23 @@
+using FileSync.Rules;
+
+namespace FileSync.Skaffold;
+
+/// <summary>
+/// One <c>build.artifacts</c> entry of a skaffold.yaml, as far as sync goes: its image, its context (a full path),
+/// its <c>sync.manual</c> rules, and the warnings for what it asks that FileSync does not do the Skaffold way.
+/// </summary>
+internal sealed record SkaffoldArtifact(string Image, string Context, IReadOnlyList<ManualRule> Rules, IReadOnlyList<UnsupportedField> Unsupported)
+{
+    /// <summary>Images this artifact's <c>requires</c> names (Skaffold ignores the sync rules of a required artifact).</summary>
+    public IReadOnlyList<string> Requires { get; init; } = [];
+}
+
+/// <summary>A <c>sync.manual</c> rule: its <c>src</c> glob (Skaffold's matcher), its mapping, and where it was written.</summary>
+internal sealed record ManualRule(Glob Src, SyncRule Rule)
+{
+    /// <summary>Whether the file at <paramref name="relativePath"/> ('/'-separated, below the context) is this rule's.</summary>
+    public bool IsMatch(string relativePath) => Src.IsMatch(relativePath);
+}
+
+/// <summary>A field of the artifact FileSync does not act on as Skaffold does ("sync.auto", "sync.infer", "sync.hooks", or a builder's name), warned when the artifact is chosen.</summary>
+internal sealed record UnsupportedField(string Name, int Line, int Column);
