@@ -36,6 +36,7 @@ public sealed class PackageContentsTests(PackageFixture package)
                 "tasks/net10.0-linux-x64/FileSync.Core.dll",
                 "tasks/net10.0-linux-x64/FileSync.Tasks.dll",
                 "tasks/net10.0-linux-x64/System.IO.Hashing.dll",
+                "tasks/net10.0-linux-x64/YamlDotNet.dll",
                 "tasks/net8.0/FileSync.Core.dll",
                 "tasks/net8.0/FileSync.Tasks.dll",
                 "tasks/net8.0/System.IO.Hashing.dll",
