@@ -24,6 +24,12 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
                 return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
             }
 
+            if (!string.IsNullOrWhiteSpace(UnknownTargetFramework))
+            {
+                log.Error(Diag.UnknownTargetFramework(UnknownTargetFramework, TargetFrameworks ?? ""));
+                return false;
+            }
+
             SyncResult result = RunAsync(CreateRequest(log.ShowsDetail), log, _cancel.Token).GetAwaiter().GetResult();
             CopiedCount = result.CopiedCount;
             DeletedCount = result.DeletedCount;
