@@ -52,6 +52,8 @@ internal static class Diag
     public static Diagnostic OutputDestEscapes(string dest) => Make(nameof(OutputDestEscapes), null, dest);
     public static Diagnostic OutputsNeedOneFramework(string frameworks) => Make(nameof(OutputsNeedOneFramework), null, frameworks);
 
+    public static Diagnostic CompressedManifestNotSynced(string file) => Make(nameof(CompressedManifestNotSynced), file, file);
+
     public static Diagnostic UnknownTargetFramework(string framework, string frameworks) => Make(nameof(UnknownTargetFramework), null, framework, frameworks);
 
     // Docker
