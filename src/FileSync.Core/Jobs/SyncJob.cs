@@ -189,7 +189,9 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
         {
             foreach (Destination destination in copy.Destinations)
             {
-                yield return new PlannedEntry(copy.Source.RelativePath, destination.Path, "copy", outcome.Target);
+                // A build output by its file (its state key, /<output>/..., is FileSync's own name for it).
+                string source = OutputScanner.IsOutput(copy.Source.RelativePath) ? copy.Source.FullPath : copy.Source.RelativePath;
+                yield return new PlannedEntry(source, destination.Path, "copy", outcome.Target);
             }
         }
 
