@@ -23,6 +23,12 @@ public sealed partial class SyncFiles
     /// <summary>Set by the targets when build outputs were asked for but a multi-targeted project did not say which framework's: warned.</summary>
     public string? UnresolvedTargetFrameworks { get; set; }
 
+    /// <summary>Set by the targets when FileSyncTargetFramework is not one of <see cref="TargetFrameworks"/>: an error, nothing synced.</summary>
+    public string? UnknownTargetFramework { get; set; }
+
+    /// <summary>The project's TargetFrameworks, given with <see cref="UnknownTargetFramework"/>.</summary>
+    public string? TargetFrameworks { get; set; }
+
     /// <summary>What the rules' paths are relative to (FileSyncContextDirectory).</summary>
     [Required]
     public string ContextDirectory { get; set; } = "";

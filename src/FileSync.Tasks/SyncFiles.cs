@@ -25,6 +25,12 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
                 return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
             }
 
+            if (!string.IsNullOrWhiteSpace(UnknownTargetFramework))
+            {
+                log.Error(Diag.UnknownTargetFramework(UnknownTargetFramework, TargetFrameworks ?? ""));
+                return false;
+            }
+
             // A skaffold.yaml is read first: its artifact may give the context and the image (SyncFiles.Config.cs).
             IReadOnlyList<SyncItem> configItems = ReadConfig(log);
             SyncResult result = RunAsync(CreateRequest(log.ShowsDetail), configItems, log, _cancel.Token).GetAwaiter().GetResult();

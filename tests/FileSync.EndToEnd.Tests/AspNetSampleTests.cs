@@ -48,6 +48,15 @@ public sealed class AspNetSampleTests(AspNetSampleFixture app) : IClassFixture<A
         Assert.True(await ExistsAsync("/app/filesync-launcher.dll"));
         await app.ReadyAsync(Ct);
         Assert.Equal("v3", await app.GetAsync("/api/version", null, Ct));
+
+        // A Release build (static-asset compression on): its endpoints manifest would make the dev container answer
+        // browsers with empty bodies; it is left out with FSYNC6004 and the page is still served.
+        app.WriteFile("Program.cs", program.Replace("Text = \"v1\"", "Text = \"v4\"", StringComparison.Ordinal));
+        var release = (await app.BuildAsync(["-c", "Release"], withoutCi: true)).Succeeded();
+        Assert.Contains("FSYNC6004", release.Output, StringComparison.Ordinal);
+        await app.ReadyAsync(Ct);
+        Assert.Equal("v4", await app.GetAsync("/api/version", null, Ct));
+        Assert.Equal(css, await app.GetAsync("/css/site.css", "gzip, deflate, br, zstd", Ct));
     }
 
     /// <summary>docker cp out of the container: the engine's own look at its file system (the image has no shell).</summary>

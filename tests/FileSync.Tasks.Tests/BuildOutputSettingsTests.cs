@@ -39,4 +39,31 @@ public sealed class BuildOutputSettingsTests
         Assert.Contains("net8.0;net10.0", Assert.Single(run.Warnings).Message, StringComparison.Ordinal);
         Assert.Equal(["srv/page.html"], project.Folder.FilesUnder("root"));
     }
+
+    [Fact]
+    public void A_FileSyncTargetFramework_the_project_does_not_build_is_FSYNC1035_naming_both_not_MSB4057()
+    {
+        using var project = new TestProject("""
+              <PropertyGroup>
+                <TargetFrameworks>net9.0; net10.0</TargetFrameworks>
+                <IsCrossTargetingBuild>true</IsCrossTargetingBuild>
+                <FileSyncIncludeBuildOutput>true</FileSyncIncludeBuildOutput>
+                <FileSyncTargetFramework>net8.0</FileSyncTargetFramework>
+                <FileSyncRuntime>directory</FileSyncRuntime>
+                <FileSyncDirectory>root</FileSyncDirectory>
+              </PropertyGroup>
+              <ItemGroup><FileSyncRule Include="page.html" Dest="/srv" /></ItemGroup>
+            """);
+        project.Folder.CreateFolder("root");
+        project.Folder.WriteFile("page.html", "page");
+
+        BuildRun run = project.Build("Build");
+
+        Assert.False(run.Succeeded);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal("FSYNC1035", error.Code);
+        Assert.Contains("'net8.0'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("net9.0; net10.0", error.Message, StringComparison.Ordinal);
+        Assert.Empty(project.Folder.FilesUnder("root")); // nothing synced
+    }
 }

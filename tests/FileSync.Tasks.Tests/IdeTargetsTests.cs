@@ -82,6 +82,22 @@ public sealed class IdeTargetsTests
     }
 
     [Fact]
+    public void A_build_output_is_planned_by_its_file_not_by_FileSyncs_internal_key()
+    {
+        using var project = new TestProject(Properties(ToFolder + ";FileSyncIncludeBuildOutput=true;TargetDir=$(MSBuildProjectDirectory)/bin/;TargetFileName=App.dll;FileSyncOutputDest=/app") + """
+              <ItemGroup><IntermediateAssembly Include="obj/App.dll" /></ItemGroup>
+              <Target Name="Build" />
+            """);
+        project.Folder.CreateFolder("root");
+        project.Folder.WriteFile("bin/App.dll", "assembly");
+
+        BuildRun run = project.Build("SyncToContainer");
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Equal([project.Folder.PathOf("bin/App.dll") + " -> /app/App.dll (copy)"], Planned(run.State));
+    }
+
+    [Fact]
     public void A_dry_run_lists_the_plan_as_items_and_changes_nothing()
     {
         using var project = Project(ToFolder + ";FileSyncDryRun=true");

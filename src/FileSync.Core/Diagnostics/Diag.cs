@@ -52,6 +52,10 @@ internal static class Diag
     public static Diagnostic OutputDestEscapes(string dest) => Make(nameof(OutputDestEscapes), null, dest);
     public static Diagnostic OutputsNeedOneFramework(string frameworks) => Make(nameof(OutputsNeedOneFramework), null, frameworks);
 
+    public static Diagnostic CompressedManifestNotSynced(string file) => Make(nameof(CompressedManifestNotSynced), file, file);
+
+    public static Diagnostic UnknownTargetFramework(string framework, string frameworks) => Make(nameof(UnknownTargetFramework), null, framework, frameworks);
+
     // Docker
     public static Diagnostic DockerUnreachable(string endpoint, string reason) => Make(nameof(DockerUnreachable), null, endpoint, reason);
     public static Diagnostic ContainerNotFound(string container, string endpoint) => Make(nameof(ContainerNotFound), null, container, endpoint);

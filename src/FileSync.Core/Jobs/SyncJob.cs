@@ -147,9 +147,38 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
         string root = Path.TrimEndingDirectorySeparator(outputDirectory) + Path.DirectorySeparatorChar;
         IEnumerable<OutputItem> items = request.OutputFiles.Select(item => Path.GetFullPath(item.Spec, root)).Select(full => new OutputItem(
             full.StartsWith(root, StringComparison.Ordinal) ? full[root.Length..] : Path.GetRelativePath(root, full))); // outside: FSYNC1031
-        IReadOnlyList<SourceFile> outputs = scanner.Scan(items, rule);
+        IReadOnlyList<SourceFile> outputs = KeepDevManifest(scanner.Scan(items, rule), scanner);
         log.Detail($"FileSync: {outputs.Count} build output(s) from '{request.OutputDirectory}' to '{(rule.Dest.Length == 0 ? "the working directory" : rule.Dest)}'");
         return outputs;
+    }
+
+    /// <summary>
+    /// A build with static-asset compression on (Release, not a FileSync dev build) writes an endpoints manifest that
+    /// lists precompressed files a dev container's wwwroot does not have: synced, browsers get empty answers. It is
+    /// left out (FSYNC6004) and the container keeps its own; kept, not deleted (the next dev build syncs its own).
+    /// </summary>
+    private IReadOnlyList<SourceFile> KeepDevManifest(IReadOnlyList<SourceFile> outputs, OutputScanner scanner)
+    {
+        if (!string.Equals(request.StaticWebAssetsCompression?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return outputs;
+        }
+
+        var kept = new List<SourceFile>(outputs.Count);
+        foreach (SourceFile output in outputs)
+        {
+            if (output.RelativePath.EndsWith(".staticwebassets.endpoints.json", StringComparison.Ordinal))
+            {
+                log.Warning(Diag.CompressedManifestNotSynced(output.FullPath));
+                scanner.Skipped.Add(output.RelativePath);
+            }
+            else
+            {
+                kept.Add(output);
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>Only when a Compose setting is present: no file look-ups for any other configuration.</summary>
@@ -170,7 +199,9 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
         {
             foreach (Destination destination in copy.Destinations)
             {
-                yield return new PlannedEntry(copy.Source.RelativePath, destination.Path, "copy", outcome.Target);
+                // A build output by its file (its state key, /<output>/..., is FileSync's own name for it).
+                string source = OutputScanner.IsOutput(copy.Source.RelativePath) ? copy.Source.FullPath : copy.Source.RelativePath;
+                yield return new PlannedEntry(source, destination.Path, "copy", outcome.Target);
             }
         }
 
