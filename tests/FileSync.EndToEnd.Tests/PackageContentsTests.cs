@@ -45,6 +45,7 @@ public sealed class PackageContentsTests(PackageFixture package)
                 "tools/launcher/filesync-launcher.runtimeconfig.json",
                 "tools/server/FileSync.Core.dll",
                 "tools/server/System.IO.Hashing.dll",
+                "tools/server/YamlDotNet.dll",
                 "tools/server/filesync-server.dll",
                 "tools/server/filesync-server.runtimeconfig.json",
             }.Order(StringComparer.Ordinal),
