@@ -26,7 +26,7 @@ if [ -z "$IMAGE" ]; then
 fi
 
 # Bumped whenever the recipe changes, so an older local image is rebuilt.
-RECIPE_VERSION="1-aspnet=$ASPNET"
+RECIPE_VERSION="2-aspnet=$ASPNET"
 DOTNET_ROOT_HOST="${DOTNET_ROOT:-/usr/share/dotnet}"
 [ -x "$DOTNET_ROOT_HOST/dotnet" ] || DOTNET_ROOT_HOST=$(dirname "$(readlink -f "$(command -v dotnet)")")
 
@@ -61,41 +61,9 @@ if [ "$ASPNET" = true ]; then
 fi
 ln -s ../share/dotnet/dotnet "$root/usr/bin/dotnet"
 
-# The libraries the host and runtime name (each with its loader), and OpenSSL for ASP.NET Core (loaded by name).
-libs() {
-  find "$root/usr/share/dotnet" -type f \( -name dotnet -o -name '*.so' \) -print0 |
-    xargs -0 ldd 2>/dev/null | awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }' | sort -u
-}
-copy_lib() {
-  local lib="$1"
-  mkdir -p "$root$(dirname "$lib")"
-  cp -L "$lib" "$root$lib"
-}
-for lib in $(libs); do
-  case "$lib" in "$root"/*) continue ;; esac # resolved inside the rootfs itself: already there
-  copy_lib "$lib"
-done
-if [ "$ASPNET" = true ]; then
-  for name in libssl.so.3 libcrypto.so.3; do
-    # awk reads to the end: an early exit closes the pipe under ldconfig, whose SIGPIPE would fail the script (pipefail).
-    path=$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64|x86_64|AArch64/ && !found { print $NF; found = 1 }')
-    [ -n "$path" ] || { echo "chiseled-image: $name not found on this machine (ldconfig -p)" >&2; exit 1; }
-    copy_lib "$path"
-  done
-fi
-# The loader where binaries look for it.
-for loader in /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1; do
-  [ -e "$loader" ] && copy_lib "$loader"
-done
-# Distro layouts where /lib is a link to /usr/lib: keep the paths ldd gave valid either way.
-for dir in lib lib64; do
-  if [ -L "/$dir" ] && [ -d "$root/$dir" ] && [ ! -L "$root/$dir" ]; then
-    mkdir -p "$root/usr/$dir"
-    cp -a "$root/$dir/." "$root/usr/$dir/"
-    rm -rf "${root:?}/$dir"
-    ln -s "usr/$dir" "$root/$dir"
-  fi
-done
+# The libraries the host and runtime name, the loader, and OpenSSL for ASP.NET Core (loaded by name).
+. "$(dirname "$0")/rootfs-libs.sh"
+if [ "$ASPNET" = true ]; then rootfs_libs "$root" --openssl required; else rootfs_libs "$root"; fi
 
 printf 'root:x:0:0:root:/root:/sbin/nologin\napp:x:1654:1654:app:/home/app:/sbin/nologin\n' >"$root/etc/passwd"
 printf 'root:x:0:\napp:x:1654:\n' >"$root/etc/group"

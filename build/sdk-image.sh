@@ -23,7 +23,7 @@ done
 DOTNET_ROOT_HOST="${DOTNET_ROOT:-/usr/share/dotnet}"
 [ -x "$DOTNET_ROOT_HOST/dotnet" ] || DOTNET_ROOT_HOST=$(dirname "$(readlink -f "$(command -v dotnet)")")
 SDK=$("$DOTNET_ROOT_HOST/dotnet" --version)
-RECIPE_VERSION="1-sdk=$SDK"
+RECIPE_VERSION="2-sdk=$SDK"
 if [ "$(docker image inspect --format '{{ index .Config.Labels "filesync.sdk-image" }}' "$IMAGE" 2>/dev/null)" = "$RECIPE_VERSION" ]; then
   echo "sdk-image: $IMAGE ready (recipe $RECIPE_VERSION)" >&2
   exit 0
@@ -36,31 +36,9 @@ mkdir -p "$root/usr/share" "$root/usr/bin" "$root/etc" "$root/root" "$root/tmp" 
 cp -a "$DOTNET_ROOT_HOST" "$root/usr/share/dotnet"
 ln -s ../share/dotnet/dotnet "$root/usr/bin/dotnet"
 
-copy_lib() {
-  mkdir -p "$root$(dirname "$1")"
-  cp -L "$1" "$root$1"
-}
-# The libraries the host, runtimes and SDK tools name (each with its loader), and OpenSSL (loaded by name).
-for lib in $(find "$root/usr/share/dotnet" -type f \( -name dotnet -o -name '*.so' \) -print0 |
-  xargs -0 ldd 2>/dev/null | awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }' | sort -u); do
-  case "$lib" in "$root"/*) continue ;; esac # resolved inside the rootfs itself: already there
-  copy_lib "$lib"
-done
-for name in libssl.so.3 libcrypto.so.3; do
-  path=$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64|x86_64|AArch64/ && !found { print $NF; found = 1 }')
-  [ -z "$path" ] || copy_lib "$path"
-done
-for loader in /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1; do
-  [ -e "$loader" ] && copy_lib "$loader"
-done
-for dir in lib lib64; do
-  if [ -L "/$dir" ] && [ -d "$root/$dir" ] && [ ! -L "$root/$dir" ]; then
-    mkdir -p "$root/usr/$dir"
-    cp -a "$root/$dir/." "$root/usr/$dir/"
-    rm -rf "${root:?}/$dir"
-    ln -s "usr/$dir" "$root/$dir"
-  fi
-done
+# The libraries the host, runtimes and SDK tools name, the loader, and OpenSSL when the machine has it.
+. "$(dirname "$0")/rootfs-libs.sh"
+rootfs_libs "$root" --openssl optional
 
 printf 'root:x:0:0:root:/root:/sbin/nologin\n' >"$root/etc/passwd"
 printf 'root:x:0:\n' >"$root/etc/group"

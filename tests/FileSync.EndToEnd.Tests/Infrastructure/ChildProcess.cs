@@ -21,32 +21,7 @@ internal static class ChildProcess
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (string argument in arguments)
-        {
-            psi.ArgumentList.Add(argument);
-        }
-
-        foreach ((string name, string? value) in environment)
-        {
-            if (value is null)
-            {
-                psi.Environment.Remove(name);
-            }
-            else
-            {
-                psi.Environment[name] = value;
-            }
-        }
+        ProcessStartInfo psi = StartInfo(fileName, arguments, workingDirectory, environment);
 
         string command = fileName + " " + string.Join(' ', arguments);
         var output = new StringBuilder();
@@ -97,5 +72,38 @@ internal static class ChildProcess
                 return output.ToString();
             }
         }
+    }
+
+    /// <summary>An argv (never a command line), every stream redirected as UTF-8, the environment changed as given (null: removed).</summary>
+    public static ProcessStartInfo StartInfo(string fileName, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?> environment)
+    {
+        var psi = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (string argument in arguments)
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
+        foreach ((string name, string? value) in environment)
+        {
+            if (value is null)
+            {
+                psi.Environment.Remove(name);
+            }
+            else
+            {
+                psi.Environment[name] = value;
+            }
+        }
+
+        return psi;
     }
 }

@@ -21,32 +21,7 @@ internal sealed class WatchProcess : IDisposable
 
     public static WatchProcess Start(string fileName, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?> environment)
     {
-        var psi = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (string argument in arguments)
-        {
-            psi.ArgumentList.Add(argument);
-        }
-
-        foreach ((string name, string? value) in environment)
-        {
-            if (value is null)
-            {
-                psi.Environment.Remove(name);
-            }
-            else
-            {
-                psi.Environment[name] = value;
-            }
-        }
+        ProcessStartInfo psi = ChildProcess.StartInfo(fileName, arguments, workingDirectory, environment);
 
         var watch = new WatchProcess(new Process { StartInfo = psi });
         watch._process.OutputDataReceived += (_, e) => watch.Append(e.Data);
