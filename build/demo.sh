@@ -12,6 +12,7 @@ bash build/setup-docker.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # A demo is interactive use: the after-build hook and colours as on a developer's machine.
 unset CI ContinuousIntegrationBuild
+. build/private-sync-server.sh # the demo's builds use a sync server of their own, ended at exit
 
 echo "== Packing FileSync"
 rm -rf artifacts/package
@@ -21,7 +22,7 @@ version=$(basename artifacts/package/FileSync.*.nupkg .nupkg); version=${version
 echo "== Starting container '$container' from filesync-test:busybox (WORKDIR /app)"
 docker rm -f "$container" >/dev/null 2>&1 || true
 id=$(docker run -d --network none --name "$container" filesync-test:busybox)
-[ "$keep" = "--keep" ] || trap 'docker rm -f "$id" >/dev/null' EXIT
+if [ "$keep" = "--keep" ]; then trap end_sync_servers EXIT; else trap 'docker rm -f "$id" >/dev/null; end_sync_servers' EXIT; fi
 
 show() { docker exec "$id" find /app /etc/.filebaserc -type f -exec ls -l {} +; }
 build() { dotnet build "$sample" --no-restore -nologo -v:m -p:FileSyncVersion="$version" -p:RestorePackagesPath="$root/artifacts/demo-packages" "$@"; }
@@ -67,7 +68,7 @@ cp "$site" /tmp/filesync-demo-site.css
 cp "$program" /tmp/filesync-demo-Program.cs
 restore_sources() { cp /tmp/filesync-demo-site.css "$site"; cp /tmp/filesync-demo-Program.cs "$program"; }
 cleanup_aspnet() { restore_sources; [ "$keep" = "--keep" ] || docker rm -f "$aspnet_id" >/dev/null; }
-if [ "$keep" = "--keep" ]; then trap restore_sources EXIT; else trap 'docker rm -f "$id" >/dev/null; cleanup_aspnet' EXIT; fi
+if [ "$keep" = "--keep" ]; then trap 'restore_sources; end_sync_servers' EXIT; else trap 'docker rm -f "$id" >/dev/null; cleanup_aspnet; end_sync_servers' EXIT; fi
 url="http://127.0.0.1:$aspnet_port"
 for _ in $(seq 1 200); do curl -sf -o /dev/null "$url/" && break; sleep 0.1; done # readiness, bounded (20 s)
 browser=(-s --compressed -H 'Accept-Encoding: gzip, deflate, br, zstd')

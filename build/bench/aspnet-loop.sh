@@ -11,6 +11,7 @@ runs=10
 [ "${1:-}" = "-n" ] && runs=$2
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 unset CI ContinuousIntegrationBuild
+. build/private-sync-server.sh # its syncs run on a sync server of this run's own, ended at exit
 
 bash build/setup-docker.sh
 package=${FILESYNC_PACKAGE_DIR:-}
@@ -24,7 +25,7 @@ version=$(basename "$package"/FileSync.*.nupkg .nupkg); version=${version#FileSy
 work=$(mktemp -d)
 name=filesync-bench-aspnet-$$
 image=filesync-bench-aspnet:$$
-cleanup() { docker rm -f "$name" >/dev/null 2>&1 || true; docker rmi "$image" >/dev/null 2>&1 || true; rm -rf "$work"; }
+cleanup() { docker rm -f "$name" >/dev/null 2>&1 || true; docker rmi "$image" >/dev/null 2>&1 || true; end_sync_servers; rm -rf "$work"; }
 trap cleanup EXIT
 cp -r samples/aspnet "$work/app"
 sed -i "s#../../artifacts/package#$package#" "$work/app/NuGet.config"

@@ -45,6 +45,7 @@ IMAGE=filesync-test:chiseled-aspnet
 ANSWER_BOUND_S=120
 
 unset CI ContinuousIntegrationBuild # the after-build hook is off in CI
+. "$(dirname "$0")/../private-sync-server.sh" # the after-build syncs run on a sync server of this run's own, ended at exit
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTNET_CLI_UI_LANGUAGE=en
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 
@@ -65,6 +66,7 @@ cleanup() {
   docker image rm "$TAG" >/dev/null 2>&1 || true
   docker images -aq --filter "label=$DF_LABEL" | xargs -r docker image rm -f >/dev/null 2>&1 || true
   [ "$COMPILER_SERVER" != 1 ] || dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1 || true
+  end_sync_servers
   if [ "$KEEP" = 1 ]; then echo "csharp-loop: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT

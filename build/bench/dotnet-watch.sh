@@ -21,6 +21,7 @@ WATCH_OPTIONS=("$@")
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTNET_WATCH_SUPPRESS_EMOJIS=1
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 unset CI ContinuousIntegrationBuild
+. "$(dirname "$0")/../private-sync-server.sh" # the saves' syncs run on a sync server of this run's own, ended at exit
 
 WORK=$(mktemp -d /var/tmp/filesync-dotnet-watch-bench.XXXXXX)
 NAME=filesync-dotnet-watch-bench-$$
@@ -29,6 +30,7 @@ cleanup() {
   # The watch was started in its own process group (setsid): end that group, by its id, and nothing else.
   if [ -n "$WATCH" ]; then kill -TERM -- "-$WATCH" 2>/dev/null || true; wait "$WATCH" 2>/dev/null || true; fi
   docker rm -f "$NAME" >/dev/null 2>&1 || true
+  end_sync_servers
   rm -rf "$WORK"
 }
 trap cleanup EXIT

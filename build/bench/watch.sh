@@ -18,6 +18,7 @@ FILES=${BENCH_FILES:-20}
 MODES=${BENCH_MODES:-events polling}
 IMAGE=${FILESYNC_TEST_IMAGE:-filesync-test:busybox}
 unset CI ContinuousIntegrationBuild
+. "$(dirname "$0")/../private-sync-server.sh" # its builds' sync server is this run's own, ended at exit
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 
 WORK=$(mktemp -d -p "${BENCH_WORK:-/var/tmp}" filesync-watch-bench.XXXXXX)
@@ -26,6 +27,7 @@ WATCH_PID=
 cleanup() {
   [ -n "$WATCH_PID" ] && kill -TERM "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null || true
   docker rm -f -v "$CONTAINER" >/dev/null 2>&1 || true
+  end_sync_servers
   rm -rf "$WORK"
 }
 trap cleanup EXIT
