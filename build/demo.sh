@@ -13,6 +13,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # A demo is interactive use: the after-build hook and colours as on a developer's machine.
 unset CI ContinuousIntegrationBuild
 . build/private-sync-server.sh # the demo's builds use a sync server of their own, ended at exit
+backup=$(mktemp -d) # the sample files the demo edits, restored from here (never a fixed /tmp name another checkout shares)
 
 echo "== Packing FileSync"
 rm -rf artifacts/package
@@ -22,7 +23,7 @@ version=$(basename artifacts/package/FileSync.*.nupkg .nupkg); version=${version
 echo "== Starting container '$container' from filesync-test:busybox (WORKDIR /app)"
 docker rm -f "$container" >/dev/null 2>&1 || true
 id=$(docker run -d --network none --name "$container" filesync-test:busybox)
-if [ "$keep" = "--keep" ]; then trap end_sync_servers EXIT; else trap 'docker rm -f "$id" >/dev/null; end_sync_servers' EXIT; fi
+if [ "$keep" = "--keep" ]; then trap 'end_sync_servers; rm -rf "$backup"' EXIT; else trap 'docker rm -f "$id" >/dev/null; end_sync_servers; rm -rf "$backup"' EXIT; fi
 
 show() { docker exec "$id" find /app /etc/.filebaserc -type f -exec ls -l {} +; }
 build() { dotnet build "$sample" --no-restore -nologo -v:m -p:FileSyncVersion="$version" -p:RestorePackagesPath="$root/artifacts/demo-packages" "$@"; }
@@ -33,8 +34,8 @@ build -t:SyncToContainer
 show
 
 echo "== Edit static-html/index.html, delete content/en/sub/page.md, sync again"
-cp "$sample/static-html/index.html" /tmp/filesync-demo-index.html
-cp "$sample/content/en/sub/page.md" /tmp/filesync-demo-page.md
+cp "$sample/static-html/index.html" "$backup/index.html"
+cp "$sample/content/en/sub/page.md" "$backup/page.md"
 printf '<h1>Edited at %s</h1>\n' "$(date +%T)" > "$sample/static-html/index.html"
 rm "$sample/content/en/sub/page.md"
 build -t:SyncToContainer
@@ -45,8 +46,8 @@ echo "== Nothing changed: a sync sends nothing"
 build -t:SyncToContainer
 
 echo "== Restore the sample's files, and let the after-build hook sync them (dotnet build)"
-cp /tmp/filesync-demo-index.html "$sample/static-html/index.html"
-cp /tmp/filesync-demo-page.md "$sample/content/en/sub/page.md"
+cp "$backup/index.html" "$sample/static-html/index.html"
+cp "$backup/page.md" "$sample/content/en/sub/page.md"
 build
 show
 
@@ -64,11 +65,11 @@ docker rm -f "$aspnet_container" >/dev/null 2>&1 || true
 aspnet_id=$(docker run -d --network host --name "$aspnet_container" -e ASPNETCORE_URLS="http://127.0.0.1:$aspnet_port" "$aspnet_image")
 site="$aspnet/wwwroot/css/site.css"
 program="$aspnet/Program.cs"
-cp "$site" /tmp/filesync-demo-site.css
-cp "$program" /tmp/filesync-demo-Program.cs
-restore_sources() { cp /tmp/filesync-demo-site.css "$site"; cp /tmp/filesync-demo-Program.cs "$program"; }
+cp "$site" "$backup/site.css"
+cp "$program" "$backup/Program.cs"
+restore_sources() { cp "$backup/site.css" "$site"; cp "$backup/Program.cs" "$program"; }
 cleanup_aspnet() { restore_sources; [ "$keep" = "--keep" ] || docker rm -f "$aspnet_id" >/dev/null; }
-if [ "$keep" = "--keep" ]; then trap 'restore_sources; end_sync_servers' EXIT; else trap 'docker rm -f "$id" >/dev/null; cleanup_aspnet; end_sync_servers' EXIT; fi
+if [ "$keep" = "--keep" ]; then trap 'restore_sources; end_sync_servers; rm -rf "$backup"' EXIT; else trap 'docker rm -f "$id" >/dev/null; cleanup_aspnet; end_sync_servers; rm -rf "$backup"' EXIT; fi
 url="http://127.0.0.1:$aspnet_port"
 for _ in $(seq 1 200); do curl -sf -o /dev/null "$url/" && break; sleep 0.1; done # readiness, bounded (20 s)
 browser=(-s --compressed -H 'Accept-Encoding: gzip, deflate, br, zstd')
