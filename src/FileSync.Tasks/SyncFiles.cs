@@ -21,6 +21,15 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         {
             if (Watch)
             {
+                // The watch follows FileSyncRule items only: with a skaffold.yaml its first sync would delete what the
+                // file's rules synced, so it refuses before syncing anything.
+                _ = ReadConfig(log);
+                if (_configFile is not null)
+                {
+                    log.Error(Diag.WatchConfigUnsupported(_configFile));
+                    return false;
+                }
+
                 RunWatch(log, _cancel.Token); // no stamp: a watch is not a build's sync
                 return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
             }

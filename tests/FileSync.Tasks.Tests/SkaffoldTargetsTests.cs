@@ -36,6 +36,19 @@ public sealed class SkaffoldTargetsTests
     }
 
     [Fact]
+    public void FileSyncWatch_refuses_a_project_with_a_skaffold_yaml_and_deletes_nothing_its_rules_synced()
+    {
+        using var project = Create(Directory);
+        Assert.True(project.Build("SyncToContainer").Succeeded);
+
+        BuildRun watch = project.Build("FileSyncWatch");
+
+        Assert.False(watch.Succeeded); // ended at once, never watching
+        Assert.Equal("FSYNC7007", Assert.Single(watch.Errors).Code);
+        Assert.Equal(["d/a.txt", "d/deep/b.txt"], project.Folder.FilesUnder("root"));
+    }
+
+    [Fact]
     public void FileSyncConfig_none_reads_no_file()
     {
         using var project = Create(Directory, "FileSyncConfig=none");

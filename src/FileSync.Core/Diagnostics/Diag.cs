@@ -135,6 +135,10 @@ internal static class Diag
 
     // skaffold.yaml (FileSyncConfig)
     public static Diagnostic ConfigNotFound(string file) => Make(nameof(ConfigNotFound), file, file);
+    public static Diagnostic WatchConfigUnsupported(string file) => Make(nameof(WatchConfigUnsupported), file, file);
+
+    public static Diagnostic ConfigUnparsable(string file, string reason) => Make(nameof(ConfigUnparsable), file, file, reason);
+
     public static Diagnostic ConfigSyntax(string file, int line, int column, string reason) => Make(nameof(ConfigSyntax), file, file, line, column, reason) with { Line = line, Column = column };
     public static Diagnostic ConfigWrongType(string file, int line, int column, string path, string expected, string found) => Make(nameof(ConfigWrongType), file, file, line, column, path, expected, found) with { Line = line, Column = column };
     public static Diagnostic ConfigVersionUnsupported(string file, int line, int column, string version) => Make(nameof(ConfigVersionUnsupported), file, file, line, column, version) with { Line = line, Column = column };

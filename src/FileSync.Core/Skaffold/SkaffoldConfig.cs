@@ -32,6 +32,12 @@ internal static partial class SkaffoldConfig
             int line = (int)e.Start.Line, column = (int)e.Start.Column;
             throw new FileSyncException(Diag.ConfigSyntax(file, line, column, Reason(e)));
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's parser gives up on some malformed input (an unclosed flow sequence before more keys) without a
+            // YamlException, so without a place: still a coded error, never MSB4018.
+            throw new FileSyncException(Diag.ConfigUnparsable(file, e.Message));
+        }
 
         string[] wanted = (profiles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var found = new HashSet<string>(StringComparer.Ordinal);

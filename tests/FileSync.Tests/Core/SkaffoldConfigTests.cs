@@ -39,6 +39,17 @@ public sealed class SkaffoldConfigTests
     }
 
     [Fact]
+    public void Yaml_the_parser_gives_up_on_without_a_place_is_FSYNC8020_not_an_exception()
+    {
+        using var folder = new TempFolder();
+        string config = folder.Write("skaffold.yaml", Header + "build:\n  artifacts:\n  - image: frontend\n    sync:\n      manual:\n      - src: [a\n        dest: x\n");
+
+        var error = Assert.Throws<FileSyncException>(() => SkaffoldConfig.Load(config, null, new RecordingLog()));
+
+        Assert.Equal(("FSYNC8020", config), (error.Diagnostic.Code, error.Diagnostic.File));
+    }
+
+    [Fact]
     public void Unknown_fields_are_ignored_and_every_document_adds_its_artifacts()
     {
         using var folder = new TempFolder();
