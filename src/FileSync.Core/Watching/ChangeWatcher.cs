@@ -209,10 +209,9 @@ internal sealed class ChangeWatcher : IDisposable
         private static Dictionary<string, (long Size, long Time, bool Folder)> List(string root)
         {
             var entries = new Dictionary<string, (long, long, bool)>(StringComparer.Ordinal);
-            var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
             try
             {
-                foreach (FileSystemInfo entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", options))
+                foreach (FileSystemInfo entry in TreeListing.Entries(root))
                 {
                     bool folder = (entry.Attributes & FileAttributes.Directory) != 0;
                     entries[entry.FullName] = (folder ? 0 : ((FileInfo)entry).Length, entry.LastWriteTimeUtc.Ticks, folder);

@@ -77,10 +77,9 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
     /// <summary>Every file and link below <paramref name="folder"/>, dotfiles included, links to folders not followed.</summary>
     internal static IEnumerable<string> Files(string folder)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
         try
         {
-            return Directory.EnumerateFiles(folder, "*", options).ToList();
+            return TreeListing.Files(folder).ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

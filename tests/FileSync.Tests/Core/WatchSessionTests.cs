@@ -77,6 +77,22 @@ public sealed class WatchSessionTests : IDisposable
     }
 
     [Fact]
+    public void A_rescan_and_a_new_folder_never_enter_a_link_to_a_folder_a_link_to_a_file_counts()
+    {
+        string page = _temp.Write("site/page.html", "page");
+        string target = _temp.Write("elsewhere.txt", "target");
+        File.CreateSymbolicLink(_temp.Combine("site/loop"), _temp.Path); // the context itself, through a link in it
+        File.CreateSymbolicLink(_temp.Combine("site/file-link.txt"), target);
+        var sources = new SourceSet([], SiteRule(), _temp.Path);
+
+        sources.Rescan();
+        Assert.Equal([_temp.Combine("site/file-link.txt"), page], sources.Items.Select(item => item.FullPath).Order(StringComparer.Ordinal));
+
+        Assert.False(sources.Apply([_temp.Combine("site/loop")])); // the folder event of the link: nothing below it
+        Assert.DoesNotContain(sources.Items, item => item.FullPath.Contains("/loop/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_event_queue_overflow_rescans_then_syncs()
     {
         var syncs = Channel.CreateUnbounded<IReadOnlyList<SyncItem>>();
