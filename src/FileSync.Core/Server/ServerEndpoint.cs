@@ -27,11 +27,11 @@ internal sealed record ServerEndpoint(string Folder, string SocketPath, string K
     /// <summary>The server's own log: start, stop, refused peers, failed requests.</summary>
     public string LogFile => SocketPath + ".log";
 
-    /// <summary>FILESYNC_SERVER_DIR, else $XDG_RUNTIME_DIR/filesync, else /tmp/filesync-&lt;uid&gt;.</summary>
+    /// <summary>FILESYNC_SERVER_DIR (a relative one against the build's current folder), else $XDG_RUNTIME_DIR/filesync, else /tmp/filesync-&lt;uid&gt;.</summary>
     public static ServerEndpoint ForThisVersion(Func<string, string?> environment)
     {
         string? folder = environment(FolderVariable);
-        if (string.IsNullOrWhiteSpace(folder) || !Path.IsPathRooted(folder))
+        if (string.IsNullOrWhiteSpace(folder))
         {
             string? runtime = environment("XDG_RUNTIME_DIR");
             // Only a runtime folder of this user (a build under sudo may carry another user's XDG_RUNTIME_DIR).

@@ -23,6 +23,14 @@ public sealed class ServerEndpointTests : IDisposable
     }
 
     [Fact]
+    public void A_relative_FILESYNC_SERVER_DIR_is_the_folder_below_the_current_one_not_silently_the_shared_default()
+    {
+        ServerEndpoint endpoint = ServerEndpoint.ForThisVersion(name => name == ServerEndpoint.FolderVariable ? "srv-relative" : null);
+
+        Assert.Equal(Path.GetFullPath("srv-relative"), Path.GetDirectoryName(endpoint.SocketPath));
+    }
+
+    [Fact]
     public void A_missing_folder_is_made_with_mode_700()
     {
         var endpoint = Endpoint(Path.Combine(_temp.Path, "made"));
