@@ -35,14 +35,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PACKAGES=${FILESYNC_PACKAGE_DIR:-}
-if [ -z "$PACKAGES" ]; then
-  PACKAGES=$WORK/feed
-  dotnet pack "$REPO/src/FileSync.Tasks" -c Release -o "$PACKAGES" --artifacts-path "$WORK/pack-artifacts" -nologo -v q >"$WORK/pack.log" 2>&1 \
-    || { tail -n 30 "$WORK/pack.log" >&2; exit 1; }
-fi
-VERSION=$(basename "$(ls "$PACKAGES"/FileSync.*.nupkg | head -n 1)" .nupkg)
-VERSION=${VERSION#FileSync.}
+. "$REPO/build/bench/package.sh"
+bench_package "$WORK" "$REPO"
+PACKAGES=$FEED
 
 docker run -d --name "$NAME" --network none "${FILESYNC_TEST_IMAGE:-filesync-test:busybox}" sleep 1000000 >/dev/null
 PID=$(docker inspect -f '{{.State.Pid}}' "$NAME")

@@ -32,14 +32,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-FEED=${FILESYNC_PACKAGE_DIR:-}
-if [ -z "$FEED" ]; then
-  FEED=$WORK/feed
-  dotnet pack "$REPO/src/FileSync.Tasks" -c Release -o "$FEED" --artifacts-path "$WORK/pack-artifacts" -nologo -v q >"$WORK/pack.log" 2>&1 \
-    || { tail -n 40 "$WORK/pack.log" >&2; exit 1; }
-fi
-VERSION=$(basename "$(ls "$FEED"/FileSync.*.nupkg | head -n 1)" .nupkg)
-VERSION=${VERSION#FileSync.}
+. "$REPO/build/bench/package.sh"
+bench_package "$WORK" "$REPO"
 
 P=$WORK/app
 mkdir -p "$P/site"

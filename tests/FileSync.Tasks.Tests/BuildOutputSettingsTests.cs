@@ -19,18 +19,7 @@ public sealed class BuildOutputSettingsTests
     [Fact]
     public void A_multi_targeted_outer_build_with_several_frameworks_and_none_chosen_warns_FSYNC1034_and_still_syncs_the_rules()
     {
-        using var project = new TestProject("""
-              <PropertyGroup>
-                <TargetFrameworks>net8.0;net10.0</TargetFrameworks>
-                <IsCrossTargetingBuild>true</IsCrossTargetingBuild>
-                <FileSyncIncludeBuildOutput>true</FileSyncIncludeBuildOutput>
-                <FileSyncRuntime>directory</FileSyncRuntime>
-                <FileSyncDirectory>root</FileSyncDirectory>
-              </PropertyGroup>
-              <ItemGroup><FileSyncRule Include="page.html" Dest="/srv" /></ItemGroup>
-            """);
-        project.Folder.CreateFolder("root");
-        project.Folder.WriteFile("page.html", "page");
+        using TestProject project = OuterBuild("net8.0;net10.0", chosen: null);
 
         BuildRun run = project.Build("Build");
 
@@ -43,19 +32,7 @@ public sealed class BuildOutputSettingsTests
     [Fact]
     public void A_FileSyncTargetFramework_the_project_does_not_build_is_FSYNC1035_naming_both_not_MSB4057()
     {
-        using var project = new TestProject("""
-              <PropertyGroup>
-                <TargetFrameworks>net9.0; net10.0</TargetFrameworks>
-                <IsCrossTargetingBuild>true</IsCrossTargetingBuild>
-                <FileSyncIncludeBuildOutput>true</FileSyncIncludeBuildOutput>
-                <FileSyncTargetFramework>net8.0</FileSyncTargetFramework>
-                <FileSyncRuntime>directory</FileSyncRuntime>
-                <FileSyncDirectory>root</FileSyncDirectory>
-              </PropertyGroup>
-              <ItemGroup><FileSyncRule Include="page.html" Dest="/srv" /></ItemGroup>
-            """);
-        project.Folder.CreateFolder("root");
-        project.Folder.WriteFile("page.html", "page");
+        using TestProject project = OuterBuild("net9.0; net10.0", chosen: "net8.0");
 
         BuildRun run = project.Build("Build");
 
@@ -65,5 +42,24 @@ public sealed class BuildOutputSettingsTests
         Assert.Contains("'net8.0'", error.Message, StringComparison.Ordinal);
         Assert.Contains("net9.0; net10.0", error.Message, StringComparison.Ordinal);
         Assert.Empty(project.Folder.FilesUnder("root")); // nothing synced
+    }
+
+    /// <summary>A multi-targeted project's outer build with outputs on, one rule file, synced into the folder root/.</summary>
+    private static TestProject OuterBuild(string frameworks, string? chosen)
+    {
+        var project = new TestProject($"""
+              <PropertyGroup>
+                <TargetFrameworks>{frameworks}</TargetFrameworks>
+                <IsCrossTargetingBuild>true</IsCrossTargetingBuild>
+                <FileSyncIncludeBuildOutput>true</FileSyncIncludeBuildOutput>
+                <FileSyncTargetFramework>{chosen}</FileSyncTargetFramework>
+                <FileSyncRuntime>directory</FileSyncRuntime>
+                <FileSyncDirectory>root</FileSyncDirectory>
+              </PropertyGroup>
+              <ItemGroup><FileSyncRule Include="page.html" Dest="/srv" /></ItemGroup>
+            """);
+        project.Folder.CreateFolder("root");
+        project.Folder.WriteFile("page.html", "page");
+        return project;
     }
 }
