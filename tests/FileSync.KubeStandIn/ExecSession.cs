@@ -20,14 +20,17 @@ internal sealed class ExecSession
 
     private readonly WebSocket _socket;
     private readonly string _protocol;
+    private readonly ExecStartFailure _startFailure;
+    private readonly Dictionary<byte, MemoryStream> _held = [];
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly object _stdinLock = new();
     private Stream? _stdin;
 
-    public ExecSession(WebSocket socket, string protocol)
+    public ExecSession(WebSocket socket, string protocol, ExecStartFailure startFailure)
     {
         _socket = socket;
         _protocol = protocol;
+        _startFailure = startFailure;
     }
 
     /// <summary>Runs <paramref name="command"/> in Docker container <paramref name="dockerId"/> and streams it.</summary>
@@ -56,7 +59,7 @@ internal sealed class ExecSession
         {
             await process.WaitForExitAsync(ct);
             await Task.WhenAll(pumpOut, pumpErr);
-            await SendAsync(Error, Encoding.UTF8.GetBytes(ExitStatus(process.ExitCode, command).ToJsonString()), ct);
+            await SendAsync(Error, Encoding.UTF8.GetBytes((await FinalStatusAsync(process.ExitCode, dockerId, command, ct)).ToJsonString()), ct);
             await _sendLock.WaitAsync(ct);
             try
             {
@@ -86,6 +89,40 @@ internal sealed class ExecSession
                 _socket.Abort();
             }
         }
+    }
+
+    /// <summary>
+    /// The status to send once the command ended. Output held back because it is the runtime's, not the command's
+    /// (docker's "OCI runtime exec failed" for a missing executable, "Error response from daemon" for a container that
+    /// is gone), becomes an InternalError as containerd's CRI reports it; or, for <see cref="ExecStartFailure.ExitCode"/>,
+    /// is forwarded with the exit code 126/127 as cri-dockerd does. A daemon error is always an InternalError.
+    /// </summary>
+    private async Task<JsonObject> FinalStatusAsync(int exitCode, string dockerId, IReadOnlyList<string> command, CancellationToken ct)
+    {
+        string held = string.Concat(_held.OrderBy(h => h.Key).Select(h => Encoding.UTF8.GetString(h.Value.ToArray()))).Trim();
+        bool daemon = held.StartsWith(DaemonError, StringComparison.Ordinal);
+        if (held.Length > 0 && exitCode != 0 && (daemon || _startFailure == ExecStartFailure.InternalError))
+        {
+            string cause = daemon
+                ? $"error executing command in container: {held[DaemonError.Length..].Trim()}"
+                : $"error executing command in container: failed to exec in container: failed to start exec \"{dockerId}\": {held}";
+            return new JsonObject
+            {
+                ["metadata"] = new JsonObject(),
+                ["status"] = "Failure",
+                ["message"] = "Internal error occurred: " + cause,
+                ["reason"] = "InternalError",
+                ["details"] = new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = cause }) },
+                ["code"] = 500,
+            };
+        }
+
+        foreach (var (stream, bytes) in _held.OrderBy(h => h.Key))
+        {
+            await SendAsync(stream, bytes.ToArray(), ct);
+        }
+
+        return ExitStatus(exitCode, command);
     }
 
     /// <summary>The status channel's metav1.Status, as the kubelet writes it (exit code in a cause named ExitCode).</summary>
@@ -197,6 +234,8 @@ internal sealed class ExecSession
     private async Task PumpAsync(Stream output, byte stream, bool forward, CancellationToken ct)
     {
         var buffer = new byte[32 * 1024 + 1];
+        MemoryStream? held = null;
+        bool first = true;
         while (true)
         {
             int read = await output.ReadAsync(buffer.AsMemory(1), ct);
@@ -205,13 +244,34 @@ internal sealed class ExecSession
                 return;
             }
 
-            if (forward)
+            if (first && (StartsWith(buffer.AsSpan(1, read), OciError) || StartsWith(buffer.AsSpan(1, read), DaemonError)))
+            {
+                // The docker CLI reports that the exec could not start; FinalStatusAsync decides what the client sees.
+                held = new MemoryStream();
+                lock (_held)
+                {
+                    _held[stream] = held;
+                }
+            }
+
+            first = false;
+            if (held is not null)
+            {
+                held.Write(buffer, 1, read);
+            }
+            else if (forward)
             {
                 buffer[0] = stream;
                 await SendRawAsync(buffer.AsMemory(0, read + 1), ct);
             }
         }
     }
+
+    private const string OciError = "OCI runtime exec failed";
+    private const string DaemonError = "Error response from daemon:";
+
+    private static bool StartsWith(ReadOnlySpan<byte> data, string prefix) =>
+        data.StartsWith(Encoding.ASCII.GetBytes(prefix));
 
     private Task SendAsync(byte stream, byte[] payload, CancellationToken ct)
     {

@@ -34,6 +34,21 @@ internal static class Json
 
     public static JsonObject Pod(PodState pod, bool withType)
     {
+        var result = new JsonObject();
+        if (withType)
+        {
+            result["kind"] = "Pod";
+            result["apiVersion"] = "v1";
+        }
+
+        result["metadata"] = Metadata(pod);
+        result["spec"] = Spec(pod);
+        result["status"] = Status(pod);
+        return result;
+    }
+
+    public static JsonObject Metadata(PodState pod)
+    {
         var metadata = new JsonObject
         {
             ["name"] = pod.Name,
@@ -49,18 +64,12 @@ internal static class Json
             metadata["deletionGracePeriodSeconds"] = 30;
         }
 
-        var result = new JsonObject();
-        if (withType)
-        {
-            result["kind"] = "Pod";
-            result["apiVersion"] = "v1";
-        }
-
-        result["metadata"] = metadata;
-        result["spec"] = Spec(pod);
-        result["status"] = Status(pod);
-        return result;
+        return metadata;
     }
+
+    /// <summary>A stable made-up pod IP (the containers run with --network none).</summary>
+    public static string PodIp(PodState pod) =>
+        "10.244.0." + (2 + (Guid.Parse(pod.Uid).ToByteArray()[0] % 250));
 
     private static JsonObject Labels(IReadOnlyDictionary<string, string> labels)
     {
@@ -158,7 +167,7 @@ internal static class Json
         };
         if (running)
         {
-            result["podIP"] = "10.244.0." + ((uint)pod.Uid.GetHashCode() % 250 + 2);
+            result["podIP"] = PodIp(pod);
         }
 
         return result;

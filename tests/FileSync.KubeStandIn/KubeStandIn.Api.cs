@@ -77,16 +77,28 @@ public sealed partial class KubeStandIn
 
         var items = new JsonArray();
         long version;
+        JsonObject? table = null;
         lock (_lock)
         {
             version = _resourceVersion;
             var pods = _pods.Values
                 .Where(p => (ns is null || p.Namespace == ns) && labels(p.Labels) && fields(p))
-                .OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal);
+                .OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+            if (Table.Wanted(context.Request.Headers.Accept))
+            {
+                table = Table.Pods(pods, version, DateTimeOffset.UtcNow);
+            }
+
             foreach (var pod in pods)
             {
                 items.Add(Json.Pod(pod, withType: false));
             }
+        }
+
+        if (table is not null)
+        {
+            await WriteAsync(context, 200, table);
+            return;
         }
 
         await WriteAsync(context, 200, new JsonObject
@@ -103,7 +115,9 @@ public sealed partial class KubeStandIn
         JsonObject? pod;
         lock (_lock)
         {
-            pod = _pods.TryGetValue((ns, name), out var state) ? Json.Pod(state, withType: true) : null;
+            pod = !_pods.TryGetValue((ns, name), out var state) ? null
+                : Table.Wanted(context.Request.Headers.Accept) ? Table.Pods([state], _resourceVersion, DateTimeOffset.UtcNow)
+                : Json.Pod(state, withType: true);
         }
 
         await WriteAsync(context, pod is null ? 404 : 200, pod ?? Json.NotFound("pods", name));
@@ -151,7 +165,7 @@ public sealed partial class KubeStandIn
                 }
                 else if (pod.Phase != "Running" || pod.Container(container) is null)
                 {
-                    refusal = $"unable to upgrade connection: container not found (\"{container}\")";
+                    refusal = $"container not found (\"{container}\")";
                 }
                 else
                 {
@@ -186,7 +200,7 @@ public sealed partial class KubeStandIn
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shutdown.Token);
         try
         {
-            await new ExecSession(socket, protocol).RunAsync(dockerId!, command, stdin, stdout, stderr, cancel.Token);
+            await new ExecSession(socket, protocol, ExecStartFailure).RunAsync(dockerId!, command, stdin, stdout, stderr, cancel.Token);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {

@@ -52,6 +52,9 @@ public sealed partial class KubeStandIn : IAsyncDisposable
     /// <summary>"METHOD path?query" of every request seen, in arrival order (tests assert protocol use).</summary>
     public IReadOnlyList<string> Requests => [.. _requests];
 
+    /// <summary>How an exec that cannot start (missing executable) is reported; containerd's way by default.</summary>
+    public ExecStartFailure ExecStartFailure { get; set; } = ExecStartFailure.InternalError;
+
     /// <summary>Called on every exec request (namespace, pod, command) before the pod is looked up, e.g. to replace
     /// the pod in the middle of a sync.</summary>
     public Func<string, string, IReadOnlyList<string>, Task>? BeforeExecAsync { get; set; }

@@ -49,3 +49,15 @@ public sealed class StandInPod
         Containers.FirstOrDefault(c => c.Name == container)?.DockerId
         ?? throw new KeyNotFoundException($"Pod {Namespace}/{Name} has no container '{container}'.");
 }
+
+/// <summary>How an exec that cannot start (a missing executable, e.g. no <c>tar</c> in the image) is reported.</summary>
+public enum ExecStartFailure
+{
+    /// <summary>As containerd's CRI does: the status channel carries <c>reason: InternalError</c>, code 500, and the
+    /// message "Internal error occurred: error executing command in container: ... executable file not found ...";
+    /// no output, no exit code.</summary>
+    InternalError,
+
+    /// <summary>As cri-dockerd does: the runtime's message on the output and <c>NonZeroExitCode</c> with exit code 126/127.</summary>
+    ExitCode,
+}
