@@ -103,6 +103,18 @@ public sealed class KubectlTests(StandInFixture fixture) : IClassFixture<StandIn
     }
 
     [Fact]
+    public async Task Kubectl_exec_passes_odd_arguments_byte_exact_and_never_through_a_shell()
+    {
+        string marker = "/app/pwned-" + Guid.NewGuid().ToString("N")[..8];
+        string[] odd = ["-rf", $"$(touch {marker})", "a b", "new\nline", "tab\there", ";", "*?[", "back\\slash", "%41", "é", ""];
+        var result = await Kubectl.RunAsync(["exec", "web-2", "--", "printf", "<%s>", .. odd]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(string.Concat(odd.Select(a => $"<{a}>")), result.StdOut);
+        var pod = fixture.StandIn.GetPod(StandInFixture.Namespace, "web-2");
+        Assert.NotEqual(0, (await Cli.DockerAsync("exec", pod.DockerId("app"), "test", "-e", marker)).ExitCode);
+    }
+
+    [Fact]
     public async Task Kubectl_exec_picks_the_named_container_and_its_working_dir()
     {
         var main = await Kubectl.RunAsync("exec", "db-1", "-c", "main", "--", "pwd");

@@ -106,6 +106,46 @@ public sealed class KubernetesClientTests(StandInFixture fixture) : IClassFixtur
         await WaitForAsync(async () => (await Cli.DockerAsync("exec", dockerId, "test", "-e", folder + "/done")).ExitCode == 0);
     }
 
+    [Fact]
+    public async Task A_client_that_dies_mid_stream_ends_the_commands_stdin()
+    {
+        string folder = await NewFolderAsync("web-1");
+        string dockerId = fixture.StandIn.GetPod(StandInFixture.Namespace, "web-1").DockerId("app");
+        var socket = await _client.WebSocketNamespacedPodExecAsync("web-1", StandInFixture.Namespace,
+            ["sh", "-c", $"cat > {folder}/data; touch {folder}/done"], "app", webSocketSubProtocol: "v5.channel.k8s.io", cancellationToken: Ct);
+        using (var demuxer = new StreamDemuxer(socket, StreamType.RemoteCommand, ownsSocket: true, supportsClose: true))
+        {
+            demuxer.Start();
+            await demuxer.Write(ChannelIndex.StdIn, Encoding.ASCII.GetBytes("partial"), 0, 7, Ct);
+            await WaitForAsync(async () => (await Cli.DockerAsync("exec", dockerId, "cat", folder + "/data")).StdOut == "partial");
+            socket.Abort();
+        }
+
+        // No close message and no close handshake: the connection's end is the end of stdin, so the command finishes.
+        await WaitForAsync(async () => (await Cli.DockerAsync("exec", dockerId, "test", "-e", folder + "/done")).ExitCode == 0);
+    }
+
+    [Fact]
+    public async Task A_stalled_server_is_seen_by_the_client_as_a_timeout()
+    {
+        var never = new TaskCompletionSource();
+        await using var standIn = await KubeStandIn.StartAsync(Ct);
+        string kubeconfig = standIn.WriteKubeconfig(Path.Combine(Path.GetTempPath(), "kstand-stall-" + Guid.NewGuid().ToString("N")[..8], "kubeconfig"));
+        try
+        {
+            standIn.BeforeRequestAsync = _ => never.Task;
+            var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
+            config.HttpClientTimeout = TimeSpan.FromSeconds(2);
+            using var client = new Kubernetes(config);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.CoreV1.ListNamespacedPodAsync("default", cancellationToken: Ct));
+            Assert.Contains(standIn.Requests, r => r.StartsWith("GET /api/v1/namespaces/default/pods", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(kubeconfig)!, recursive: true);
+        }
+    }
+
     private async Task<string> NewFolderAsync(string pod)
     {
         string folder = "/app/client-" + Guid.NewGuid().ToString("N")[..8];

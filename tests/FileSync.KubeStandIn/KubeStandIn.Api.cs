@@ -10,10 +10,22 @@ public sealed partial class KubeStandIn
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        _requests.Enqueue($"{request.Method} {request.Path}{request.QueryString}");
+        string line = $"{request.Method} {request.Path}{request.QueryString}";
+        _requests.Enqueue(line);
         if (request.Headers.Authorization.ToString() != "Bearer " + Token)
         {
             await WriteAsync(context, 401, Json.Status(401, "Unauthorized", "Unauthorized"));
+            return;
+        }
+
+        if (BeforeRequestAsync is { } hook)
+        {
+            await hook(line).WaitAsync(context.RequestAborted).WaitAsync(_shutdown.Token);
+        }
+
+        if (request.Query["watch"].ToString() is "true" or "1")
+        {
+            await WriteAsync(context, 400, Json.Status(400, "BadRequest", "the stand-in does not serve watches: list or get instead"));
             return;
         }
 

@@ -55,6 +55,10 @@ public sealed partial class KubeStandIn : IAsyncDisposable
     /// <summary>How an exec that cannot start (missing executable) is reported; containerd's way by default.</summary>
     public ExecStartFailure ExecStartFailure { get; set; } = ExecStartFailure.InternalError;
 
+    /// <summary>Called on every request with its "METHOD path?query" line, before anything else (after the token check):
+    /// a test can stall (a server that accepts and stays silent) or throw (the connection is reset) for any request.</summary>
+    public Func<string, Task>? BeforeRequestAsync { get; set; }
+
     /// <summary>Called on every exec request (namespace, pod, command) before the pod is looked up, e.g. to replace
     /// the pod in the middle of a sync.</summary>
     public Func<string, string, IReadOnlyList<string>, Task>? BeforeExecAsync { get; set; }
