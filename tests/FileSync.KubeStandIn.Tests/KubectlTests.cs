@@ -94,6 +94,32 @@ public sealed class KubectlTests(StandInFixture fixture) : IClassFixture<StandIn
     }
 
     [Fact]
+    public async Task Kubectl_cp_copies_a_folder_into_the_pod_and_back()
+    {
+        string local = Path.Combine(Path.GetTempPath(), "kstand-cp-" + Guid.NewGuid().ToString("N")[..8]);
+        string remote = "/app/cp-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(local, "in", "sub"));
+            await File.WriteAllTextAsync(Path.Combine(local, "in", "sub", "b.txt"), "kubectl cp\n", TestContext.Current.CancellationToken);
+            // kubectl cp execs `tar xmf - -C <dir>` with the tar on stdin and closes stdin with [255, 0].
+            var up = await Kubectl.RunAsync("cp", Path.Combine(local, "in"), $"web-1:{remote}", "-c", "app");
+            Assert.True(up.ExitCode == 0, up.ToString());
+            var pod = fixture.StandIn.GetPod(StandInFixture.Namespace, "web-1");
+            Assert.Equal("kubectl cp\n", (await Cli.DockerAsync("exec", pod.DockerId("app"), "cat", remote + "/sub/b.txt")).StdOut);
+
+            // And back: `tar cf - <dir>` streamed on stdout.
+            var down = await Kubectl.RunAsync("cp", $"web-1:{remote}", Path.Combine(local, "out"), "-c", "app");
+            Assert.True(down.ExitCode == 0, down.ToString());
+            Assert.Equal("kubectl cp\n", await File.ReadAllTextAsync(Path.Combine(local, "out", "sub", "b.txt"), TestContext.Current.CancellationToken));
+        }
+        finally
+        {
+            Directory.Delete(local, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Kubectl_exec_returns_the_commands_exit_code_and_output()
     {
         var result = await Kubectl.RunAsync("exec", "web-2", "--", "sh", "-c", "echo out; echo err >&2; exit 3");

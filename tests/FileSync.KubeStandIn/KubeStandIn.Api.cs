@@ -199,7 +199,8 @@ public sealed partial class KubeStandIn
         }
 
         var offered = context.WebSockets.WebSocketRequestedProtocols;
-        string? protocol = offered.Contains(ExecSession.V5) ? ExecSession.V5 : offered.Contains(ExecSession.V4) ? ExecSession.V4 : null;
+        // The first protocol the client offers that the server speaks, as the API server's handshake picks it.
+        string? protocol = offered.FirstOrDefault(p => p is ExecSession.V5 or ExecSession.V4);
         if (!context.WebSockets.IsWebSocketRequest || protocol is null)
         {
             // SPDY (kubectl's fallback) and the base64 protocols are not served: clients must use WebSocket v5 or v4.
