@@ -50,6 +50,9 @@ public sealed class KubectlTests(StandInFixture fixture) : IClassFixture<StandIn
             "jsonpath={.metadata.uid} {.status.phase} {.spec.containers[0].workingDir} {.status.containerStatuses[1].containerID} {.status.containerStatuses[1].restartCount}");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal($"{pod.Uid} Running /tmp docker://{pod.DockerId("side")} 0", result.StdOut);
+        var image = await Kubectl.RunAsync("get", "pod", "db-1", "-o", "jsonpath={.spec.containers[1].image} {.status.containerStatuses[1].imageID}");
+        string imageId = (await Cli.DockerAsync("inspect", "--format", "{{.Image}}", pod.DockerId("side"))).StdOut.Trim();
+        Assert.Equal($"{StandInFixture.Image} docker://{imageId}", image.StdOut);
     }
 
     [Fact]

@@ -136,15 +136,15 @@ public sealed partial class KubeStandIn : IAsyncDisposable
         await StartContainersAsync(pod);
         lock (_lock)
         {
-            if (!_pods.TryAdd((ns, name), pod))
+            if (_pods.TryAdd((ns, name), pod))
             {
-                _ = RemoveContainersAsync(pod.Containers);
-                throw new InvalidOperationException($"Pod {ns}/{name} exists already.");
+                pod.ResourceVersion = ++_resourceVersion;
+                return pod.Snapshot();
             }
-
-            pod.ResourceVersion = ++_resourceVersion;
-            return pod.Snapshot();
         }
+
+        await RemoveContainersAsync(pod.Containers);
+        throw new InvalidOperationException($"Pod {ns}/{name} exists already.");
     }
 
     /// <summary>The current state of a pod.</summary>
@@ -173,11 +173,11 @@ public sealed partial class KubeStandIn : IAsyncDisposable
         }
 
         await RemoveContainersAsync([old]);
-        var (id, started) = await StartContainerAsync(state, spec);
+        var (id, imageId, started) = await StartContainerAsync(state, spec);
         lock (_lock)
         {
             int index = state.Containers.FindIndex(c => c.Name == container);
-            state.Containers[index] = old with { DockerId = id, RestartCount = old.RestartCount + 1 };
+            state.Containers[index] = old with { DockerId = id, RestartCount = old.RestartCount + 1, ImageId = imageId };
             state.StartedAt[container] = started;
             state.ResourceVersion = ++_resourceVersion;
         }
@@ -276,16 +276,16 @@ public sealed partial class KubeStandIn : IAsyncDisposable
         for (int i = 0; i < starts.Length; i++)
         {
             var spec = pod.Specs[i];
-            pod.Containers.Add(new StandInPodContainer(spec.Name, spec.Image, starts[i].Result.Id, 0, spec.WorkingDir));
+            pod.Containers.Add(new StandInPodContainer(spec.Name, spec.Image, starts[i].Result.Id, 0, spec.WorkingDir, starts[i].Result.ImageId));
             pod.StartedAt[spec.Name] = starts[i].Result.Started;
         }
     }
 
-    private async Task<(string Id, DateTimeOffset Started)> StartContainerAsync(PodState pod, StandInContainer spec)
+    private async Task<(string Id, string ImageId, DateTimeOffset Started)> StartContainerAsync(PodState pod, StandInContainer spec)
     {
         string name = $"kstand-{Sanitize(pod.Name)}-{Sanitize(spec.Name)}-{Guid.NewGuid().ToString("N")[..8]}";
-        string id = await DockerCli.RunContainerAsync(name, spec, started => _containers.TryAdd(started, 0), _shutdown.Token);
-        return (id, DateTimeOffset.UtcNow);
+        var (id, imageId) = await DockerCli.RunContainerAsync(name, spec, started => _containers.TryAdd(started, 0), _shutdown.Token);
+        return (id, imageId, DateTimeOffset.UtcNow);
     }
 
     private async Task RemoveContainersAsync(IEnumerable<StandInPodContainer> containers)
