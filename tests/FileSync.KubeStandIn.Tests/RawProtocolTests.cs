@@ -74,10 +74,22 @@ public sealed class RawProtocolTests(StandInFixture fixture) : IClassFixture<Sta
     }
 
     [Fact]
-    public async Task An_exec_offering_no_protocol_the_server_speaks_is_refused_before_the_upgrade()
+    public async Task An_exec_offering_no_protocol_the_server_speaks_is_refused_with_403_before_the_upgrade()
     {
         var error = await Assert.ThrowsAsync<WebSocketException>(() => ConnectAsync("web-1", ["true"], "channel.k8s.io", stdin: false));
-        Assert.Contains("400", error.Message, StringComparison.Ordinal);
+        Assert.Contains("403", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_without_v5_refuses_it_and_serves_v4()
+    {
+        await using var standIn = await KubeStandIn.StartAsync(Ct);
+        standIn.ExecProtocols = ["v4.channel.k8s.io"];
+        await standIn.AddPodAsync("old", "p", new Dictionary<string, string>(), new StandInContainer("app", StandInFixture.Image));
+        var v5 = await Assert.ThrowsAsync<WebSocketException>(() => ConnectAsync(standIn, "old", "p", ["true"], "v5.channel.k8s.io", stdin: false));
+        Assert.Contains("403", v5.Message, StringComparison.Ordinal);
+        using var v4 = await ConnectAsync(standIn, "old", "p", ["true"], "v4.channel.k8s.io", stdin: false);
+        Assert.Equal("v4.channel.k8s.io", v4.SubProtocol);
     }
 
     private HttpClient Http(string? token)
@@ -92,19 +104,22 @@ public sealed class RawProtocolTests(StandInFixture fixture) : IClassFixture<Sta
         return http;
     }
 
-    private async Task<ClientWebSocket> ConnectAsync(string pod, string[] command, string protocol, bool stdin)
+    private Task<ClientWebSocket> ConnectAsync(string pod, string[] command, string protocol, bool stdin) =>
+        ConnectAsync(fixture.StandIn, StandInFixture.Namespace, pod, command, protocol, stdin);
+
+    private static async Task<ClientWebSocket> ConnectAsync(KubeStandIn standIn, string ns, string pod, string[] command, string protocol, bool stdin)
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol(protocol);
         socket.Options.SetRequestHeader("Authorization", "Bearer " + KubeStandIn.Token);
-        socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) => Trusted(certificate);
-        var query = new StringBuilder($"api/v1/namespaces/{StandInFixture.Namespace}/pods/{pod}/exec?stdout=true&stderr=true&stdin={(stdin ? "true" : "false")}");
+        socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) => Trusted(standIn, certificate);
+        var query = new StringBuilder($"api/v1/namespaces/{ns}/pods/{pod}/exec?stdout=true&stderr=true&stdin={(stdin ? "true" : "false")}");
         foreach (string part in command)
         {
             query.Append("&command=").Append(Uri.EscapeDataString(part));
         }
 
-        var uri = new UriBuilder(new Uri(fixture.StandIn.BaseAddress, query.ToString())) { Scheme = "wss" }.Uri;
+        var uri = new UriBuilder(new Uri(standIn.BaseAddress, query.ToString())) { Scheme = "wss" }.Uri;
         try
         {
             await socket.ConnectAsync(uri, Ct);
@@ -117,6 +132,8 @@ public sealed class RawProtocolTests(StandInFixture fixture) : IClassFixture<Sta
         }
     }
 
-    private bool Trusted(X509Certificate? certificate) =>
-        certificate is not null && X509Certificate2.CreateFromPem(fixture.StandIn.CertificateAuthorityPem).Thumbprint == new X509Certificate2(certificate).Thumbprint;
+    private bool Trusted(X509Certificate? certificate) => Trusted(fixture.StandIn, certificate);
+
+    private static bool Trusted(KubeStandIn standIn, X509Certificate? certificate) =>
+        certificate is not null && X509Certificate2.CreateFromPem(standIn.CertificateAuthorityPem).Thumbprint == new X509Certificate2(certificate).Thumbprint;
 }

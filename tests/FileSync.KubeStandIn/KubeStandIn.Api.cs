@@ -198,14 +198,23 @@ public sealed partial class KubeStandIn
             return;
         }
 
-        var offered = context.WebSockets.WebSocketRequestedProtocols;
-        // The first protocol the client offers that the server speaks, as the API server's handshake picks it.
-        string? protocol = offered.FirstOrDefault(p => p is ExecSession.V5 or ExecSession.V4);
-        if (!context.WebSockets.IsWebSocketRequest || protocol is null)
+        if (!context.WebSockets.IsWebSocketRequest)
         {
-            // SPDY (kubectl's fallback) and the base64 protocols are not served: clients must use WebSocket v5 or v4.
+            // SPDY (kubectl's fallback after a failed WebSocket upgrade) is not served.
             await WriteAsync(context, 400, Json.Status(400, "BadRequest",
-                $"the stand-in serves exec only over WebSocket with {ExecSession.V5} or {ExecSession.V4}; offered: [{string.Join(", ", offered)}]"));
+                $"the stand-in serves exec only over WebSocket ({string.Join(", ", ExecProtocols)}), not SPDY"));
+            return;
+        }
+
+        // The first protocol the client offers that the server speaks, as the API server's handshake picks it; none is
+        // a bare 403, as the handshake of an API server that does not speak it (before 1.30: no v5) answers.
+        var offered = context.WebSockets.WebSocketRequestedProtocols;
+        string? protocol = offered.FirstOrDefault(p => ExecProtocols.Contains(p) && p is ExecSession.V5 or ExecSession.V4);
+        if (protocol is null)
+        {
+            context.Response.StatusCode = 403;
+            await context.Response.WriteAsync(
+                $"requested protocol(s) are not supported: [{string.Join(' ', offered)}]; supports [{string.Join(' ', ExecProtocols)}]", context.RequestAborted);
             return;
         }
 

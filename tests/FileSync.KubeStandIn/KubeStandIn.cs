@@ -55,6 +55,10 @@ public sealed partial class KubeStandIn : IAsyncDisposable
     /// <summary>How an exec that cannot start (missing executable) is reported; containerd's way by default.</summary>
     public ExecStartFailure ExecStartFailure { get; set; } = ExecStartFailure.InternalError;
 
+    /// <summary>The exec WebSocket sub-protocols the server speaks: <c>v5.channel.k8s.io</c> and <c>v4.channel.k8s.io</c>.
+    /// Leave out v5 to stand for an API server before 1.30 (its upgrade of a v5-only request fails with 403).</summary>
+    public IReadOnlyList<string> ExecProtocols { get; set; } = [ExecSession.V5, ExecSession.V4];
+
     /// <summary>Called on every request with its "METHOD path?query" line, before anything else (after the token check):
     /// a test can stall (a server that accepts and stays silent) or throw (the connection is reset) for any request.</summary>
     public Func<string, Task>? BeforeRequestAsync { get; set; }
