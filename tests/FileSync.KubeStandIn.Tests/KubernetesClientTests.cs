@@ -74,6 +74,38 @@ public sealed class KubernetesClientTests(StandInFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_command_that_fails_while_stdin_is_still_coming_reports_its_status()
+    {
+        using var socket = await _client.WebSocketNamespacedPodExecAsync("web-2", StandInFixture.Namespace, ["sh", "-c", "echo refused >&2; exit 5"], "app",
+            webSocketSubProtocol: "v5.channel.k8s.io", cancellationToken: Ct);
+        using var demuxer = new StreamDemuxer(socket, StreamType.RemoteCommand, ownsSocket: false, supportsClose: true);
+        demuxer.Start();
+        var status = ReadAllAsync(demuxer.GetStream(ChannelIndex.Error, null));
+        var stderr = ReadAllAsync(demuxer.GetStream(ChannelIndex.StdErr, null));
+
+        // Keep writing (as a sync streaming a large tar would) until the status arrives; the server must not wait
+        // for the end of stdin to report a command that has already ended.
+        var chunk = new byte[64 * 1024];
+        long written = 0;
+        try
+        {
+            while (!status.IsCompleted && written < 1L << 30)
+            {
+                await demuxer.Write(ChannelIndex.StdIn, chunk, 0, chunk.Length, Ct);
+                written += chunk.Length;
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
+        {
+            // The server closed the socket after the status: writing on is refused, as on a real cluster.
+        }
+
+        using var json = JsonDocument.Parse(await status.WaitAsync(Bound, Ct));
+        Assert.Equal("5", json.RootElement.GetProperty("details").GetProperty("causes")[0].GetProperty("message").GetString());
+        Assert.Equal("refused\n", await stderr.WaitAsync(Bound, Ct));
+    }
+
+    [Fact]
     public async Task The_clients_own_exec_helper_reads_the_exit_code()
     {
         int exitCode = await _client.NamespacedPodExecAsync("db-1", StandInFixture.Namespace, "main", ["sh", "-c", "exit 4"], tty: false,
