@@ -110,6 +110,17 @@ public sealed class LifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exec_into_a_container_gone_behind_the_pods_back_is_an_internal_error()
+    {
+        var pod = await AddAsync("api-1");
+        Assert.Equal(0, (await Cli.DockerAsync("rm", "-f", pod.DockerId("app"))).ExitCode);
+        var result = await _kubectl.RunAsync("exec", "api-1", "--", "true");
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error: Internal error occurred: error executing command in container:", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(pod.DockerId("app"), result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_removed_pod_is_not_found_and_its_container_is_gone()
     {
         var pod = await AddAsync("api-1");
