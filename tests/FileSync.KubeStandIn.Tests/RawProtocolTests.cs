@@ -30,6 +30,20 @@ public sealed class RawProtocolTests(StandInFixture fixture) : IClassFixture<Sta
     }
 
     [Fact]
+    public async Task A_request_hook_that_throws_resets_the_connection()
+    {
+        await using var standIn = await KubeStandIn.StartAsync(Ct);
+        standIn.BeforeRequestAsync = line => line.StartsWith("GET /api/v1/pods", StringComparison.Ordinal)
+            ? throw new InvalidOperationException("dies") : Task.CompletedTask;
+        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, certificate, _, _) => Trusted(standIn, certificate) };
+        using var http = new HttpClient(handler) { BaseAddress = standIn.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", KubeStandIn.Token);
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("api/v1/pods", Ct));
+        using var version = await http.GetAsync("version", Ct);
+        Assert.Equal(HttpStatusCode.OK, version.StatusCode);
+    }
+
+    [Fact]
     public async Task A_missing_pod_is_a_404_Status_naming_it()
     {
         using var http = Http(KubeStandIn.Token);

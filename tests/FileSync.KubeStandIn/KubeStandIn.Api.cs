@@ -20,7 +20,16 @@ public sealed partial class KubeStandIn
 
         if (BeforeRequestAsync is { } hook)
         {
-            await hook(line).WaitAsync(context.RequestAborted).WaitAsync(_shutdown.Token);
+            try
+            {
+                await hook(line).WaitAsync(context.RequestAborted).WaitAsync(_shutdown.Token);
+            }
+            catch (Exception) when (!context.RequestAborted.IsCancellationRequested && !_shutdown.IsCancellationRequested)
+            {
+                // A hook that throws stands for a server that dies mid-request: the connection is reset, no answer.
+                context.Abort();
+                return;
+            }
         }
 
         if (request.Query["watch"].ToString() is "true" or "1")
