@@ -18,7 +18,8 @@ public sealed class KubectlTests(StandInFixture fixture) : IClassFixture<StandIn
         var server = json.RootElement.GetProperty("serverVersion");
         Assert.Equal("1", server.GetProperty("major").GetString());
         Assert.True(int.Parse(server.GetProperty("minor").GetString()!) >= 30, result.StdOut);
-        // The dispatcher asked the server its version (to run the bundled kubectl of that minor): a 1.32 client.
+        // The dispatcher asked the server its version to pick the bundled kubectl of that minor (1.32: the exec tests
+        // see its WebSocket GET, which a 1.29 kubectl, SPDY only, would never send).
         Assert.StartsWith("32", json.RootElement.GetProperty("clientVersion").GetProperty("minor").GetString(), StringComparison.Ordinal);
         Assert.Contains(fixture.StandIn.Requests, r => r.StartsWith("GET /version", StringComparison.Ordinal));
     }
