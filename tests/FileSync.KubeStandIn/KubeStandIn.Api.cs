@@ -83,6 +83,12 @@ public sealed partial class KubeStandIn
 
     private async Task ListPodsAsync(HttpContext context, string? ns)
     {
+        if (ForbidList)
+        {
+            await WriteAsync(context, 403, Forbidden("list", "pods", ns, null));
+            return;
+        }
+
         Func<IReadOnlyDictionary<string, string>, bool> labels;
         Func<PodState, bool> fields;
         try
@@ -155,6 +161,12 @@ public sealed partial class KubeStandIn
             await hook(ns, name, command);
         }
 
+        if (ForbidExec)
+        {
+            await WriteAsync(context, 403, Forbidden("create", "pods/exec", ns, name));
+            return;
+        }
+
         string? container = query["container"];
         string? dockerId = null;
         string? refusal = null;
@@ -221,9 +233,9 @@ public sealed partial class KubeStandIn
         string? protocol = offered.FirstOrDefault(p => ExecProtocols.Contains(p) && p is ExecSession.V5 or ExecSession.V4);
         if (protocol is null)
         {
+            // golang.org/x/net/websocket answers a failed sub-protocol handshake with a bare 403: no body, no
+            // Content-Type (unlike an RBAC refusal, a 403 with a Status).
             context.Response.StatusCode = 403;
-            await context.Response.WriteAsync(
-                $"requested protocol(s) are not supported: [{string.Join(' ', offered)}]; supports [{string.Join(' ', ExecProtocols)}]", context.RequestAborted);
             return;
         }
 
@@ -237,6 +249,22 @@ public sealed partial class KubeStandIn
         {
             // The client went away or the stand-in is shutting down.
         }
+    }
+
+    /// <summary>An RBAC refusal as the API server words it for the kubeconfig's user.</summary>
+    private static JsonObject Forbidden(string verb, string resource, string? ns, string? name)
+    {
+        string[] parts = resource.Split('/');
+        string subject = name is null ? parts[0] : $"{parts[0]} \"{name}\"";
+        string scope = ns is null ? "at the cluster scope" : $"in the namespace \"{ns}\"";
+        var details = new JsonObject { ["kind"] = parts[0] };
+        if (name is not null)
+        {
+            details["name"] = name;
+        }
+
+        return Json.Status(403, "Forbidden",
+            $"{subject} is forbidden: User \"{User}\" cannot {verb} resource \"{resource}\" in API group \"\" {scope}", details);
     }
 
     private JsonObject NamespaceList()

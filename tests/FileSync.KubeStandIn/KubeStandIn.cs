@@ -24,6 +24,9 @@ public sealed partial class KubeStandIn : IAsyncDisposable
     /// <summary>The bearer token the kubeconfig carries and the server requires.</summary>
     public const string Token = "standin-secret-token";
 
+    /// <summary>The user the token stands for, as RBAC refusals name it.</summary>
+    public const string User = "standin";
+
     /// <summary>What <c>/version</c> reports (kubectl's dispatcher runs the bundled kubectl of this minor).</summary>
     public const string ServerVersion = "v1.32.4";
 
@@ -55,8 +58,15 @@ public sealed partial class KubeStandIn : IAsyncDisposable
     /// <summary>How an exec that cannot start (missing executable) is reported; containerd's way by default.</summary>
     public ExecStartFailure ExecStartFailure { get; set; } = ExecStartFailure.InternalError;
 
+    /// <summary>RBAC without <c>pods/exec</c> create: every exec is refused with 403 and a Forbidden Status.</summary>
+    public bool ForbidExec { get; set; }
+
+    /// <summary>RBAC without <c>pods</c> list: every pod list is refused with 403 and a Forbidden Status.</summary>
+    public bool ForbidList { get; set; }
+
     /// <summary>The exec WebSocket sub-protocols the server speaks: <c>v5.channel.k8s.io</c> and <c>v4.channel.k8s.io</c>.
-    /// Leave out v5 to stand for an API server before 1.30 (its upgrade of a v5-only request fails with 403).</summary>
+    /// Leave out v5 to stand for an API server before 1.30: its upgrade of a v5-only request fails with a bare 403 (no
+    /// body, no Content-Type), which golang.org/x/net/websocket's handshake answers.</summary>
     public IReadOnlyList<string> ExecProtocols { get; set; } = [ExecSession.V5, ExecSession.V4];
 
     /// <summary>Called on every request with its "METHOD path?query" line, before anything else (after the token check):
