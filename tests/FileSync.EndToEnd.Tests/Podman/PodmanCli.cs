@@ -50,7 +50,7 @@ internal sealed class PodmanContainer : IAsyncDisposable
     public string Name { get; }
 
     /// <param name="command">The container's command instead of the image's (<c>sleep infinity</c>).</param>
-    public static async Task<PodmanContainer> StartAsync(string? user = null, string[]? command = null, CancellationToken ct = default)
+    public static async Task<PodmanContainer> StartAsync(string? user = null, string[]? command = null, string? image = null, CancellationToken ct = default)
     {
         string name = "filesync-podman-" + Guid.NewGuid().ToString("N")[..12];
         string idFile = Path.Combine(Path.GetTempPath(), name + ".cid");
@@ -61,7 +61,7 @@ internal sealed class PodmanContainer : IAsyncDisposable
             args.AddRange(["--user", user]);
         }
 
-        args.Add(PodmanCli.Image);
+        args.Add(image ?? PodmanCli.Image);
         args.AddRange(command ?? []);
         try
         {

@@ -177,4 +177,30 @@ public sealed class PodmanSyncTests(PackageFixture package, PodmanService podman
 
     private static async Task<string> StartedAtAsync(PodmanContainer container) =>
         (await PodmanCli.RunCheckedAsync(["inspect", "-f", "{{.State.StartedAt}} {{.State.Running}}", container.Id], TestContext.Current.CancellationToken)).Trim();
+
+    [Fact]
+    public async Task FileSyncImage_finds_the_Podman_container_of_a_local_image_Podman_names_localhost()
+    {
+        // A tag of this test's own, so that no other container matches; Podman lists it as localhost/<tag>.
+        string image = "filesync-podman-image:" + Guid.NewGuid().ToString("N")[..8];
+        await PodmanCli.RunCheckedAsync(["tag", PodmanCli.Image, image], TestContext.Current.CancellationToken);
+        try
+        {
+            await using var container = await PodmanContainer.StartAsync(image: image, ct: TestContext.Current.CancellationToken);
+            using var project = new ConsumerProject(package, "podman-image")
+                .Property("FileSyncDockerHost", podman.Host)
+                .Property("FileSyncImage", image)
+                .Rule("a.txt", dest: ".");
+            project.WriteFile("a.txt", "by image\n");
+
+            var synced = SyncSummary.Single((await project.SyncAsync()).Succeeded());
+
+            Assert.Equal((1, container.Name), (synced.Changed, synced.Name));
+            Assert.Equal("by image\n", await container.ExecAsync("cat", "/app/a.txt"));
+        }
+        finally
+        {
+            await PodmanCli.RunCheckedAsync(["untag", image, "localhost/" + image], CancellationToken.None);
+        }
+    }
 }
