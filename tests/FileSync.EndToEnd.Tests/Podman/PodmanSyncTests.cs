@@ -25,13 +25,25 @@ public sealed class PodmanSyncTests(PackageFixture package, PodmanService podman
         project.WriteFile("site/index.html", "<h1>one</h1>\n");
         project.WriteFile("site/css/app.css", "body { color: red; }\n");
         project.WriteFile("site/js/app.js", "console.log('one');\n");
+        string longName = "site/" + new string('n', 150) + " é ü.txt"; // a PAX name: past ustar's 100 bytes, not ASCII
+        project.WriteFile(longName, "long\n");
+        File.CreateSymbolicLink(project.PathOf("site/latest.html"), "index.html");
 
         var added = SyncSummary.Single((await project.SyncAsync()).Succeeded());
 
-        Assert.Equal((false, 3, 0, "docker", container.Name, container.Id[..12]), (added.UpToDate, added.Changed, added.Deleted, added.Kind, added.Name, added.ShortId));
+        Assert.Equal((false, 5, 0, "docker", container.Name, container.Id[..12]), (added.UpToDate, added.Changed, added.Deleted, added.Kind, added.Name, added.ShortId));
         Assert.Equal("<h1>one</h1>\n", await container.ExecAsync("cat", "/app/www/index.html"));
         Assert.Equal("body { color: red; }\n", await container.ExecAsync("cat", "/app/www/css/app.css"));
         Assert.Equal("console.log('one');\n", await container.ExecAsync("cat", "/app/www/js/app.js"));
+        Assert.Equal("long\n", await container.ExecAsync("cat", "/app/www/" + longName["site/".Length..]));
+        Assert.Equal("index.html\n", await container.ExecAsync("readlink", "/app/www/latest.html"));
+
+        File.Delete(project.PathOf("site/latest.html"));
+        project.DeleteFile(longName);
+        var gone = SyncSummary.Single((await project.SyncAsync()).Succeeded());
+
+        Assert.Equal((0, 2), (gone.Changed, gone.Deleted));
+        Assert.False(await container.ExistsAsync("/app/www/latest.html"));
 
         project.WriteFile("site/css/app.css", "body { color: blue; }\n");
         var changed = SyncSummary.Single((await project.SyncAsync()).Succeeded());
@@ -128,7 +140,7 @@ public sealed class PodmanSyncTests(PackageFixture package, PodmanService podman
     }
 
     [Fact]
-    public async Task A_missing_Podman_container_is_FSYNC2002_and_a_stopped_one_FSYNC2003()
+    public async Task A_missing_Podman_container_is_FSYNC2002_a_paused_one_FSYNC2030_and_a_stopped_one_FSYNC2003()
     {
         await using var container = await PodmanContainer.StartAsync(ct: TestContext.Current.CancellationToken);
         using var project = Project("podman-missing", container).Rule("a.txt", dest: ".");
@@ -138,6 +150,11 @@ public sealed class PodmanSyncTests(PackageFixture package, PodmanService podman
         var missing = (await project.SyncAsync("-p:FileSyncContainer=filesync-podman-none")).Failed();
         Assert.Contains("error FSYNC2002:", missing.Output, StringComparison.Ordinal);
         Assert.Contains("filesync-podman-none", missing.Output, StringComparison.Ordinal);
+
+        await PodmanCli.RunCheckedAsync(["pause", container.Id], TestContext.Current.CancellationToken);
+        var paused = (await project.SyncAsync()).Failed();
+        Assert.Contains("error FSYNC2030:", paused.Output, StringComparison.Ordinal);
+        await PodmanCli.RunCheckedAsync(["unpause", container.Id], TestContext.Current.CancellationToken);
 
         await PodmanCli.RunCheckedAsync(["stop", "-t", "0", container.Id], TestContext.Current.CancellationToken);
         var stopped = (await project.SyncAsync()).Failed();
@@ -202,5 +219,37 @@ public sealed class PodmanSyncTests(PackageFixture package, PodmanService podman
         {
             await PodmanCli.RunCheckedAsync(["untag", image, "localhost/" + image], CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task Without_rm_in_the_Podman_container_a_delete_is_FSYNC2006_and_kept_pending()
+    {
+        await using var container = await PodmanContainer.StartAsync(ct: TestContext.Current.CancellationToken);
+        using var project = Project("podman-no-rm", container).Rule("data/*", dest: "data", strip: "data/");
+        project.WriteFile("data/gone.txt", "gone\n");
+        (await project.SyncAsync()).Succeeded();
+        await container.ExecAsync("rm", "/bin/rm"); // busybox's link: the engine's exec then reports "not found"
+
+        project.DeleteFile("data/gone.txt");
+        var result = (await project.SyncAsync()).Succeeded();
+
+        Assert.Contains("warning FSYNC2006:", result.Output, StringComparison.Ordinal);
+        Assert.Contains("/app/data/gone.txt", result.Output, StringComparison.Ordinal);
+        Assert.True(await container.ExistsAsync("/app/data/gone.txt"));
+        Assert.False(SyncSummary.Single((await project.SyncAsync()).Succeeded()).UpToDate); // still pending
+    }
+
+    [Fact]
+    public async Task A_user_given_by_name_is_resolved_through_the_Podman_containers_passwd()
+    {
+        await using var container = await PodmanContainer.StartAsync(user: "app", ct: TestContext.Current.CancellationToken);
+        await PodmanCli.RunCheckedAsync(["exec", "-u", "0", container.Id, "sed", "-i", "s/^app:x:1000:1000:/app:x:2345:2346:/", "/etc/passwd"], TestContext.Current.CancellationToken);
+        using var project = Project("podman-owner-by-name", container).Rule("a.txt", dest: "named");
+        project.WriteFile("a.txt", "a\n");
+
+        var result = (await project.SyncAsync()).Succeeded();
+
+        Assert.DoesNotContain("FSYNC2009", result.Output, StringComparison.Ordinal);
+        Assert.Equal("2345:2346\n", await container.ExecAsync("stat", "-c", "%u:%g", "/app/named/a.txt"));
     }
 }
