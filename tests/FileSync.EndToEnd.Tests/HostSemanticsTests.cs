@@ -45,21 +45,26 @@ public sealed class HostSemanticsTests(PackageFixture package)
         string root = Root("mode-root");
         using var project = new ConsumerProject(package, "mode")
             .Element(new XElement("ItemGroup",
-                new XElement("FileSyncRule", new XAttribute("Include", "tools/*"), new XAttribute("Dest", "/opt"), new XAttribute("Mode", "0750")),
+                new XElement("FileSyncRule", new XAttribute("Include", "tools/*"), new XAttribute("Dest", "/opt"), new XAttribute("Mode", "$(ToolsMode)")),
                 new XElement("FileSyncRule", new XAttribute("Include", "conf/*"), new XAttribute("Dest", "/etc"))))
             .Property("FileSyncRuntime", "directory")
             .Property("FileSyncDirectory", root);
         project.WriteFile("tools/run", "#!/bin/sh\r\necho hi\r\n");
         File.SetUnixFileMode(project.WriteFile("conf/app.conf", "a=1\r\n"), (UnixFileMode)0b110_100_000);
 
-        (await project.SyncAsync()).Succeeded();
+        (await project.SyncAsync("-p:ToolsMode=0750")).Succeeded();
 
         Assert.Equal((UnixFileMode)0b111_101_000, File.GetUnixFileMode(Path.Combine(root, "opt/tools/run")));
         Assert.Equal("#!/bin/sh\r\necho hi\r\n"u8.ToArray(), File.ReadAllBytes(Path.Combine(root, "opt/tools/run")));
         Assert.Equal((UnixFileMode)0b110_100_000, File.GetUnixFileMode(Path.Combine(root, "etc/conf/app.conf")));
 
+        var changed = SyncSummary.Single((await project.SyncAsync("-p:ToolsMode=700")).Succeeded());
+
+        Assert.Equal(1, changed.Changed);
+        Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(Path.Combine(root, "opt/tools/run")));
+
         project.Element(new XElement("ItemGroup", new XElement("FileSyncRule", new XAttribute("Include", "conf/*"), new XAttribute("Dest", "/x"), new XAttribute("Mode", "u+x"))));
-        var bad = (await project.SyncAsync()).Failed();
+        var bad = (await project.SyncAsync("-p:ToolsMode=700")).Failed();
 
         Assert.Contains("error FSYNC1050: FileSyncRule 'conf/app.conf' has Mode 'u+x'", bad.Output, StringComparison.Ordinal);
     }
