@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Runs every test: unit, task, targets and end-to-end (against a real Docker engine, which this script starts).
+# Runs every test: unit, task, targets and end-to-end (against a real Docker engine, which this script starts, and
+# Podman, which it installs).
 # Usage: bash build/test.sh [extra dotnet test arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 bash build/setup-docker.sh
+# Podman (apt) and its copy of the test image; the Podman tests start its API service themselves.
+bash build/setup-podman.sh
 # Testcontainers' reaper image cannot be pulled here; tests remove what they start by id.
 export TESTCONTAINERS_RYUK_DISABLED=true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -51,7 +51,8 @@ internal sealed record RulePatterns(IReadOnlyList<WatchRule> Rules, IReadOnlyCol
         foreach (GlobResult glob in project.GetAllGlobs(ItemType))
         {
             if (!TryMetadata(project, glob.ItemElement, "Dest", out string? dest, out string? reason)
-                || !TryMetadata(project, glob.ItemElement, "Strip", out string? strip, out reason))
+                || !TryMetadata(project, glob.ItemElement, "Strip", out string? strip, out reason)
+                || !TryMetadata(project, glob.ItemElement, "Mode", out string? mode, out reason))
             {
                 log.Warning(Diag.WatchRuleNotFollowed(glob.ItemElement.Include, reason!));
                 continue;
@@ -59,7 +60,7 @@ internal sealed record RulePatterns(IReadOnlyList<WatchRule> Rules, IReadOnlyCol
 
             string[] excludes = [.. glob.Excludes];
             string[] removes = [.. glob.Removes];
-            rules.AddRange(glob.IncludeGlobs.Select(include => new WatchRule(include, excludes, removes, dest, strip)));
+            rules.AddRange(glob.IncludeGlobs.Select(include => new WatchRule(include, excludes, removes, dest, strip) { Mode = mode }));
         }
 
         log.Detail($"FileSync: new files are matched against {rules.Count} rule glob(s): {string.Join("; ", rules.Select(rule => rule.Include))}");

@@ -57,7 +57,7 @@ public sealed partial class SyncFiles
     }
 
     private static SyncItem ToItem(ITaskItem item, string projectDirectory) =>
-        new(item.ItemSpec, Path.GetFullPath(item.ItemSpec, projectDirectory), NullIfEmpty(item.GetMetadata("Dest")), NullIfEmpty(item.GetMetadata("Strip")));
+        new(item.ItemSpec, Path.GetFullPath(item.ItemSpec, projectDirectory), NullIfEmpty(item.GetMetadata("Dest")), NullIfEmpty(item.GetMetadata("Strip"))) { Mode = NullIfEmpty(item.GetMetadata("Mode")) };
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
@@ -72,6 +72,11 @@ public sealed partial class SyncFiles
         if (item.Strip is not null)
         {
             metadata["Strip"] = Escape(item.Strip);
+        }
+
+        if (item.Mode is not null)
+        {
+            metadata["Mode"] = Escape(item.Mode);
         }
 
         return new TaskItem(Escape(Path.GetRelativePath(projectDirectory, item.FullPath)), metadata);

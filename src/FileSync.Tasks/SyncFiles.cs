@@ -116,7 +116,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
     private SyncRequest CreateRequest(bool detailed) => new()
     {
         Detailed = detailed,
-        Rules = [.. Rules.Select(item => Item(item, string.IsNullOrEmpty(ProjectDirectory) ? ["Dest", "Strip", "FullPath"] : ["Dest", "Strip"]))],
+        Rules = [.. Rules.Select(item => Item(item, string.IsNullOrEmpty(ProjectDirectory) ? ["Dest", "Strip", "Mode", "FullPath"] : ["Dest", "Strip", "Mode"]))],
         OutputFiles = [.. OutputFiles.Select(item => Item(item))],
         Actions = [.. Actions.Select(item => new RequestItem(item.ItemSpec, new Dictionary<string, string>(StringComparer.Ordinal)
         {

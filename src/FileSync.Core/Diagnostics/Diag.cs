@@ -38,6 +38,8 @@ internal static class Diag
     public static Diagnostic SourceChangedSincePlanned(string file, string reason) => Make(nameof(SourceChangedSincePlanned), file, file, reason);
     public static Diagnostic UploadCut(string destination, string target) => Make(nameof(UploadCut), null, destination, target);
     public static Diagnostic SourceFolderUnreadable(string folder, string reason, int count) => Make(nameof(SourceFolderUnreadable), folder, folder, reason, count);
+    public static Diagnostic RuleModeInvalid(string rule, string mode) => Make(nameof(RuleModeInvalid), null, rule, mode);
+    public static Diagnostic RuleModesDiffer(string file, string modes) => Make(nameof(RuleModesDiffer), file, file, modes);
     public static Diagnostic SourceNameNotUtf8(string file) => Make(nameof(SourceNameNotUtf8), file, file);
     public static Diagnostic SourceNotAFile(string file, string kind) => Make(nameof(SourceNotAFile), file, file, kind);
     public static Diagnostic DeletedFileIsNowFolder(string container, string path) => Make(nameof(DeletedFileIsNowFolder), null, path, container);

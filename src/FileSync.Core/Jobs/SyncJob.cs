@@ -222,7 +222,7 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
     private SyncItem ToItem(RequestItem item)
     {
         string fullPath = string.IsNullOrEmpty(request.ProjectDirectory) ? Full(item.Get("FullPath")) : Path.GetFullPath(item.Spec, Full(request.ProjectDirectory));
-        return new(item.Spec, fullPath, NullIfEmpty(item.Get("Dest")), NullIfEmpty(item.Get("Strip")));
+        return new(item.Spec, fullPath, NullIfEmpty(item.Get("Dest")), NullIfEmpty(item.Get("Strip"))) { Mode = NullIfEmpty(item.Get("Mode")) };
     }
 
     /// <summary>Against the build's folder, not this process's: the server runs elsewhere.</summary>

@@ -42,7 +42,8 @@ internal sealed class SourceFile(string relativePath, string fullPath, SourceKin
 
     public long MtimeTicks { get; init; }
 
-    public UnixFileMode Mode { get; init; }
+    /// <summary>Permission bits as stat saw them; replaced by a rule's Mode once the scan knows every rule of the file.</summary>
+    public UnixFileMode Mode { get; set; }
 
     /// <summary>For a symlink that stays inside the context: the link text, relative to the link's folder.</summary>
     public string? LinkTarget { get; init; }
@@ -58,4 +59,7 @@ internal sealed record SyncItem(string ItemSpec, string FullPath, string? Dest, 
 {
     /// <summary>A rule already checked (a skaffold.yaml's), kept as it is so the plan can name it; null for items.</summary>
     public SyncRule? Rule { get; init; }
+
+    /// <summary>The item's Mode metadata as written (an octal string, checked by <see cref="FileModeText"/>); null: none.</summary>
+    public string? Mode { get; init; }
 }

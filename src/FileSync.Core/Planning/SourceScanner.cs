@@ -8,8 +8,10 @@ namespace FileSync.Planning;
 /// Turns the rule items of a build into the set of source files (stat only, no reads), checking every rule and
 /// refusing anything that would carry content from outside the context (paths, parent folder links, file links).
 /// </summary>
-internal sealed class SourceScanner(string contextDirectory, ILog log)
+/// <param name="host">What '\' and modes mean on the build host (tests: the other host's); null: this process's.</param>
+internal sealed class SourceScanner(string contextDirectory, ILog log, HostPaths? host = null)
 {
+    private readonly HostPaths _host = host ?? HostPaths.Current;
     private readonly string _context = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDirectory));
     private readonly Dictionary<string, string?> _realFolders = new(StringComparer.Ordinal);
     private readonly string _contextPrefix = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDirectory)) + Path.DirectorySeparatorChar;
@@ -17,16 +19,16 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
 
     public IReadOnlyList<SourceFile> Scan(IEnumerable<SyncItem> items)
     {
-        var rules = new Dictionary<(string Dest, string Strip), SyncRule>();
+        var rules = new Dictionary<(string Dest, string Strip, string Mode), SyncRule>();
         var files = new Dictionary<string, SourceFile?>(StringComparer.Ordinal);
         var ordered = new List<SourceFile>();
         foreach (SyncItem item in items)
         {
-            var key = (item.Dest ?? "", item.Strip ?? "");
+            var key = (item.Dest ?? "", item.Strip ?? "", item.Mode ?? "");
             SyncRule? rule = item.Rule;
             if (rule is null && !rules.TryGetValue(key, out rule))
             {
-                rule = SyncRule.Create(item.ItemSpec, item.Dest, item.Strip);
+                rule = SyncRule.Create(item.ItemSpec, item.Dest, item.Strip, _host) with { Mode = FileModeText.Parse(item.ItemSpec, item.Mode) };
                 rules[key] = rule;
             }
 
@@ -46,8 +48,28 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
             }
         }
 
+        foreach (SourceFile file in ordered)
+        {
+            ApplyRuleMode(file);
+        }
+
         ordered.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return ordered;
+    }
+
+    /// <summary>A rule's Mode replaces the file's (a link keeps 0777); rules that give one file different Modes are an error.</summary>
+    private static void ApplyRuleMode(SourceFile file)
+    {
+        UnixFileMode[] modes = [.. file.Rules.Where(rule => rule.Mode is not null).Select(rule => rule.Mode!.Value).Distinct()];
+        if (modes.Length > 1)
+        {
+            throw new FileSyncException(Diag.RuleModesDiffer(file.FullPath, string.Join(", ", modes.Select(FileModeText.Format))));
+        }
+
+        if (modes.Length == 1 && file.Kind == SourceKind.File)
+        {
+            file.Mode = modes[0];
+        }
     }
 
     private SourceFile? Stat(SyncItem item)
@@ -56,10 +78,7 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
         string relative = full.StartsWith(_contextPrefix, StringComparison.Ordinal)
             ? full[_contextPrefix.Length..] // the common case, without GetRelativePath's work
             : Path.GetRelativePath(_context, full);
-        if (Path.DirectorySeparatorChar == '\\')
-        {
-            relative = relative.Replace('\\', '/'); // on Linux a backslash is part of a file name
-        }
+        relative = _host.ToUnix(relative); // on Linux and macOS a backslash is part of a file name
 
         if (relative == "." || relative.StartsWith("../", StringComparison.Ordinal) || relative == ".." || Path.IsPathRooted(relative))
         {
@@ -130,12 +149,9 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
             ReadPath = realFolder == folder ? relative : (realFolder.Length == 0 ? "" : realFolder + "/") + relative[(relative.LastIndexOf('/') + 1)..],
             Size = info.Length,
             MtimeTicks = info.LastWriteTimeUtc.Ticks,
-            Mode = OperatingSystem.IsWindows() ? DefaultFileMode : info.UnixFileMode,
+            Mode = _host.HasUnixModes ? info.UnixFileMode : HostPaths.DefaultFileMode,
         };
     }
-
-    private const UnixFileMode DefaultFileMode =
-        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     private SourceFile? Symlink(FileInfo info, string relative, string linkText)
     {
@@ -147,11 +163,7 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
         }
 
         // Keep the link inside the synced tree wherever it lands: rewrite it relative to its own folder.
-        string relativeTarget = Path.GetRelativePath(RealPath(info.DirectoryName!), resolved);
-        if (Path.DirectorySeparatorChar == '\\')
-        {
-            relativeTarget = relativeTarget.Replace('\\', '/');
-        }
+        string relativeTarget = _host.ToUnix(Path.GetRelativePath(RealPath(info.DirectoryName!), resolved));
 
         return new SourceFile(relative, info.FullName, SourceKind.Symlink)
         {
@@ -204,7 +216,7 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
     private string BelowRealContext(string path)
     {
         string below = path.Length == RealContext.Length ? "" : path[(RealContext.Length + 1)..];
-        return Path.DirectorySeparatorChar == '\\' ? below.Replace('\\', '/') : below;
+        return _host.ToUnix(below);
     }
 
     private string RealContext => _realContext ??= RealPath(_context);

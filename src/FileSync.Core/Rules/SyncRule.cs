@@ -10,8 +10,16 @@ namespace FileSync.Rules;
 internal sealed record SyncRule(string Dest, string Strip)
 {
     /// <summary>Checks the rule; throws a coded error naming <paramref name="src"/>, the item that carried it.</summary>
-    public static SyncRule Create(string src, string? dest, string? strip)
+    /// <param name="host">Where Dest and Strip were written: on Windows a '\' in them (typed, or from %(RecursiveDir))
+    /// separates folders and becomes '/'; elsewhere it is part of a name. Null: '\' is kept (skaffold.yaml).</param>
+    public static SyncRule Create(string src, string? dest, string? strip, Planning.HostPaths? host = null)
     {
+        if (host is not null)
+        {
+            dest = dest is null ? null : host.ToUnix(dest);
+            strip = strip is null ? null : host.ToUnix(strip);
+        }
+
         if (string.IsNullOrWhiteSpace(dest))
         {
             throw new FileSyncException(Diag.RuleMissingDest(src));
@@ -51,6 +59,10 @@ internal sealed record SyncRule(string Dest, string Strip)
 
     /// <summary>What the dry run names as the rule that produced a destination.</summary>
     public string Describe() => Origin ?? (IsBuildOutput ? "build output" : Strip.Length == 0 ? $"FileSyncRule Dest='{Dest}'" : $"FileSyncRule Dest='{Dest}' Strip='{Strip}'");
+
+    /// <summary>The item's Mode metadata: the permissions every file of this rule gets instead of its own; null: its own
+    /// (on Windows, which has none, <see cref="Planning.HostPaths.DefaultFileMode"/>).</summary>
+    public UnixFileMode? Mode { get; init; }
 
     /// <summary>Maps build outputs: a relative Dest resolves against the output base, which falls back to /app.</summary>
     public bool IsBuildOutput { get; init; }

@@ -7,6 +7,9 @@ namespace FileSync.Targets;
 /// The engine refused an entry that would replace a folder with a non-folder or the reverse (noOverwriteDirNonDir):
 /// <c>cannot overwrite directory "/app/cfg" with non-directory "/app"</c>. <see cref="Path"/> is the container path
 /// (the engine extracts in the container's root), <see cref="HeldFolder"/> whether a folder is what it holds there.
+/// Podman (buildah's copier) says it in its own words: <c>copier: put: error creating "/app/cfg": copier: put: error
+/// creating file at "/app/cfg": open /app/cfg: file exists</c> (a folder kept where a non-folder goes) or
+/// <c>... error creating "/app/f": mkdir /app/f: file exists</c> (a non-folder kept where a folder goes).
 /// </summary>
 internal sealed partial class EngineRefusal(string path, bool heldFolder, string message) : Exception(message)
 {
@@ -17,10 +20,11 @@ internal sealed partial class EngineRefusal(string path, bool heldFolder, string
     public static EngineRefusal? Parse(string message)
     {
         Match match = Pattern().Match(message);
+        bool podman = !match.Success && (match = PodmanPattern().Match(message)).Success;
         try
         {
             return match.Success && Unquote(match.Groups["path"].Value) is { } path
-                ? new EngineRefusal(path, match.Groups["non"].Length == 0, message)
+                ? new EngineRefusal(path, podman ? match.Groups["mkdir"].Length == 0 : match.Groups["non"].Length == 0, message)
                 : null;
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
@@ -78,4 +82,8 @@ internal sealed partial class EngineRefusal(string path, bool heldFolder, string
 
     [GeneratedRegex("""cannot overwrite (?<non>non-)?directory "(?<path>(?:[^"\\]|\\.)*)" with""")]
     private static partial Regex Pattern();
+
+    /// <summary>Podman: only EEXIST is a refusal (noOverwriteDirNonDir kept what is there); "mkdir" first: it kept a non-folder.</summary>
+    [GeneratedRegex("""copier: put: error creating "(?<path>(?:[^"\\]|\\.)*)": (?<mkdir>mkdir )?.*: file exists""", RegexOptions.Singleline)]
+    private static partial Regex PodmanPattern();
 }

@@ -111,7 +111,8 @@ internal static class TargetFactory
     }
 }
 
-/// <summary>Docker image references compared the way users write them: "web" is "web:latest" is "docker.io/library/web:latest".</summary>
+/// <summary>Docker image references compared the way users write them: "web" is "web:latest" is "docker.io/library/web:latest";
+/// and "localhost/web:latest", Podman's name for a local image with no registry (built, imported or tagged as "web").</summary>
 internal static class ImageReference
 {
     public static bool Matches(string wanted, string image, string imageId)
@@ -128,7 +129,7 @@ internal static class ImageReference
     internal static string Normalize(string reference)
     {
         string name = reference;
-        foreach (string prefix in (string[])["docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/", "library/"])
+        foreach (string prefix in (string[])["docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/", "library/", "localhost/"])
         {
             if (name.StartsWith(prefix, StringComparison.Ordinal))
             {

@@ -5,9 +5,12 @@ namespace FileSync.Watching;
 /// <summary>
 /// A FileSyncRule item element as MSBuild evaluated it (plain data, no MSBuild types): one Include fragment that has
 /// wildcards, the element's Exclude fragments, the Remove fragments that follow it (the project's and FileSync's own
-/// bin/obj/state removes), and the Dest/Strip its items get.
+/// bin/obj/state removes), and the Dest/Strip (and Mode) its items get.
 /// </summary>
-internal sealed record WatchRule(string Include, IReadOnlyList<string> Excludes, IReadOnlyList<string> Removes, string? Dest, string? Strip);
+internal sealed record WatchRule(string Include, IReadOnlyList<string> Excludes, IReadOnlyList<string> Removes, string? Dest, string? Strip)
+{
+    public string? Mode { get; init; }
+}
 
 /// <summary>The rules compiled once; tells which rule items a file path makes.</summary>
 internal sealed class WatchRules
@@ -33,7 +36,7 @@ internal sealed class WatchRules
         {
             if (include.IsMatch(fullPath) && !excludes.Any(e => e.IsMatch(fullPath)) && !removes.Any(r => r.IsMatch(fullPath)))
             {
-                yield return new SyncItem(fullPath, fullPath, rule.Dest, rule.Strip);
+                yield return new SyncItem(fullPath, fullPath, rule.Dest, rule.Strip) { Mode = rule.Mode };
             }
         }
     }

@@ -79,6 +79,9 @@ public sealed class ContainerUserTests
         { "a registry port and a tag", "localhost:5000/web:dev", "localhost:5000/web:dev" },
         { "another registry keeps its host", "ghcr.io/org/web", "ghcr.io/org/web:latest" },
         { "a digest stays as it is", "web@sha256:0123abcd", "web@sha256:0123abcd" },
+        { "Podman's localhost/ of a local image is no registry", "localhost/web", "web:latest" },
+        { "Podman's localhost/ with a tag and a namespace", "localhost/team/web:dev", "team/web:dev" },
+        { "a localhost registry with a port keeps it", "localhost:5000/team/web", "localhost:5000/team/web:latest" },
     };
 
     [Theory]
@@ -99,6 +102,8 @@ public sealed class ContainerUserTests
         { "a name is not a prefix match", "we", "web", "sha256:aa11", false },
         { "another registry does not match Docker Hub", "ghcr.io/library/web", "web", "sha256:aa11", false },
         { "the test image", "filesync-test:busybox", "filesync-test:busybox", "sha256:aa11", true },
+        { "the test image as Podman names it", "filesync-test:busybox", "localhost/filesync-test:busybox", "sha256:aa11", true },
+        { "Podman's full name as written by a user", "localhost/web", "web:latest", "sha256:aa11", true },
         { "an image id matches by prefix", "sha256:aa1", "web", "sha256:aa11", true },
         { "another image id does not match", "sha256:bb", "web", "sha256:aa11", false },
     };

@@ -63,6 +63,26 @@ public sealed class PathStatTests(SharedContainer shared) : IClassFixture<Shared
         Assert.Equal((path, false), (refusal.Path, refusal.HeldFolder));
     }
 
+    /// <summary>Podman (buildah's copier) refuses with its own words: the failed open/symlink/link of a non-folder where
+    /// a folder is kept, or the failed mkdir of a folder where a non-folder is kept (Podman 4.3's text).</summary>
+    [Theory]
+    [InlineData("copier: put: error creating \"/app/cfg\": copier: put: error creating file at \"/app/cfg\": open /app/cfg: file exists", "/app/cfg", true)]
+    [InlineData("copier: put: error creating \"/app/cfg\": symlink ../x /app/cfg: file exists", "/app/cfg", true)]
+    [InlineData("copier: put: error creating \"/app/f\": mkdir /app/f: file exists", "/app/f", false)]
+    [InlineData("copier: put: error creating \"/app/a\\\"b\": mkdir /app/a\"b: file exists", "/app/a\"b", false)]
+    public void Podmans_refusal_is_read_as_the_same_refusal(string message, string path, bool heldFolder)
+    {
+        EngineRefusal? refusal = EngineRefusal.Parse(message);
+
+        Assert.NotNull(refusal);
+        Assert.Equal((path, heldFolder), (refusal.Path, refusal.HeldFolder));
+    }
+
+    [Theory]
+    [InlineData("copier: put: error creating \"/app/cfg\": open /app/cfg: permission denied")]
+    [InlineData("copier: put: error creating \"/app/f\": mkdir /app/f: no space left on device")]
+    public void Podmans_other_put_errors_are_not_refusals(string message) => Assert.Null(EngineRefusal.Parse(message));
+
     private static byte[] TarOf(string name, string content)
     {
         using var buffer = new MemoryStream();
