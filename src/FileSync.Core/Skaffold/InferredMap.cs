@@ -13,8 +13,11 @@ namespace FileSync.Skaffold;
 /// is a folder. Every destination holds the file the last COPY put there (a later COPY overwrites an earlier one), and
 /// a file copied several times gets several destinations. The .dockerignore, the excluded build folders and folder
 /// links apply as in <see cref="ContextWalker"/>. Each item's rule names the pattern and the Dockerfile line.
+/// A destination relative to the base image's WORKDIR is resolved here against <paramref name="workingDirectory"/>
+/// (FileSyncWorkingDirectory) when it is set, so that a later COPY to the same path overwrites an earlier one whether
+/// it was written relative or absolute; else later, against the container's WORKDIR (or /).
 /// </summary>
-internal sealed class InferredMap(string configFile, SkaffoldArtifact artifact, ContextWalker walker, DockerIgnore ignore, ILog log)
+internal sealed class InferredMap(string configFile, SkaffoldArtifact artifact, ContextWalker walker, DockerIgnore ignore, ILog log, string? workingDirectory = null)
 {
     private readonly string _context = Path.TrimEndingDirectorySeparator(artifact.Context);
 
@@ -40,11 +43,12 @@ internal sealed class InferredMap(string configFile, SkaffoldArtifact artifact, 
         var byDestination = new Dictionary<string, (string Source, string Dest, string Strip, int Line)>(StringComparer.Ordinal);
         foreach (CopyCommand copy in copies)
         {
+            CopyCommand resolved = workingDirectory is { } known && !copy.Dest.StartsWith('/') ? copy with { Dest = CopyInference.Resolve(known, copy.Dest) } : copy;
             foreach (string source in copy.Sources)
             {
                 foreach (string from in Sources(source, copy.Line))
                 {
-                    Map(from, copy, byDestination);
+                    Map(from, resolved, byDestination);
                 }
             }
         }
