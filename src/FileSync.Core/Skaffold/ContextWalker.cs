@@ -71,6 +71,20 @@ internal sealed class ContextWalker(SkaffoldArtifact artifact, IReadOnlyCollecti
         return slash < 0 ? "" : slash == 0 ? "/" : literal[..slash];
     }
 
+    /// <summary>Whether <paramref name="relative"/> is below an excluded folder (the project's bin/ and obj/): never a candidate, even when named.</summary>
+    internal bool IsExcluded(string relative)
+    {
+        for (int slash = relative.IndexOf('/'); slash > 0; slash = relative.IndexOf('/', slash + 1))
+        {
+            if (_excluded.Contains(Path.Combine(_context, relative[..slash])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Paths ('/'-separated, relative to the context) of everything below <paramref name="root"/> that is not a folder and not .dockerignored.</summary>
     internal IEnumerable<string> Walk(string root)
     {

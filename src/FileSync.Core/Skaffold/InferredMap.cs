@@ -96,7 +96,7 @@ internal sealed class InferredMap(string configFile, SkaffoldArtifact artifact, 
                 byDestination[UnixPath.Join(copy.Dest, file[strip.Length..])] = (file, copy.Dest, strip, copy.Line);
             }
         }
-        else if (!ignore.IsIgnored(from))
+        else if (!ignore.IsIgnored(from) && !walker.IsExcluded(from))
         {
             int slash = from.LastIndexOf('/');
             (string destination, string strip) = copy.DestIsDir

@@ -137,6 +137,26 @@ public sealed class InferenceTests
             items);
     }
 
+    [Fact]
+    public void A_file_below_an_excluded_build_folder_is_never_inferred_even_when_copied_by_name()
+    {
+        using var folder = new TempFolder();
+        folder.Write("obj/project.assets.json", "{}");
+        folder.Write("bin/app.dll", "");
+        folder.Write("a.txt", "");
+        folder.Write("Dockerfile", "FROM x\nCOPY obj/project.assets.json bin/app.dll a.txt /d/\nCOPY obj /o/\nCOPY . /all/\n");
+        var artifact = new SkaffoldArtifact("app", folder.Path, [], [])
+        {
+            Dockerfile = folder.Combine("Dockerfile"),
+            Infer = [Glob.Parse("**")],
+        };
+        var walker = new ContextWalker(artifact, [folder.Combine("obj"), folder.Combine("bin")]);
+
+        string[] items = [.. new InferredMap(folder.Combine("skaffold.yaml"), artifact, walker, DockerIgnore.None, new RecordingLog()).Items().Select(item => item.ItemSpec).Distinct().Order(StringComparer.Ordinal)];
+
+        Assert.Equal(["Dockerfile", "a.txt"], items);
+    }
+
     private static SortedDictionary<string, string> Map(string context, IReadOnlyDictionary<string, string?> buildArgs, string? workingDirectory = null)
     {
         var map = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
