@@ -57,7 +57,7 @@ public sealed partial class SyncFiles
         log.Detail($"FileSync: '{file}' artifact '{artifact.Image}', context '{artifact.Context}': {artifact.Rules.Count} sync.manual rule(s) matched {items.Count} time(s){(_dockerIgnore.File is { } ignore ? $", '{ignore}' applied" : "")}");
         _artifactContext = artifact.Context;
         _inferInputs = artifact.Infer.Count > 0 ? [artifact.Dockerfile] : [];
-        return [.. items, .. new InferredMap(file, artifact, walker, _dockerIgnore, log).Items()];
+        return [.. items, .. new InferredMap(file, artifact, walker, _dockerIgnore, log, WorkingDirectory?.Trim() is { Length: > 0 } known && known.StartsWith('/') ? known : null).Items()];
     }
 
     /// <summary>
