@@ -9,6 +9,13 @@ public sealed partial class SyncFiles
 {
     private string? _configFile;
     private string? _configFingerprint;
+    private DockerIgnore _dockerIgnore = DockerIgnore.None;
+    private string? _artifactContext;
+    private string[] _inferInputs = [];
+
+    /// <summary>FileSyncRule items below the artifact's context that its .dockerignore ignores are not synced either, as in Skaffold.</summary>
+    private bool IsDockerIgnored(string fullPath) =>
+        _artifactContext is not null && _dockerIgnore.IgnoresFile(_artifactContext, fullPath);
 
     private IReadOnlyList<SyncItem> ReadConfig(ILog log)
     {
@@ -43,9 +50,14 @@ public sealed partial class SyncFiles
         }
 
         string[] excluded = [.. ConfigExcludedFolders.Where(folder => !string.IsNullOrWhiteSpace(folder)).Select(folder => Path.GetFullPath(folder.Trim().Replace('\\', '/'), ProjectDirectory is { Length: > 0 } project ? project : Environment.CurrentDirectory))];
-        IReadOnlyList<SyncItem> items = [.. new ContextWalker(artifact, excluded).Items()];
-        log.Detail($"FileSync: '{file}' artifact '{artifact.Image}', context '{artifact.Context}': {artifact.Rules.Count} sync.manual rule(s) matched {items.Count} time(s)");
-        return items;
+        // The .dockerignore leaves files out of every rule of the artifact's context (see README, skaffold.yaml).
+        _dockerIgnore = DockerIgnore.ForBuild(artifact.Context, artifact.Dockerfile);
+        var walker = new ContextWalker(artifact, excluded, _dockerIgnore);
+        IReadOnlyList<SyncItem> items = [.. walker.Items()];
+        log.Detail($"FileSync: '{file}' artifact '{artifact.Image}', context '{artifact.Context}': {artifact.Rules.Count} sync.manual rule(s) matched {items.Count} time(s){(_dockerIgnore.File is { } ignore ? $", '{ignore}' applied" : "")}");
+        _artifactContext = artifact.Context;
+        _inferInputs = artifact.Infer.Count > 0 ? [artifact.Dockerfile] : [];
+        return [.. items, .. new InferredMap(file, artifact, walker, _dockerIgnore, log, WorkingDirectory?.Trim() is { Length: > 0 } known && known.StartsWith('/') ? known : null).Items()];
     }
 
     /// <summary>
@@ -64,6 +76,7 @@ public sealed partial class SyncFiles
             Runtime, Container, Selector, Image, ComposeService, ComposeProject, ComposeFile, DockerHost, DockerTimeout, Directory,
             WorkingDirectory, FallbackWorkingDirectory, Owner, OutputDest, OutputDirectory, ContextDirectory, Artifact, Profile,
             StaticWebAssets, StaticWebAssetsManifest, StaticWebAssetsCompression, Environment.GetEnvironmentVariable("DOCKER_HOST"), Environment.GetEnvironmentVariable("COMPOSE_PROJECT_NAME"), string.Join('\u0003', Actions.Select(action => $"{action.ItemSpec}|{action.GetMetadata("Match")}|{action.GetMetadata("Command")}")),
+            .. InputTexts(),
         ];
         _configFingerprint = ConfigFingerprint.Compute(_configFile, settings, sources);
         if (ExplicitSync || DryRun || !ConfigFingerprint.Matches(StateDirectory, _configFingerprint))
@@ -75,6 +88,25 @@ public sealed partial class SyncFiles
 
         log.Detail($"FileSync: '{_configFile}' and its sources unchanged since the last sync: nothing to do (SyncToContainer syncs anyway)");
         return true;
+    }
+
+    /// <summary>The Dockerfile (sync.infer) and .dockerignore as they are now: either changing what goes where is a change.</summary>
+    private IEnumerable<string> InputTexts()
+    {
+        foreach (string path in _dockerIgnore.File is { } ignore ? [.. _inferInputs, ignore] : _inferInputs)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                text = "\u0004" + e.GetType().Name; // unreadable now: never equal to a readable text
+            }
+
+            yield return path + "\u0005" + text;
+        }
     }
 
     /// <summary>After a sync that succeeded (when the stamp is written).</summary>

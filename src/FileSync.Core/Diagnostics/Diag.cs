@@ -150,7 +150,6 @@ internal static class Diag
     public static Diagnostic ConfigProfileNotFound(string file, string profile) => Make(nameof(ConfigProfileNotFound), file, file, profile);
     public static Diagnostic ConfigUnreadable(string file, string reason) => Make(nameof(ConfigUnreadable), file, file, reason);
     public static Diagnostic ConfigSyncAuto(string file, int line, int column, string image) => Make(nameof(ConfigSyncAuto), file, file, line, column, image) with { Line = line, Column = column };
-    public static Diagnostic ConfigSyncInfer(string file, int line, int column, string image) => Make(nameof(ConfigSyncInfer), file, file, line, column, image) with { Line = line, Column = column };
     public static Diagnostic ConfigPatchPathInvalid(string file, int line, int column, string profile, string op, string path) => Make(nameof(ConfigPatchPathInvalid), file, file, line, column, profile, op, path) with { Line = line, Column = column };
     public static Diagnostic ConfigPatchSkipped(string file, int line, int column, string profile, string op, string path) => Make(nameof(ConfigPatchSkipped), file, file, line, column, profile, op, path) with { Line = line, Column = column };
     public static Diagnostic ConfigSyncHooks(string file, int line, int column, string image) => Make(nameof(ConfigSyncHooks), file, file, line, column, image) with { Line = line, Column = column };
@@ -159,4 +158,15 @@ internal static class Diag
     public static Diagnostic ConfigProfileActivation(string file, int line, int column, string profile) => Make(nameof(ConfigProfileActivation), file, file, line, column, profile) with { Line = line, Column = column };
     public static Diagnostic ConfigArtifactRequired(string file, string image, string requiredBy) => Make(nameof(ConfigArtifactRequired), file, file, image, requiredBy);
     public static Diagnostic ConfigContextMissing(string file, string image, string context) => Make(nameof(ConfigContextMissing), file, file, image, context);
+
+    // skaffold.yaml: sync.infer and .dockerignore
+    public static Diagnostic DockerfileNotFound(string config, string image, string dockerfile) => Make(nameof(DockerfileNotFound), config, config, image, dockerfile);
+    public static Diagnostic DockerfileUnreadable(string dockerfile, string reason) => Make(nameof(DockerfileUnreadable), dockerfile, dockerfile, reason);
+    public static Diagnostic DockerfileSyntax(string dockerfile, int line, string reason) => Make(nameof(DockerfileSyntax), dockerfile, dockerfile, line, reason) with { Line = line };
+    public static Diagnostic ConfigInferWithManual(string file, int line, int column, string image) => Make(nameof(ConfigInferWithManual), file, file, line, column, image) with { Line = line, Column = column };
+    public static Diagnostic InferSourceOutsideContext(string dockerfile, int line, string source, string context) => Make(nameof(InferSourceOutsideContext), dockerfile, dockerfile, line, source, context) with { Line = line };
+    public static Diagnostic ConfigInferNoDockerfile(string file, int line, int column, string image, string builder) => Make(nameof(ConfigInferNoDockerfile), file, file, line, column, image, builder) with { Line = line, Column = column };
+    public static Diagnostic DockerIgnorePatternInvalid(string file, int line, string pattern) => Make(nameof(DockerIgnorePatternInvalid), file, file, line, pattern) with { Line = line };
+    public static Diagnostic DockerIgnoreUnreadable(string file, string reason) => Make(nameof(DockerIgnoreUnreadable), file, file, reason);
+    public static Diagnostic InferPatternInvalid(string file, int line, int column, string pattern, int at) => Make(nameof(InferPatternInvalid), file, file, line, column, pattern, at) with { Line = line, Column = column };
 }

@@ -21,6 +21,9 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
     /// <summary>Rule items from a skaffold.yaml (read by the task, in its process): scanned with the request's rules.</summary>
     public IReadOnlyList<SyncItem> ExtraItems { get; init; } = [];
 
+    /// <summary>Whether a rule item's file (its full path) is left out by the artifact's .dockerignore; the extra items are already filtered.</summary>
+    public Func<string, bool>? Ignored { get; init; }
+
     /// <summary>Asked once the sources are known: true ends the job with nothing done (an unchanged skaffold.yaml sync).</summary>
     public Func<IReadOnlyList<SourceFile>, bool>? SkipWhen { get; init; }
 
@@ -94,7 +97,7 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
         // Sources first: a bad rule fails before any container is contacted.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string state = Path.TrimEndingDirectorySeparator(stateDirectory) + Path.DirectorySeparatorChar;
-        IEnumerable<SyncItem> items = request.Rules.Select(ToItem).Concat(ExtraItems).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
+        IEnumerable<SyncItem> items = request.Rules.Select(ToItem).Where(item => Ignored?.Invoke(item.FullPath) != true).Concat(ExtraItems).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
         IReadOnlyList<SourceFile> sources = new SourceScanner(context, log).Scan(items);
         log.Detail($"FileSync: {sources.Count} source file(s) from {request.Rules.Count} rule item(s), context '{request.ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
         SyncRule? outputRule = request.OutputFiles.Count == 0 || string.IsNullOrWhiteSpace(request.OutputDirectory) ? null : SyncRule.ForBuildOutput(request.OutputDest);

@@ -24,6 +24,8 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
         }
 
         var rules = new List<ManualRule>();
+        Glob[] infer = [];
+        (string dockerfile, IReadOnlyDictionary<string, string?> buildArgs, string? noDockerfile) = Builder(artifact, path);
         if (fields.Mapping(artifact, "sync", path + ".sync") is { } sync)
         {
             rules.AddRange(ReadManual(sync, path + ".sync.manual"));
@@ -32,13 +34,36 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
                 warnings.Add(At("sync.auto", auto));
             }
 
-            warnings.AddRange(new[] { "infer", "hooks" }.Where(key => fields.Get(sync, key) is not null).Select(key => At("sync." + key, fields.Get(sync, key)!)));
+            if (fields.Sequence(sync, "infer", path + ".sync.infer") is { } patterns)
+            {
+                // Skaffold takes the manual rules when there are any, and infers only with a Dockerfile (docker, kaniko, custom).
+                if (rules.Count > 0)
+                {
+                    warnings.Add(At("sync.infer+manual", patterns));
+                }
+                else if (noDockerfile is not null)
+                {
+                    warnings.Add(At("sync.infer:" + noDockerfile, patterns));
+                }
+                else
+                {
+                    infer = [.. ReadInfer(patterns, path + ".sync.infer")];
+                }
+            }
+
+            warnings.AddRange(new[] { "hooks" }.Where(key => fields.Get(sync, key) is not null).Select(key => At("sync." + key, fields.Get(sync, key)!)));
         }
 
         string[] requires = fields.Sequence(artifact, "requires", path + ".requires") is { } list
             ? [.. list.Children.Select((entry, i) => fields.Scalar(fields.AsMapping(entry, $"{path}.requires[{i}]"), "image", $"{path}.requires[{i}].image")).OfType<string>()]
             : [];
-        return new SkaffoldArtifact(image, context, rules, warnings) { Requires = requires };
+        return new SkaffoldArtifact(image, context, rules, warnings)
+        {
+            Requires = requires,
+            Dockerfile = Path.GetFullPath(dockerfile, context),
+            BuildArgs = buildArgs,
+            Infer = infer,
+        };
     }
 
     /// <summary>The context as a full path; one that is no path at all (a NUL in it) is FSYNC8019, not an exception.</summary>
@@ -51,6 +76,60 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
         catch (ArgumentException)
         {
             throw new FileSyncException(Diag.ConfigContextMissing(fields.File, image, folder));
+        }
+    }
+
+    /// <summary>
+    /// The Dockerfile and build args Skaffold's syncMapForArtifact reads (docker, kaniko, or a custom builder's
+    /// <c>dependencies.dockerfile</c>), and the name of a builder that has none (then nothing is inferred).
+    /// </summary>
+    private (string Dockerfile, IReadOnlyDictionary<string, string?> BuildArgs, string? NoDockerfile) Builder(YamlMappingNode artifact, string path)
+    {
+        foreach ((string key, string file, string args) in new[] { ("docker", "dockerfile", "buildArgs"), ("kaniko", "dockerfile", "buildArgs") })
+        {
+            if (fields.Mapping(artifact, key, $"{path}.{key}") is { } builder)
+            {
+                return (fields.Scalar(builder, file, $"{path}.{key}.{file}") is { Length: > 0 } named ? named : "Dockerfile", BuildArgs(builder, $"{path}.{key}.{args}"), null);
+            }
+        }
+
+        if (fields.Get(artifact, "custom") is not null)
+        {
+            YamlMappingNode? dependencies = fields.Mapping(fields.AsMapping(fields.Get(artifact, "custom")!, path + ".custom"), "dependencies", path + ".custom.dependencies");
+            return dependencies is not null && fields.Mapping(dependencies, "dockerfile", path + ".custom.dependencies.dockerfile") is { } custom
+                ? (fields.Scalar(custom, "path", path + ".custom.dependencies.dockerfile.path") is { Length: > 0 } named ? named : "Dockerfile", BuildArgs(custom, path + ".custom.dependencies.dockerfile.buildArgs"), null)
+                : ("Dockerfile", new Dictionary<string, string?>(), "custom");
+        }
+
+        string? other = OtherBuilders.FirstOrDefault(builder => fields.Get(artifact, builder) is not null);
+        return ("Dockerfile", new Dictionary<string, string?>(), other);
+    }
+
+    /// <summary><c>buildArgs</c>: a mapping of names to strings or null; values are Skaffold env templates (<c>{{.HOME}}</c>).</summary>
+    private IReadOnlyDictionary<string, string?> BuildArgs(YamlMappingNode builder, string path)
+    {
+        var args = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (fields.Mapping(builder, "buildArgs", path) is { } mapping)
+        {
+            foreach ((YamlNode key, YamlNode value) in mapping.Children)
+            {
+                string name = (key as YamlScalarNode)?.Value ?? throw fields.WrongType(key, path, "a string");
+                args[name] = YamlFields.IsNull(value) ? null : EnvTemplate.Evaluate((value as YamlScalarNode ?? throw fields.WrongType(value, $"{path}.{name}", "a string")).Value ?? "");
+            }
+        }
+
+        return args;
+    }
+
+    private IEnumerable<Glob> ReadInfer(YamlSequenceNode patterns, string path)
+    {
+        for (int i = 0; i < patterns.Children.Count; i++)
+        {
+            YamlNode node = patterns.Children[i];
+            string pattern = (node as YamlScalarNode ?? throw fields.WrongType(node, $"{path}[{i}]", "a string")).Value ?? "";
+            yield return Glob.TryParse(pattern, out Glob? glob, out int at)
+                ? glob
+                : throw new FileSyncException(fields.At(node, (file, line, column) => Diag.InferPatternInvalid(file, line, column, pattern, at + 1)));
         }
     }
 

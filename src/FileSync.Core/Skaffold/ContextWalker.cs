@@ -8,10 +8,13 @@ namespace FileSync.Skaffold;
 /// and rule, the way MSBuild hands over FileSyncRule items. Only the folders a rule can reach are listed (a
 /// <c>static-html/*.html</c> rule lists <c>static-html</c> alone); a folder link is never entered (the link itself is
 /// a candidate, which the scanner keeps only when it stays inside the context); an unlistable folder is skipped,
-/// and the planner's probe keeps what was synced from below it (FSYNC1014).
+/// and the planner's probe keeps what was synced from below it (FSYNC1014). What the context's .dockerignore
+/// ignores is never a candidate (a folder it ignores whole is not even listed).
 /// </summary>
-internal sealed class ContextWalker(SkaffoldArtifact artifact, IReadOnlyCollection<string> excludedFolders)
+internal sealed class ContextWalker(SkaffoldArtifact artifact, IReadOnlyCollection<string> excludedFolders, DockerIgnore? ignore = null)
 {
+    private readonly DockerIgnore _ignore = ignore ?? DockerIgnore.None;
+
     private static readonly EnumerationOptions Listing = new() { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = 0 };
 
     private readonly string _context = Path.TrimEndingDirectorySeparator(artifact.Context);
@@ -68,8 +71,22 @@ internal sealed class ContextWalker(SkaffoldArtifact artifact, IReadOnlyCollecti
         return slash < 0 ? "" : slash == 0 ? "/" : literal[..slash];
     }
 
-    /// <summary>Paths ('/'-separated, relative to the context) of everything below <paramref name="root"/> that is not a folder.</summary>
-    private IEnumerable<string> Walk(string root)
+    /// <summary>Whether <paramref name="relative"/> is below an excluded folder (the project's bin/ and obj/): never a candidate, even when named.</summary>
+    internal bool IsExcluded(string relative)
+    {
+        for (int slash = relative.IndexOf('/'); slash > 0; slash = relative.IndexOf('/', slash + 1))
+        {
+            if (_excluded.Contains(Path.Combine(_context, relative[..slash])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Paths ('/'-separated, relative to the context) of everything below <paramref name="root"/> that is not a folder and not .dockerignored.</summary>
+    internal IEnumerable<string> Walk(string root)
     {
         var pending = new Stack<string>();
         pending.Push(root);
@@ -102,9 +119,12 @@ internal sealed class ContextWalker(SkaffoldArtifact artifact, IReadOnlyCollecti
                 string relative = folder.Length == 0 ? entry.Name : folder + "/" + entry.Name;
                 if ((entry.Attributes & FileAttributes.Directory) != 0 && (entry.Attributes & FileAttributes.ReparsePoint) == 0)
                 {
-                    pending.Push(relative);
+                    if (!_ignore.SkipsFolder(relative))
+                    {
+                        pending.Push(relative);
+                    }
                 }
-                else
+                else if (!_ignore.IsIgnored(relative))
                 {
                     yield return relative;
                 }

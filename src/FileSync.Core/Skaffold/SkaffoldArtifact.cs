@@ -10,6 +10,15 @@ internal sealed record SkaffoldArtifact(string Image, string Context, IReadOnlyL
 {
     /// <summary>Images this artifact's <c>requires</c> names (Skaffold ignores the sync rules of a required artifact).</summary>
     public IReadOnlyList<string> Requires { get; init; } = [];
+
+    /// <summary>The Dockerfile (a full path): <c>docker.dockerfile</c> (or kaniko's, or a custom builder's dependency), relative to the context; <c>Dockerfile</c> by default.</summary>
+    public string Dockerfile { get; init; } = "";
+
+    /// <summary>The builder's <c>buildArgs</c>, env templates evaluated; null: the Dockerfile's default.</summary>
+    public IReadOnlyDictionary<string, string?> BuildArgs { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>The <c>sync.infer</c> patterns FileSync acts on (none when Skaffold would not infer: manual rules present, or no Dockerfile).</summary>
+    public IReadOnlyList<Glob> Infer { get; init; } = [];
 }
 
 /// <summary>A <c>sync.manual</c> rule: its <c>src</c> glob (Skaffold's matcher), its mapping, and where it was written.</summary>

@@ -94,8 +94,11 @@ internal static partial class SkaffoldConfig
                 case "sync.auto":
                     log.Warning(Diag.ConfigSyncAuto(file, field.Line, field.Column, chosen.Image));
                     break;
-                case "sync.infer":
-                    log.Warning(Diag.ConfigSyncInfer(file, field.Line, field.Column, chosen.Image));
+                case "sync.infer+manual":
+                    log.Warning(Diag.ConfigInferWithManual(file, field.Line, field.Column, chosen.Image));
+                    break;
+                case { } name when name.StartsWith("sync.infer:", StringComparison.Ordinal):
+                    log.Warning(Diag.ConfigInferNoDockerfile(file, field.Line, field.Column, chosen.Image, name["sync.infer:".Length..]));
                     break;
                 case "sync.hooks":
                     log.Warning(Diag.ConfigSyncHooks(file, field.Line, field.Column, chosen.Image));

@@ -1,0 +1,376 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using FileSync.Diagnostics;
+using FileSync.Rules;
+
+namespace FileSync.Skaffold;
+
+/// <summary>
+/// An artifact context's <c>.dockerignore</c>, read and matched as Docker does (github.com/moby/patternmatcher and its
+/// <c>ignorefile.ReadAll</c>, the code Skaffold and BuildKit use): lines starting with <c>#</c> are comments, patterns
+/// are trimmed, cleaned (<c>filepath.Clean</c>) and lose a leading <c>/</c>; <c>*</c> and <c>?</c> stay within a
+/// folder, <c>**</c> spans folders, <c>[a-z]</c> classes, <c>\</c> escapes; a pattern that matches a folder ignores all
+/// below it; <c>!</c> re-includes, and the last pattern that matches a path decides (MatchesOrParentMatches). Skaffold
+/// reads <c>&lt;Dockerfile&gt;.dockerignore</c> when it exists, else the context's <c>.dockerignore</c>.
+/// </summary>
+internal sealed class DockerIgnore
+{
+    private readonly Pattern[] _patterns;
+    private readonly bool _exclusions;
+
+    private DockerIgnore(string? file, Pattern[] patterns)
+    {
+        File = file;
+        _patterns = patterns;
+        _exclusions = patterns.Any(pattern => pattern.Exclusion);
+    }
+
+    /// <summary>Ignores nothing (no .dockerignore).</summary>
+    public static DockerIgnore None { get; } = new(null, []);
+
+    /// <summary>The file the patterns came from; null when there is none.</summary>
+    public string? File { get; }
+
+    /// <summary>
+    /// The ignore file of a build: <c>&lt;dockerfile&gt;.dockerignore</c> first, then <c>&lt;context&gt;/.dockerignore</c>.
+    /// A malformed pattern is FSYNC8027 at its line; an unreadable file FSYNC8028.
+    /// </summary>
+    public static DockerIgnore ForBuild(string context, string dockerfile)
+    {
+        foreach (string candidate in new[] { dockerfile + ".dockerignore", Path.Combine(context, ".dockerignore") })
+        {
+            string text;
+            try
+            {
+                if (!System.IO.File.Exists(candidate))
+                {
+                    continue;
+                }
+
+                text = System.IO.File.ReadAllText(candidate);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new FileSyncException(Diag.DockerIgnoreUnreadable(candidate, e.Message));
+            }
+
+            return Parse(text, candidate);
+        }
+
+        return None;
+    }
+
+    /// <summary>Reads the lines of an ignore file as <c>ignorefile.ReadAll</c> then <c>patternmatcher.New</c> do.</summary>
+    public static DockerIgnore Parse(string text, string? file = null)
+    {
+        var patterns = new List<Pattern>();
+        string[] lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = i == 0 ? lines[i].TrimStart('\uFEFF') : lines[i];
+            if (line.StartsWith('#'))
+            {
+                continue; // a comment only when '#' is the very first character
+            }
+
+            string pattern = line.Trim();
+            if (pattern.Length == 0)
+            {
+                continue;
+            }
+
+            bool exclusion = pattern[0] == '!';
+            if (exclusion)
+            {
+                pattern = pattern[1..].Trim();
+                if (pattern.Length == 0)
+                {
+                    throw new FileSyncException(Diag.DockerIgnorePatternInvalid(file ?? ".dockerignore", i + 1, line.Trim()) with { Line = i + 1 });
+                }
+            }
+
+            pattern = UnixPath.Clean(pattern);
+            if (pattern.Length > 1 && pattern[0] == '/')
+            {
+                pattern = pattern[1..];
+            }
+
+            patterns.Add(Pattern.Compile(pattern, exclusion) ?? throw new FileSyncException(Diag.DockerIgnorePatternInvalid(file ?? ".dockerignore", i + 1, line.Trim()) with { Line = i + 1 }));
+        }
+
+        return new DockerIgnore(file, [.. patterns]);
+    }
+
+    /// <summary>Whether <paramref name="relativePath"/> ('/'-separated, below the context) is ignored: it or a parent folder matches, and no later <c>!</c> pattern re-includes it.</summary>
+    public bool IsIgnored(string relativePath)
+    {
+        if (_patterns.Length == 0)
+        {
+            return false;
+        }
+
+        relativePath = UnixPath.Clean(relativePath);
+        if (relativePath == ".")
+        {
+            return false; // Docker never ignores the context itself
+        }
+
+        int lastSlash = relativePath.LastIndexOf('/');
+        bool matched = false;
+        foreach (Pattern pattern in _patterns)
+        {
+            if (pattern.Exclusion != matched)
+            {
+                continue; // an inclusion once matched, or an exclusion before any match, changes nothing
+            }
+
+            bool match = pattern.Matches(relativePath);
+            for (int slash = relativePath.IndexOf('/'); !match && slash > 0 && slash <= lastSlash; slash = relativePath.IndexOf('/', slash + 1))
+            {
+                match = pattern.Matches(relativePath[..slash]); // a parent folder matches
+            }
+
+            if (match)
+            {
+                matched = !pattern.Exclusion;
+            }
+        }
+
+        return matched;
+    }
+
+    /// <summary>Whether the file at <paramref name="fullPath"/> is below <paramref name="context"/> and ignored there.</summary>
+    public bool IgnoresFile(string context, string fullPath)
+    {
+        if (_patterns.Length == 0)
+        {
+            return false;
+        }
+
+        string relative = Path.GetRelativePath(context, Path.GetFullPath(fullPath));
+        return relative != "." && relative != ".." && !relative.StartsWith("../", StringComparison.Ordinal) && !Path.IsPathRooted(relative) && IsIgnored(relative);
+    }
+
+    /// <summary>
+    /// Whether nothing below the folder <paramref name="relativePath"/> can be kept, so it need not be listed: it is
+    /// ignored and no <c>!</c> pattern names a path below it (Skaffold's skipDir, after Docker's archive code).
+    /// </summary>
+    public bool SkipsFolder(string relativePath)
+    {
+        if (!IsIgnored(relativePath))
+        {
+            return false;
+        }
+
+        string folder = relativePath + "/";
+        return !_exclusions || !_patterns.Any(pattern => pattern.Exclusion && (pattern.Text + "/").StartsWith(folder, StringComparison.Ordinal));
+    }
+
+    /// <summary>One cleaned pattern, matched as patternmatcher's Pattern.match: exact, prefix (<c>a/**</c>), suffix (<c>**/a</c>) or a regular expression.</summary>
+    private sealed class Pattern
+    {
+        private enum Kind
+        {
+            Exact,
+            Prefix,
+            Suffix,
+            Expression,
+        }
+
+        private Kind _kind;
+        private Regex? _expression;
+
+        private Pattern(string text, bool exclusion)
+        {
+            Text = text;
+            Exclusion = exclusion;
+        }
+
+        public string Text { get; }
+
+        public bool Exclusion { get; }
+
+        public static Pattern? Compile(string text, bool exclusion)
+        {
+            var pattern = new Pattern(text, exclusion);
+            return IsValid(text) && pattern.TryCompile() ? pattern : null;
+        }
+
+        /// <summary>Go's filepath.Match syntax check (patternmatcher.New calls it): classes need a range, '-' and ']' escaped where Go wants, no trailing '\'.</summary>
+        private static bool IsValid(string text)
+        {
+            for (int i = 0; i < text.Length;)
+            {
+                switch (text[i])
+                {
+                    case '\\':
+                        if (i + 1 >= text.Length)
+                        {
+                            return false;
+                        }
+
+                        i += 2;
+                        break;
+                    case '[':
+                        i++;
+                        if (i < text.Length && text[i] == '^')
+                        {
+                            i++;
+                        }
+
+                        for (int ranges = 0; ; ranges++)
+                        {
+                            if (i < text.Length && text[i] == ']' && ranges > 0)
+                            {
+                                i++;
+                                break;
+                            }
+
+                            if (!ClassChar(text, ref i))
+                            {
+                                return false;
+                            }
+
+                            if (text[i] == '-')
+                            {
+                                i++;
+                                if (!ClassChar(text, ref i))
+                                {
+                                    return false;
+                                }
+                            }
+                        }
+
+                        break;
+                    default:
+                        i++;
+                        break;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Go's getEsc: one class character, escaped or not; never an unescaped '-' or ']', never the end.</summary>
+        private static bool ClassChar(string text, ref int i)
+        {
+            if (i >= text.Length || text[i] is '-' or ']')
+            {
+                return false;
+            }
+
+            if (text[i] == '\\' && ++i >= text.Length)
+            {
+                return false;
+            }
+
+            i++;
+            return i < text.Length;
+        }
+
+        public bool Matches(string path) => _kind switch
+        {
+            Kind.Exact => path == Text,
+            Kind.Prefix => path.StartsWith(Text[..^2], StringComparison.Ordinal),
+            Kind.Suffix => path.EndsWith(Text[2..], StringComparison.Ordinal) || (Text[2] == '/' && path == Text[3..]),
+            _ => _expression!.IsMatch(path),
+        };
+
+        /// <summary>patternmatcher's compile, with .NET's <c>\z</c> for Go's <c>$</c> (which never matches before a final newline).</summary>
+        private bool TryCompile()
+        {
+            var expression = new StringBuilder("^");
+            Kind kind = Kind.Exact;
+            string text = Text;
+            for (int i = 0, index = 0; i < text.Length; index++)
+            {
+                char c = text[i++];
+                if (c == '*')
+                {
+                    if (i < text.Length && text[i] == '*')
+                    {
+                        i++;
+                        if (i < text.Length && text[i] == '/')
+                        {
+                            i++; // "**/" is "**"
+                        }
+
+                        if (i == text.Length)
+                        {
+                            if (kind == Kind.Exact)
+                            {
+                                kind = Kind.Prefix;
+                            }
+                            else
+                            {
+                                expression.Append(".*");
+                                kind = Kind.Expression;
+                            }
+                        }
+                        else
+                        {
+                            expression.Append("(.*/)?");
+                            kind = Kind.Expression;
+                        }
+
+                        if (index == 0)
+                        {
+                            kind = Kind.Suffix;
+                        }
+                    }
+                    else
+                    {
+                        expression.Append("[^/]*");
+                        kind = Kind.Expression;
+                    }
+                }
+                else if (c == '?')
+                {
+                    expression.Append("[^/]");
+                    kind = Kind.Expression;
+                }
+                else if (".+()|{}$".Contains(c))
+                {
+                    expression.Append('\\').Append(c);
+                }
+                else if (c == '\\')
+                {
+                    if (i < text.Length)
+                    {
+                        expression.Append('\\').Append(text[i++]);
+                        kind = Kind.Expression;
+                    }
+                    else
+                    {
+                        return false; // a trailing '\' (Go's filepath.Match: ErrBadPattern)
+                    }
+                }
+                else if (c is '[' or ']')
+                {
+                    expression.Append(c);
+                    kind = Kind.Expression;
+                }
+                else
+                {
+                    expression.Append(c);
+                }
+            }
+
+            _kind = kind;
+            if (kind != Kind.Expression)
+            {
+                return true;
+            }
+
+            try
+            {
+                _expression = new Regex(expression.Append("\\z").ToString(), RegexOptions.CultureInvariant);
+                return true;
+            }
+            catch (ArgumentException)
+            {
+                return false; // an unclosed '[' and the like
+            }
+        }
+    }
+}
