@@ -107,6 +107,17 @@ public sealed class InferenceTests
     }
 
     [Fact]
+    public void A_Dockerfile_or_ignore_file_that_is_a_FIFO_is_never_opened()
+    {
+        using var folder = new TempFolder();
+        Assert.Equal(0, Mkfifo(folder.Combine("Dockerfile"), 0x1A4));
+        Assert.Equal(0, Mkfifo(folder.Combine(".dockerignore"), 0x1A4));
+
+        Assert.Same(DockerIgnore.None.GetType(), DockerIgnore.ForBuild(folder.Path, folder.Combine("Dockerfile")).GetType());
+        Assert.Empty(Items(folder.Path, new Dictionary<string, string?>()));
+    }
+
+    [Fact]
     public void A_missing_Dockerfile_is_FSYNC8021_naming_it()
     {
         using var folder = new TempFolder();
@@ -155,6 +166,51 @@ public sealed class InferenceTests
         string[] items = [.. new InferredMap(folder.Combine("skaffold.yaml"), artifact, walker, DockerIgnore.None, new RecordingLog()).Items().Select(item => item.ItemSpec).Distinct().Order(StringComparer.Ordinal)];
 
         Assert.Equal(["Dockerfile", "a.txt"], items);
+    }
+
+    [Fact]
+    public void A_local_archive_ADD_extracts_is_not_synced_as_a_file_and_is_warned()
+    {
+        using var folder = new TempFolder();
+        var tar = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(tar, leaveOpen: true))
+        {
+            writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "inside.txt") { DataStream = new MemoryStream("x"u8.ToArray()) });
+        }
+
+        folder.Write("app.tar", tar.ToArray());
+        var gz = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(tar.ToArray());
+        }
+
+        folder.Write("app.tgz", gz.ToArray());
+        folder.Write("notes.txt.gz", CompressedText());
+        folder.Write("a.txt", "");
+        Assert.Equal(0, Mkfifo(folder.Combine("pipe"), 0x1A4)); // never opened: it would block
+        folder.Write("Dockerfile", "FROM x\nADD app.tar app.tgz notes.txt.gz a.txt pipe /opt/\nCOPY app.tar /copied/\n");
+        var log = new RecordingLog();
+        var artifact = new SkaffoldArtifact("app", folder.Path, [], []) { Dockerfile = folder.Combine("Dockerfile"), Infer = [Glob.Parse("**")] };
+
+        string[] items = [.. new InferredMap(folder.Combine("skaffold.yaml"), artifact, new ContextWalker(artifact, []), DockerIgnore.None, log).Items().Select(item => $"{item.ItemSpec} -> {item.Rule!.MapDestination(item.ItemSpec, "/")}").Order(StringComparer.Ordinal)];
+
+        Assert.Equal(["a.txt -> /opt/a.txt", "app.tar -> /copied/app.tar", "notes.txt.gz -> /opt/notes.txt.gz", "pipe -> /opt/pipe"], items);
+        Assert.Equal([("FSYNC8030", 2), ("FSYNC8030", 2)], log.Warnings.Select(warning => (warning.Code, warning.Line)));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static extern int Mkfifo(string path, int mode);
+
+    private static byte[] CompressedText()
+    {
+        var stream = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(new byte[600]);
+        }
+
+        return stream.ToArray();
     }
 
     private static SortedDictionary<string, string> Map(string context, IReadOnlyDictionary<string, string?> buildArgs, string? workingDirectory = null)
