@@ -67,6 +67,8 @@ public sealed class InferenceTests
         { "a COPY source outside the context is left out", "FROM x\nCOPY ../a.txt a.txt /d/\n", ["a.txt -> /d/a.txt"] },
         { "an absolute source is relative to the context", "FROM x\nCOPY /a.txt /d/\n", ["a.txt -> /d/a.txt"] },
         { "a glob in a folder", "FROM x\nCOPY sub/*.txt /d/\n", ["sub/b.txt -> /d/b.txt"] },
+        { "Visual Studio's Dockerfile: the final stage copies only --from=publish, so nothing is inferred", "FROM mcr.microsoft.com/dotnet/aspnet:8.0 AS base\nUSER $APP_UID\nWORKDIR /app\nEXPOSE 8080\n\nFROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nARG BUILD_CONFIGURATION=Release\nWORKDIR /src\nCOPY [\"sub/b.txt\", \"WebApp/\"]\nCOPY . .\nWORKDIR \"/src/WebApp\"\nRUN dotnet build \"./WebApp.csproj\" -c $BUILD_CONFIGURATION -o /app/build\n\nFROM build AS publish\nRUN dotnet publish -o /app/publish /p:UseAppHost=false\n\nFROM base AS final\nWORKDIR /app\nCOPY --from=publish /app/publish .\nENTRYPOINT [\"dotnet\", \"WebApp.dll\"]\n", [] },
+        { "the same with static files copied into the final stage: below base's WORKDIR", "FROM mcr.microsoft.com/dotnet/aspnet:8.0 AS base\nWORKDIR /app\n\nFROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\n\nFROM base AS final\nCOPY --from=build /src/out .\nCOPY sub/ ./wwwroot/\n", ["sub/b.txt -> /app/wwwroot/b.txt"] },
     };
 
     [Theory]
