@@ -10,13 +10,14 @@ set -euo pipefail
 IMAGE="${FILESYNC_TEST_IMAGE:-filesync-test:busybox}"
 # Bumped whenever the image recipe changes, so an older local image is rebuilt (same recipe as setup-docker.sh).
 IMAGE_VERSION=2
-PODMAN=(podman --storage-driver vfs --cgroup-manager cgroupfs --events-backend file)
+PODMAN=(podman --runtime runc --storage-driver vfs --cgroup-manager cgroupfs --events-backend file)
 
-if ! command -v podman >/dev/null 2>&1 || [ ! -x /bin/busybox ]; then
-  echo "setup-podman: installing podman and busybox-static with apt" >&2
+# runc, not Podman's default crun: crun refuses this sandbox's cgroup v1/v2 hybrid ("cgroups in hybrid mode not supported").
+if ! command -v podman >/dev/null 2>&1 || ! command -v runc >/dev/null 2>&1 || [ ! -x /bin/busybox ]; then
+  echo "setup-podman: installing podman, runc and busybox-static with apt" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends podman crun conmon catatonit busybox-static >/dev/null
+  apt-get install -y -qq --no-install-recommends podman runc conmon catatonit busybox-static >/dev/null
 fi
 
 if [ "$("${PODMAN[@]}" image inspect --format '{{ index .Labels "filesync.test-image" }}' "$IMAGE" 2>/dev/null)" != "$IMAGE_VERSION" ]; then

@@ -121,6 +121,32 @@ public sealed class SkaffoldInferTests(PackageFixture package)
         Assert.False(File.Exists(Path.Combine(root, "app", "two", "a.html")), "a file the .dockerignore now ignores is not synced (and goes away)");
     }
 
+    /// <summary>Odd names through inference: a folder COPY carries every name byte for byte; JSON-form COPYs name paths with spaces (the whitespace form cannot, in docker build either); nothing is run through a shell.</summary>
+    [Fact]
+    public async Task Odd_names_are_inferred_byte_for_byte()
+    {
+        string root = Directory.CreateDirectory(Path.Combine(package.RunDirectory, "infer-names-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        using var project = new ConsumerProject(package, "infer-names")
+            .Property("FileSyncRuntime", "directory")
+            .Property("FileSyncDirectory", root)
+            .Property("FileSyncWorkingDirectory", "/app");
+        string[] names = ["a b.html", "$(touch x);y.html", "-rf.html", "100%.html", "back\\slash.html", "[x]*?.html", "tab\there.html"];
+        foreach (string name in names)
+        {
+            project.WriteFile("web/" + name, name + "\n");
+        }
+
+        project.WriteFile("my conf/app settings.json", "{}\n");
+        project.WriteFile("Dockerfile", "FROM x\nWORKDIR /srv\nCOPY [\"web/\", \"./my site/\"]\nCOPY [\"my conf/app settings.json\", \"/etc/my app/\"]\n");
+        project.WriteFile("skaffold.yaml", "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n  - image: app\n    sync:\n      infer: ['**']\n");
+
+        (await project.SyncAsync()).Succeeded();
+
+        Assert.All(names, name => Assert.Equal(name + "\n", File.ReadAllText(Path.Combine(root, "srv", "my site", name))));
+        Assert.Equal("{}\n", File.ReadAllText(Path.Combine(root, "etc", "my app", "app settings.json")));
+        Assert.False(File.Exists(Path.Combine(project.Directory, "x")));
+    }
+
     [Fact]
     public async Task A_bad_Dockerfile_is_an_error_at_its_line_and_nothing_is_synced()
     {

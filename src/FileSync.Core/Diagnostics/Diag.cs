@@ -168,5 +168,6 @@ internal static class Diag
     public static Diagnostic ConfigInferNoDockerfile(string file, int line, int column, string image, string builder) => Make(nameof(ConfigInferNoDockerfile), file, file, line, column, image, builder) with { Line = line, Column = column };
     public static Diagnostic DockerIgnorePatternInvalid(string file, int line, string pattern) => Make(nameof(DockerIgnorePatternInvalid), file, file, line, pattern) with { Line = line };
     public static Diagnostic DockerIgnoreUnreadable(string file, string reason) => Make(nameof(DockerIgnoreUnreadable), file, file, reason);
+    public static Diagnostic InferArchiveNotSynced(string dockerfile, int line, string source) => Make(nameof(InferArchiveNotSynced), dockerfile, dockerfile, line, source) with { Line = line };
     public static Diagnostic InferPatternInvalid(string file, int line, int column, string pattern, int at) => Make(nameof(InferPatternInvalid), file, file, line, column, pattern, at) with { Line = line, Column = column };
 }

@@ -3,7 +3,11 @@ using FileSync.Rules;
 namespace FileSync.Skaffold;
 
 /// <summary>A COPY/ADD of the final stage: its sources as written (variables expanded), its destination (absolute, or relative to the unknown base image's WORKDIR), and its line.</summary>
-internal sealed record CopyCommand(IReadOnlyList<string> Sources, string Dest, bool DestIsDir, int Line);
+internal sealed record CopyCommand(IReadOnlyList<string> Sources, string Dest, bool DestIsDir, int Line)
+{
+    /// <summary>An ADD: a local tar archive (compressed or not) is extracted into the destination, not copied.</summary>
+    public bool IsAdd { get; init; }
+}
 
 /// <summary>
 /// The COPY/ADD instructions of a Dockerfile's final stage, as Skaffold's <c>extractCopyCommands</c> reads them
@@ -137,7 +141,7 @@ internal static class CopyInference
         string[] sources = [.. paths[..^1].Where(source => !source.StartsWith("http://", StringComparison.Ordinal) && !source.StartsWith("https://", StringComparison.Ordinal) && !source.StartsWith("<<", StringComparison.Ordinal))];
         string last = dest.TrimEnd('/');
         bool destIsDir = dest.EndsWith('/') || last.EndsWith("/.", StringComparison.Ordinal) || last.EndsWith("/..", StringComparison.Ordinal) || last is "." or "..";
-        return sources.Length == 0 ? null : new CopyCommand(sources, Resolve(stage.Workdir, dest), destIsDir, instruction.Line);
+        return sources.Length == 0 ? null : new CopyCommand(sources, Resolve(stage.Workdir, dest), destIsDir, instruction.Line) { IsAdd = instruction.Keyword == "add" };
     }
 
     /// <summary>Skaffold's unquote for FROM images: <c>"scratch"</c>, <c>'scratch'</c> and <c>golang:"1.15"</c> name the same image.</summary>

@@ -47,7 +47,8 @@ internal sealed class DockerIgnore
                     continue;
                 }
 
-                text = System.IO.File.ReadAllText(candidate);
+                // An empty length: an empty file, or a FIFO, socket or device, whose open could block; no patterns either way.
+                text = new FileInfo(candidate).Length == 0 ? "" : System.IO.File.ReadAllText(candidate);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

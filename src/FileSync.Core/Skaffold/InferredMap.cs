@@ -72,7 +72,8 @@ internal sealed class InferredMap(string configFile, SkaffoldArtifact artifact, 
     {
         try
         {
-            return File.ReadAllText(artifact.Dockerfile);
+            // An empty length: an empty file, or a FIFO, socket or device, whose open could block; "" either way.
+            return new FileInfo(artifact.Dockerfile) is { Exists: true, Length: 0 } ? "" : File.ReadAllText(artifact.Dockerfile);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -95,6 +96,11 @@ internal sealed class InferredMap(string configFile, SkaffoldArtifact artifact, 
             {
                 byDestination[UnixPath.Join(copy.Dest, file[strip.Length..])] = (file, copy.Dest, strip, copy.Line);
             }
+        }
+        else if (copy.IsAdd && LocalArchive.IsArchive(full))
+        {
+            // Skaffold would sync the archive itself; the image holds what ADD extracted from it.
+            log.Warning(Diag.InferArchiveNotSynced(artifact.Dockerfile, copy.Line, from));
         }
         else if (!ignore.IsIgnored(from) && !walker.IsExcluded(from))
         {

@@ -105,6 +105,13 @@ public sealed class PodmanSyncTests(PackageFixture package, PodmanService podman
         Assert.Contains("error FSYNC2011:", error, StringComparison.Ordinal);
         Assert.Contains("holds a folder at '/app/cfg'", error, StringComparison.Ordinal);
         Assert.Equal("keep\n", await container.ExecAsync("cat", "/app/cfg/sub/keep.db"));
+
+        // Nothing was recorded: once the folder is gone, the next sync sends the file.
+        await container.ExecAsync("rm", "-r", "/app/cfg");
+        var retried = SyncSummary.Single((await project.SyncAsync()).Succeeded());
+
+        Assert.Equal(1, retried.Changed);
+        Assert.Equal("a file\n", await container.ExecAsync("cat", "/app/cfg"));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using FileSync.Diagnostics;
 using FileSync.Planning;
 using FileSync.Rules;
 using FileSync.Targets;
+using FileSync.Watching;
 
 namespace FileSync.Tests.Core;
 
@@ -162,5 +163,15 @@ public sealed class HostPlatformTests : IDisposable
         Assert.Equal((UnixFileMode)0b110_100_100, File.GetUnixFileMode(Path.Combine(root, "app/t/win.txt")));
         Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(Path.Combine(root, "app/t/lf.sh")));
         Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(Path.Combine(root, "app/t")));
+    }
+
+    [Fact]
+    public void A_file_FileSyncWatch_sees_created_gets_its_rules_Mode()
+    {
+        var rules = new WatchRules([new WatchRule("tools/*", [], [], "/opt", null) { Mode = "0750" }, new WatchRule("**/*", [], [], "/all", null)], _context);
+
+        SyncItem[] items = [.. rules.Match(Path.Combine(_context, "tools", "new"))];
+
+        Assert.Equal([("/opt", "0750"), ("/all", null)], items.Select(item => (item.Dest, item.Mode)));
     }
 }

@@ -67,6 +67,8 @@ public sealed class InferenceTests
         { "a COPY source outside the context is left out", "FROM x\nCOPY ../a.txt a.txt /d/\n", ["a.txt -> /d/a.txt"] },
         { "an absolute source is relative to the context", "FROM x\nCOPY /a.txt /d/\n", ["a.txt -> /d/a.txt"] },
         { "a glob in a folder", "FROM x\nCOPY sub/*.txt /d/\n", ["sub/b.txt -> /d/b.txt"] },
+        { "Visual Studio's Dockerfile: the final stage copies only --from=publish, so nothing is inferred", "FROM mcr.microsoft.com/dotnet/aspnet:8.0 AS base\nUSER $APP_UID\nWORKDIR /app\nEXPOSE 8080\n\nFROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nARG BUILD_CONFIGURATION=Release\nWORKDIR /src\nCOPY [\"sub/b.txt\", \"WebApp/\"]\nCOPY . .\nWORKDIR \"/src/WebApp\"\nRUN dotnet build \"./WebApp.csproj\" -c $BUILD_CONFIGURATION -o /app/build\n\nFROM build AS publish\nRUN dotnet publish -o /app/publish /p:UseAppHost=false\n\nFROM base AS final\nWORKDIR /app\nCOPY --from=publish /app/publish .\nENTRYPOINT [\"dotnet\", \"WebApp.dll\"]\n", [] },
+        { "the same with static files copied into the final stage: below base's WORKDIR", "FROM mcr.microsoft.com/dotnet/aspnet:8.0 AS base\nWORKDIR /app\n\nFROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\n\nFROM base AS final\nCOPY --from=build /src/out .\nCOPY sub/ ./wwwroot/\n", ["sub/b.txt -> /app/wwwroot/b.txt"] },
     };
 
     [Theory]
@@ -104,6 +106,17 @@ public sealed class InferenceTests
         var error = Assert.Throws<FileSyncException>(() => Items(folder.Path, new Dictionary<string, string?>()).ToList());
 
         Assert.Equal(("FSYNC8023", path, line), (error.Diagnostic.Code, error.Diagnostic.File, error.Diagnostic.Line));
+    }
+
+    [Fact]
+    public void A_Dockerfile_or_ignore_file_that_is_a_FIFO_is_never_opened()
+    {
+        using var folder = new TempFolder();
+        Assert.Equal(0, Mkfifo(folder.Combine("Dockerfile"), 0x1A4));
+        Assert.Equal(0, Mkfifo(folder.Combine(".dockerignore"), 0x1A4));
+
+        Assert.Same(DockerIgnore.None.GetType(), DockerIgnore.ForBuild(folder.Path, folder.Combine("Dockerfile")).GetType());
+        Assert.Empty(Items(folder.Path, new Dictionary<string, string?>()));
     }
 
     [Fact]
@@ -155,6 +168,51 @@ public sealed class InferenceTests
         string[] items = [.. new InferredMap(folder.Combine("skaffold.yaml"), artifact, walker, DockerIgnore.None, new RecordingLog()).Items().Select(item => item.ItemSpec).Distinct().Order(StringComparer.Ordinal)];
 
         Assert.Equal(["Dockerfile", "a.txt"], items);
+    }
+
+    [Fact]
+    public void A_local_archive_ADD_extracts_is_not_synced_as_a_file_and_is_warned()
+    {
+        using var folder = new TempFolder();
+        var tar = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(tar, leaveOpen: true))
+        {
+            writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "inside.txt") { DataStream = new MemoryStream("x"u8.ToArray()) });
+        }
+
+        folder.Write("app.tar", tar.ToArray());
+        var gz = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(tar.ToArray());
+        }
+
+        folder.Write("app.tgz", gz.ToArray());
+        folder.Write("notes.txt.gz", CompressedText());
+        folder.Write("a.txt", "");
+        Assert.Equal(0, Mkfifo(folder.Combine("pipe"), 0x1A4)); // never opened: it would block
+        folder.Write("Dockerfile", "FROM x\nADD app.tar app.tgz notes.txt.gz a.txt pipe /opt/\nCOPY app.tar /copied/\n");
+        var log = new RecordingLog();
+        var artifact = new SkaffoldArtifact("app", folder.Path, [], []) { Dockerfile = folder.Combine("Dockerfile"), Infer = [Glob.Parse("**")] };
+
+        string[] items = [.. new InferredMap(folder.Combine("skaffold.yaml"), artifact, new ContextWalker(artifact, []), DockerIgnore.None, log).Items().Select(item => $"{item.ItemSpec} -> {item.Rule!.MapDestination(item.ItemSpec, "/")}").Order(StringComparer.Ordinal)];
+
+        Assert.Equal(["a.txt -> /opt/a.txt", "app.tar -> /copied/app.tar", "notes.txt.gz -> /opt/notes.txt.gz", "pipe -> /opt/pipe"], items);
+        Assert.Equal([("FSYNC8030", 2), ("FSYNC8030", 2)], log.Warnings.Select(warning => (warning.Code, warning.Line)));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static extern int Mkfifo(string path, int mode);
+
+    private static byte[] CompressedText()
+    {
+        var stream = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(new byte[600]);
+        }
+
+        return stream.ToArray();
     }
 
     private static SortedDictionary<string, string> Map(string context, IReadOnlyDictionary<string, string?> buildArgs, string? workingDirectory = null)
