@@ -9,6 +9,7 @@ public sealed partial class SyncFiles
 {
     private string? _configFile;
     private string? _configFingerprint;
+    private SyncHooks _configHooks = SyncHooks.None;
 
     private IReadOnlyList<SyncItem> ReadConfig(ILog log)
     {
@@ -30,6 +31,7 @@ public sealed partial class SyncFiles
 
         _configFile = file;
         SkaffoldArtifact artifact = SkaffoldConfig.Select(SkaffoldConfig.Load(file, Profile, log), Artifact, file, log);
+        _configHooks = artifact.Hooks;
         if (ContextDirectoryIsDefault)
         {
             ContextDirectory = artifact.Context;

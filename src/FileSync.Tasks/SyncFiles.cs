@@ -75,6 +75,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             return await new SyncJob(request, log, (host, timeouts) => DockerClients.For(BuildEngine, log, timeouts)(host))
             {
                 ExtraItems = configItems,
+                Hooks = _configHooks,
                 SkipWhen = sources => ConfigUnchanged(sources, log),
             }.RunAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -62,7 +62,7 @@ public sealed class SkaffoldConfigTests(PackageFixture package)
         project.WriteFile("web/index.html", "<p>hi</p>\n");
         project.WriteFile("web/x.md", "# not matched\n");
         string config = project.WriteFile("skaffold.yaml",
-            "apiVersion: skaffold/v3\nbuild:\n  artifacts:\n  - image: api\n    context: nowhere-needed\n---\napiVersion: skaffold/v4beta1\nbuild:\n  artifacts:\n  - image: web\n    sync:\n      hooks: {after: []}\n      manual:\n      - {src: 'web/*.{html,css}', dest: site}\n");
+            "apiVersion: skaffold/v3\nbuild:\n  artifacts:\n  - image: api\n    context: nowhere-needed\n---\napiVersion: skaffold/v4beta1\nbuild:\n  artifacts:\n  - image: web\n    sync:\n      auto: true\n      manual:\n      - {src: 'web/*.{html,css}', dest: site}\n");
 
         var dryRun = (await project.SyncAsync("-p:FileSyncDryRun=true")).Succeeded();
         string[] plan = [.. dryRun.Output.Split('\n').Select(line => line.Trim()).Where(line => line.StartsWith("copy ", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
@@ -74,7 +74,7 @@ public sealed class SkaffoldConfigTests(PackageFixture package)
                 "copy   web/site.css -> /css/site.css  [FileSyncRule Dest='/css' Strip='web/']",
             ],
             plan);
-        Assert.Contains($"{config}(12,14): warning FSYNC8014:", dryRun.Output, StringComparison.Ordinal);
+        Assert.Contains($"{config}(12,13): warning FSYNC8010:", dryRun.Output, StringComparison.Ordinal);
 
         SyncSummary.Single((await project.SyncAsync()).Succeeded());
         Assert.Equal("body{}\n", File.ReadAllText(Path.Combine(root, "css", "site.css")));

@@ -24,6 +24,7 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
         }
 
         var rules = new List<ManualRule>();
+        SyncHooks hooks = SyncHooks.None;
         if (fields.Mapping(artifact, "sync", path + ".sync") is { } sync)
         {
             rules.AddRange(ReadManual(sync, path + ".sync.manual"));
@@ -32,13 +33,17 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
                 warnings.Add(At("sync.auto", auto));
             }
 
-            warnings.AddRange(new[] { "infer", "hooks" }.Where(key => fields.Get(sync, key) is not null).Select(key => At("sync." + key, fields.Get(sync, key)!)));
+            warnings.AddRange(new[] { "infer" }.Where(key => fields.Get(sync, key) is not null).Select(key => At("sync." + key, fields.Get(sync, key)!)));
+            if (fields.Mapping(sync, "hooks", path + ".sync.hooks") is { } hookList)
+            {
+                hooks = new HookReader(fields, configFolder).Read(hookList, path + ".sync.hooks") with { Image = image, BuildContext = context };
+            }
         }
 
         string[] requires = fields.Sequence(artifact, "requires", path + ".requires") is { } list
             ? [.. list.Children.Select((entry, i) => fields.Scalar(fields.AsMapping(entry, $"{path}.requires[{i}]"), "image", $"{path}.requires[{i}].image")).OfType<string>()]
             : [];
-        return new SkaffoldArtifact(image, context, rules, warnings) { Requires = requires };
+        return new SkaffoldArtifact(image, context, rules, warnings) { Requires = requires, Hooks = hooks };
     }
 
     /// <summary>The context as a full path; one that is no path at all (a NUL in it) is FSYNC8019, not an exception.</summary>

@@ -97,9 +97,6 @@ internal static partial class SkaffoldConfig
                 case "sync.infer":
                     log.Warning(Diag.ConfigSyncInfer(file, field.Line, field.Column, chosen.Image));
                     break;
-                case "sync.hooks":
-                    log.Warning(Diag.ConfigSyncHooks(file, field.Line, field.Column, chosen.Image));
-                    break;
                 default:
                     log.Warning(Diag.ConfigBuilderNotDocker(file, field.Line, field.Column, chosen.Image, field.Name));
                     break;
