@@ -31,7 +31,6 @@ public sealed partial class SyncFiles
 
         _configFile = file;
         SkaffoldArtifact artifact = SkaffoldConfig.Select(SkaffoldConfig.Load(file, Profile, log), Artifact, file, log);
-        _configHooks = artifact.Hooks;
         if (ContextDirectoryIsDefault)
         {
             ContextDirectory = artifact.Context;
@@ -43,6 +42,9 @@ public sealed partial class SyncFiles
         {
             Image = artifact.Image;
         }
+
+        // SKAFFOLD_IMAGE: Skaffold gives the tag it runs; here the image FileSyncImage names, else the artifact's.
+        _configHooks = artifact.Hooks with { Image = string.IsNullOrWhiteSpace(Image) ? artifact.Image : Image.Trim() };
 
         string[] excluded = [.. ConfigExcludedFolders.Where(folder => !string.IsNullOrWhiteSpace(folder)).Select(folder => Path.GetFullPath(folder.Trim().Replace('\\', '/'), ProjectDirectory is { Length: > 0 } project ? project : Environment.CurrentDirectory))];
         IReadOnlyList<SyncItem> items = [.. new ContextWalker(artifact, excluded).Items()];
