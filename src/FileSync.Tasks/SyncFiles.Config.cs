@@ -29,8 +29,33 @@ public sealed partial class SyncFiles
             throw new FileSyncException(Diag.ConfigNotFound(file));
         }
 
+        SkaffoldArtifact artifact;
+        if (!ConfigIsDefault)
+        {
+            artifact = SkaffoldConfig.Select(SkaffoldConfig.Load(file, Profile, log), Artifact, file, log);
+        }
+        else if (Rules.Length > 0)
+        {
+            // Not asked for, and the project has rules of its own: it keeps its context and its build (adversary finding D5).
+            log.Summary(Diag.DefaultConfigNotRead(file).ToString());
+            return [];
+        }
+        else
+        {
+            try
+            {
+                artifact = SkaffoldConfig.Select(SkaffoldConfig.Load(file, Profile, log), Artifact, file, log);
+            }
+            catch (FileSyncException e)
+            {
+                log.Warning(Diag.DefaultConfigIgnored(file, e.Diagnostic.ToString()));
+                return [];
+            }
+
+            log.Summary(Diag.DefaultConfigRead(file, artifact.Image, artifact.Context).ToString());
+        }
+
         _configFile = file;
-        SkaffoldArtifact artifact = SkaffoldConfig.Select(SkaffoldConfig.Load(file, Profile, log), Artifact, file, log);
         if (ContextDirectoryIsDefault)
         {
             ContextDirectory = artifact.Context;

@@ -57,7 +57,8 @@ public sealed class SkaffoldConfigTests(PackageFixture package)
             .Property("FileSyncRuntime", "directory")
             .Property("FileSyncDirectory", root)
             .Property("FileSyncWorkingDirectory", "/app")
-            .Property("FileSyncArtifact", "web");
+            .Property("FileSyncArtifact", "web")
+            .Property("FileSyncConfig", "skaffold.yaml"); // named: a yaml beside a project with items is read only then
         project.WriteFile("web/site.css", "body{}\n");
         project.WriteFile("web/index.html", "<p>hi</p>\n");
         project.WriteFile("web/x.md", "# not matched\n");
