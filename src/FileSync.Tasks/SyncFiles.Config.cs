@@ -48,7 +48,8 @@ public sealed partial class SyncFiles
             }
             catch (FileSyncException e)
             {
-                log.Warning(Diag.DefaultConfigIgnored(file, e.Diagnostic.ToString()));
+                // At the problem's own line and column, as the error would have been.
+                log.Warning(Diag.DefaultConfigIgnored(file, e.Diagnostic.ToString()) with { File = e.Diagnostic.File ?? file, Line = e.Diagnostic.Line, Column = e.Diagnostic.Column });
                 return [];
             }
 

@@ -42,9 +42,14 @@ public sealed class SkaffoldConfigTests(PackageFixture package)
         project.WriteFile("a.txt", "a\n");
         string config = project.WriteFile("skaffold.yaml", "apiVersion: skaffold/v4beta11\nbuild:\n  artifacts:\n  - image: app\n    sync:\n      manual:\n      - src: [a.txt]\n        dest: /d\n");
 
-        var result = (await project.SyncAsync()).Failed();
+        var result = (await project.SyncAsync("-p:FileSyncConfig=skaffold.yaml")).Failed();
 
         Assert.Contains($"{config}(7,14): error FSYNC8003:", result.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+
+        // Not named by the project: the same problem is a warning at the same place, and the build goes on (D5).
+        var notNamed = (await project.SyncAsync()).Succeeded();
+        Assert.Contains($"{config}(7,14): warning FSYNC8057:", notNamed.Output, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(root));
     }
 

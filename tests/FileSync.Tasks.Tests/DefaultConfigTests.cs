@@ -48,6 +48,7 @@ public sealed class DefaultConfigTests
         Assert.Equal("FSYNC8057", warning.Code);
         Assert.Contains(code + ":", warning.Message, StringComparison.Ordinal);
         Assert.Contains(project.Folder.PathOf("skaffold.yaml"), warning.Message, StringComparison.Ordinal);
+        Assert.Equal(project.Folder.PathOf("skaffold.yaml"), warning.File);
         Assert.Empty(project.Folder.FilesUnder("root"));
     }
 
