@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Text;
 using FileSync.Actions;
 using FileSync.Diagnostics;
 using FileSync.Planning;
@@ -127,11 +128,16 @@ internal sealed class HookRunner(SyncHooks hooks, string context, ILog log)
         using (process)
         {
             process.StandardInput.Close(); // a hook never waits on the build's console
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            var stdout = new StringBuilder();
+            var stderr = new StringBuilder();
+            Task pumps = Task.WhenAll(PumpAsync(process.StandardOutput, stdout), PumpAsync(process.StandardError, stderr));
             try
             {
                 await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+
+                // A process the hook left running in the background ('server &') may hold its output open for good:
+                // the hook is done when its own process is, so its output is read only a little longer.
+                await Task.WhenAny(pumps, Task.Delay(OutputGrace, cancellationToken)).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -139,7 +145,36 @@ internal sealed class HookRunner(SyncHooks hooks, string context, ILog log)
                 throw;
             }
 
-            return new ActionResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+            lock (stdout)
+            {
+                lock (stderr)
+                {
+                    return new ActionResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+                }
+            }
+        }
+    }
+
+    /// <summary>How long a hook's output is still read after its process exited.</summary>
+    private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(1);
+
+    private static async Task PumpAsync(StreamReader reader, StringBuilder text)
+    {
+        var buffer = new char[4096];
+        try
+        {
+            int read;
+            while ((read = await reader.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                lock (text)
+                {
+                    text.Append(buffer, 0, read);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The pipe closed under us (the Process was disposed while a background child held it): what was read is kept.
         }
     }
 

@@ -145,6 +145,10 @@ public sealed class SyncHookTests : IDisposable
         Assert.Equal("FSYNC8052", error.Diagnostic.Code);
         Assert.Contains("nothing was synced", error.Diagnostic.Message, StringComparison.Ordinal);
 
+        FileSyncException noDir = await Assert.ThrowsAsync<FileSyncException>(() => SyncAsync(Load("        before:\n        - host: {command: ['true'], dir: missing/folder}\n")));
+        Assert.Equal("FSYNC8052", noDir.Diagnostic.Code);
+        Assert.Contains($"its dir '{_temp.Combine("missing/folder")}' does not exist", noDir.Diagnostic.Message, StringComparison.Ordinal);
+
         SyncOutcome synced = await SyncAsync(Load("        after:\n        - container: {command: [sh, -c, 'exit 1']}\n"));
         Assert.Equal(1, synced.Copied);
         Assert.Equal("FSYNC8054", Assert.Single(_log.Warnings).Code);
@@ -159,5 +163,42 @@ public sealed class SyncHookTests : IDisposable
         Assert.Equal("FSYNC8051", (await Assert.ThrowsAsync<FileSyncException>(() => SyncAsync(artifact))).Diagnostic.Code);
         Assert.Equal("a", File.ReadAllText(Path.Combine(_root, "app/a.txt")));
         Assert.Equal(0, (await SyncAsync(artifact)).Copied); // recorded: nothing to do, so no hook either
+    }
+}
+
+/// <summary>Attacks on host hooks.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class SyncHookAttackTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+    private readonly RecordingLog _log = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task A_hook_that_leaves_a_background_process_holding_its_output_does_not_hang_the_sync()
+    {
+        string context = _temp.Folder("ctx");
+        _temp.Write("ctx/a.txt", "a");
+        string pidFile = _temp.Combine("bg.pid");
+        var hooks = new SyncHooks([new SyncHook("before", 1, true, ["sh", "-c", $"sleep 60 & echo $! > '{pidFile}'; echo started"]) { Dir = _temp.Path, Origin = "skaffold.yaml:1" }], []) { File = _temp.Combine("skaffold.yaml") };
+        var options = new SyncOptions(_temp.Combine("obj/filesync")) { Hooks = new HookRunner(hooks, context, _log) };
+        IReadOnlyList<SourceFile> sources = new SourceScanner(context, _log).Scan([new SyncItem("a.txt", Path.Combine(context, "a.txt"), "/app", null)]);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(30)); // a bound, not a measurement: without the fix the sync waits for the sleeper's 60 s
+        try
+        {
+            SyncOutcome outcome = await new Syncer(_log).SyncOneAsync(sources, new DirectoryTarget(_temp.Folder("root"), "/app", null), options, bound.Token);
+
+            Assert.Equal(1, outcome.Copied);
+            Assert.Contains("  started", _log.Summaries);
+        }
+        finally
+        {
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid))
+            {
+                try { System.Diagnostics.Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+            }
+        }
     }
 }
