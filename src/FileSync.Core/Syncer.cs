@@ -32,6 +32,9 @@ internal sealed record SyncOptions(string StateDirectory)
     /// <summary>FileSyncAction items: run per instance after its sync, when a synced destination matches.</summary>
     public IReadOnlyList<Actions.PostSyncAction> Actions { get; init; } = [];
 
+    /// <summary>A skaffold.yaml artifact's sync.hooks: run before and after each instance's sync that has work; null: none.</summary>
+    public Skaffold.HookRunner? Hooks { get; init; }
+
     /// <summary>The build outputs' rule (FileSyncIncludeBuildOutput), null without: tells a target where the launcher goes.</summary>
     public SyncRule? OutputRule { get; init; }
 
@@ -133,6 +136,14 @@ internal sealed class Syncer(ILog log)
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        Skaffold.HookFiles? hookFiles = null;
+        if (options.Hooks is { } hooks && plan.HasWork)
+        {
+            // Before anything is copied: a failing before hook stops this sync with nothing sent and nothing recorded.
+            hookFiles = Skaffold.HookFiles.Of(plan, state, sources, hooks.Context);
+            await hooks.RunAsync(before: true, target, label, hookFiles, cancellationToken).ConfigureAwait(false);
+        }
+
         ArchiveResult sent = new();
         var written = new HashSet<string>(StringComparer.Ordinal); // destinations the target confirmed, for the actions
         var notDeleted = new List<string>();
@@ -219,6 +230,11 @@ internal sealed class Syncer(ILog log)
         log.Summary(plan.HasWork
             ? $"FileSync: {sent.Sent.Count} changed, {deleted} deleted ({FormatBytes(sent.Bytes)}) -> {label} in {clock.ElapsedMilliseconds} ms"
             : $"FileSync: up to date -> {label} in {clock.ElapsedMilliseconds} ms");
+        if (options.Hooks is { } afterHooks && hookFiles is not null)
+        {
+            await afterHooks.RunAsync(before: false, target, label, hookFiles, cancellationToken).ConfigureAwait(false);
+        }
+
         if (options.Actions.Count > 0 && plan.HasWork)
         {
             written.UnionWith(plan.Deletes.Except(notDeleted, StringComparer.Ordinal));

@@ -16,6 +16,7 @@ public sealed partial class SyncFiles
     /// <summary>FileSyncRule items below the artifact's context that its .dockerignore ignores are not synced either, as in Skaffold.</summary>
     private bool IsDockerIgnored(string fullPath) =>
         _artifactContext is not null && _dockerIgnore.IgnoresFile(_artifactContext, fullPath);
+    private SyncHooks _configHooks = SyncHooks.None;
 
     private IReadOnlyList<SyncItem> ReadConfig(ILog log)
     {
@@ -35,8 +36,34 @@ public sealed partial class SyncFiles
             throw new FileSyncException(Diag.ConfigNotFound(file));
         }
 
+        SkaffoldArtifact artifact;
+        if (!ConfigIsDefault)
+        {
+            artifact = SkaffoldConfig.Select(SkaffoldConfig.Load(file, Profile, log), Artifact, file, log);
+        }
+        else if (Rules.Length > 0)
+        {
+            // Not asked for, and the project has rules of its own: it keeps its context and its build (adversary finding D5).
+            log.Summary(Diag.DefaultConfigNotRead(file).ToString());
+            return [];
+        }
+        else
+        {
+            try
+            {
+                artifact = SkaffoldConfig.Select(SkaffoldConfig.Load(file, Profile, log), Artifact, file, log);
+            }
+            catch (FileSyncException e)
+            {
+                // At the problem's own line and column, as the error would have been.
+                log.Warning(Diag.DefaultConfigIgnored(file, e.Diagnostic.ToString()) with { File = e.Diagnostic.File ?? file, Line = e.Diagnostic.Line, Column = e.Diagnostic.Column });
+                return [];
+            }
+
+            log.Summary(Diag.DefaultConfigRead(file, artifact.Image, artifact.Context).ToString());
+        }
+
         _configFile = file;
-        SkaffoldArtifact artifact = SkaffoldConfig.Select(SkaffoldConfig.Load(file, Profile, log), Artifact, file, log);
         if (ContextDirectoryIsDefault)
         {
             ContextDirectory = artifact.Context;
@@ -48,6 +75,9 @@ public sealed partial class SyncFiles
         {
             Image = artifact.Image;
         }
+
+        // SKAFFOLD_IMAGE: Skaffold gives the tag it runs; here the image FileSyncImage names, else the artifact's.
+        _configHooks = artifact.Hooks with { Image = string.IsNullOrWhiteSpace(Image) ? artifact.Image : Image.Trim() };
 
         string[] excluded = [.. ConfigExcludedFolders.Where(folder => !string.IsNullOrWhiteSpace(folder)).Select(folder => Path.GetFullPath(folder.Trim().Replace('\\', '/'), ProjectDirectory is { Length: > 0 } project ? project : Environment.CurrentDirectory))];
         // The .dockerignore leaves files out of every rule of the artifact's context (see README, skaffold.yaml).

@@ -39,6 +39,9 @@ public sealed partial class SyncFiles
     /// <summary>FileSyncConfig: a skaffold.yaml whose artifact's sync.manual rules are synced too; empty or none: no file.</summary>
     public string? Config { get; set; }
 
+    /// <summary>Config is the skaffold.yaml found beside the project, not one the project named (read only without rules; its problems are warnings).</summary>
+    public bool ConfigIsDefault { get; set; }
+
     /// <summary>FileSyncArtifact: the image name of the artifact to sync (needed when the file has several).</summary>
     public string? Artifact { get; set; }
 

@@ -76,6 +76,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
             {
                 ExtraItems = configItems,
                 Ignored = IsDockerIgnored,
+                Hooks = _configHooks,
                 SkipWhen = sources => ConfigUnchanged(sources, log),
             }.RunAsync(cancellationToken).ConfigureAwait(false);
         }

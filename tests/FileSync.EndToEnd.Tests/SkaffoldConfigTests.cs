@@ -42,9 +42,14 @@ public sealed class SkaffoldConfigTests(PackageFixture package)
         project.WriteFile("a.txt", "a\n");
         string config = project.WriteFile("skaffold.yaml", "apiVersion: skaffold/v4beta11\nbuild:\n  artifacts:\n  - image: app\n    sync:\n      manual:\n      - src: [a.txt]\n        dest: /d\n");
 
-        var result = (await project.SyncAsync()).Failed();
+        var result = (await project.SyncAsync("-p:FileSyncConfig=skaffold.yaml")).Failed();
 
         Assert.Contains($"{config}(7,14): error FSYNC8003:", result.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+
+        // Not named by the project: the same problem is a warning at the same place, and the build goes on (D5).
+        var notNamed = (await project.SyncAsync()).Succeeded();
+        Assert.Contains($"{config}(7,14): warning FSYNC8057:", notNamed.Output, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(root));
     }
 
@@ -57,12 +62,13 @@ public sealed class SkaffoldConfigTests(PackageFixture package)
             .Property("FileSyncRuntime", "directory")
             .Property("FileSyncDirectory", root)
             .Property("FileSyncWorkingDirectory", "/app")
-            .Property("FileSyncArtifact", "web");
+            .Property("FileSyncArtifact", "web")
+            .Property("FileSyncConfig", "skaffold.yaml"); // named: a yaml beside a project with items is read only then
         project.WriteFile("web/site.css", "body{}\n");
         project.WriteFile("web/index.html", "<p>hi</p>\n");
         project.WriteFile("web/x.md", "# not matched\n");
         string config = project.WriteFile("skaffold.yaml",
-            "apiVersion: skaffold/v3\nbuild:\n  artifacts:\n  - image: api\n    context: nowhere-needed\n---\napiVersion: skaffold/v4beta1\nbuild:\n  artifacts:\n  - image: web\n    sync:\n      hooks: {after: []}\n      manual:\n      - {src: 'web/*.{html,css}', dest: site}\n");
+            "apiVersion: skaffold/v3\nbuild:\n  artifacts:\n  - image: api\n    context: nowhere-needed\n---\napiVersion: skaffold/v4beta1\nbuild:\n  artifacts:\n  - image: web\n    sync:\n      auto: true\n      manual:\n      - {src: 'web/*.{html,css}', dest: site}\n");
 
         var dryRun = (await project.SyncAsync("-p:FileSyncDryRun=true")).Succeeded();
         string[] plan = [.. dryRun.Output.Split('\n').Select(line => line.Trim()).Where(line => line.StartsWith("copy ", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
@@ -74,7 +80,7 @@ public sealed class SkaffoldConfigTests(PackageFixture package)
                 "copy   web/site.css -> /css/site.css  [FileSyncRule Dest='/css' Strip='web/']",
             ],
             plan);
-        Assert.Contains($"{config}(12,14): warning FSYNC8014:", dryRun.Output, StringComparison.Ordinal);
+        Assert.Contains($"{config}(12,13): warning FSYNC8010:", dryRun.Output, StringComparison.Ordinal);
 
         SyncSummary.Single((await project.SyncAsync()).Succeeded());
         Assert.Equal("body{}\n", File.ReadAllText(Path.Combine(root, "css", "site.css")));

@@ -152,7 +152,14 @@ internal static class Diag
     public static Diagnostic ConfigSyncAuto(string file, int line, int column, string image) => Make(nameof(ConfigSyncAuto), file, file, line, column, image) with { Line = line, Column = column };
     public static Diagnostic ConfigPatchPathInvalid(string file, int line, int column, string profile, string op, string path) => Make(nameof(ConfigPatchPathInvalid), file, file, line, column, profile, op, path) with { Line = line, Column = column };
     public static Diagnostic ConfigPatchSkipped(string file, int line, int column, string profile, string op, string path) => Make(nameof(ConfigPatchSkipped), file, file, line, column, profile, op, path) with { Line = line, Column = column };
-    public static Diagnostic ConfigSyncHooks(string file, int line, int column, string image) => Make(nameof(ConfigSyncHooks), file, file, line, column, image) with { Line = line, Column = column };
+    public static Diagnostic ConfigHookInvalid(string file, int line, int column, string path, string reason) => Make(nameof(ConfigHookInvalid), file, file, line, column, path, reason) with { Line = line, Column = column };
+    public static Diagnostic HookBeforeFailed(string hook, string command, string target, int exitCode, string output) => Make(nameof(HookBeforeFailed), null, hook, command, target, exitCode, output);
+    public static Diagnostic HookAfterFailed(string hook, string command, string target, int exitCode, string output) => Make(nameof(HookAfterFailed), null, hook, command, target, exitCode, output);
+    public static Diagnostic HookNotStarted(string hook, string command, string reason, string synced) => Make(nameof(HookNotStarted), null, hook, command, reason, synced);
+    public static Diagnostic DefaultConfigRead(string file, string image, string context) => Make(nameof(DefaultConfigRead), null, file, image, context);
+    public static Diagnostic DefaultConfigNotRead(string file) => Make(nameof(DefaultConfigNotRead), null, file);
+    public static Diagnostic DefaultConfigIgnored(string file, string problem) => Make(nameof(DefaultConfigIgnored), null, file, problem);
+    public static Diagnostic HookNeedsContainer(string hook, string command, string target) => Make(nameof(HookNeedsContainer), null, hook, command, target);
     public static Diagnostic ConfigBuilderNotDocker(string file, int line, int column, string image, string builder) => Make(nameof(ConfigBuilderNotDocker), file, file, line, column, image, builder) with { Line = line, Column = column };
     public static Diagnostic ConfigRequiresIgnored(string file, int line, int column) => Make(nameof(ConfigRequiresIgnored), file, file, line, column) with { Line = line, Column = column };
     public static Diagnostic ConfigProfileActivation(string file, int line, int column, string profile) => Make(nameof(ConfigProfileActivation), file, file, line, column, profile) with { Line = line, Column = column };

@@ -27,6 +27,9 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
     /// <summary>Asked once the sources are known: true ends the job with nothing done (an unchanged skaffold.yaml sync).</summary>
     public Func<IReadOnlyList<SourceFile>, bool>? SkipWhen { get; init; }
 
+    /// <summary>The skaffold.yaml artifact's sync.hooks (read by the task); none by default.</summary>
+    public Skaffold.SyncHooks Hooks { get; init; } = Skaffold.SyncHooks.None;
+
     /// <summary>Expected failures are logged as coded errors (never thrown); cancellation is thrown.</summary>
     public async Task<SyncResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -119,6 +122,7 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
             DryRun = request.DryRun,
             Probe = new SourceProbe(context),
             Actions = actions,
+            Hooks = Hooks.Any ? new Skaffold.HookRunner(Hooks, context, log) : null,
             OutputRule = outputRule,
             KeptOutputs = outputScanner is null ? OutputsKept.All : OutputsKept.Skipped(outputScanner.Skipped),
         };

@@ -26,6 +26,7 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
         var rules = new List<ManualRule>();
         Glob[] infer = [];
         (string dockerfile, IReadOnlyDictionary<string, string?> buildArgs, string? noDockerfile) = Builder(artifact, path);
+        SyncHooks hooks = SyncHooks.None;
         if (fields.Mapping(artifact, "sync", path + ".sync") is { } sync)
         {
             rules.AddRange(ReadManual(sync, path + ".sync.manual"));
@@ -51,7 +52,10 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
                 }
             }
 
-            warnings.AddRange(new[] { "hooks" }.Where(key => fields.Get(sync, key) is not null).Select(key => At("sync." + key, fields.Get(sync, key)!)));
+            if (fields.Mapping(sync, "hooks", path + ".sync.hooks") is { } hookList)
+            {
+                hooks = new HookReader(fields, configFolder).Read(hookList, path + ".sync.hooks") with { Image = image, BuildContext = context };
+            }
         }
 
         string[] requires = fields.Sequence(artifact, "requires", path + ".requires") is { } list
@@ -63,6 +67,7 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
             Dockerfile = Path.GetFullPath(dockerfile, context),
             BuildArgs = buildArgs,
             Infer = infer,
+            Hooks = hooks,
         };
     }
 

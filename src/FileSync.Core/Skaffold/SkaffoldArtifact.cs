@@ -19,6 +19,8 @@ internal sealed record SkaffoldArtifact(string Image, string Context, IReadOnlyL
 
     /// <summary>The <c>sync.infer</c> patterns FileSync acts on (none when Skaffold would not infer: manual rules present, or no Dockerfile).</summary>
     public IReadOnlyList<Glob> Infer { get; init; } = [];
+    /// <summary>Its <c>sync.hooks</c>: commands run before and after each sync that copies or deletes something.</summary>
+    public SyncHooks Hooks { get; init; } = SyncHooks.None;
 }
 
 /// <summary>A <c>sync.manual</c> rule: its <c>src</c> glob (Skaffold's matcher), its mapping, and where it was written.</summary>
@@ -28,5 +30,5 @@ internal sealed record ManualRule(Glob Src, SyncRule Rule)
     public bool IsMatch(string relativePath) => Src.IsMatch(relativePath);
 }
 
-/// <summary>A field of the artifact FileSync does not act on as Skaffold does ("sync.auto", "sync.infer", "sync.hooks", or a builder's name), warned when the artifact is chosen.</summary>
+/// <summary>A field of the artifact FileSync does not act on as Skaffold does ("sync.auto", "sync.infer", or a builder's name), warned when the artifact is chosen.</summary>
 internal sealed record UnsupportedField(string Name, int Line, int Column);

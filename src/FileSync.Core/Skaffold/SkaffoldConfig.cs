@@ -100,9 +100,6 @@ internal static partial class SkaffoldConfig
                 case { } name when name.StartsWith("sync.infer:", StringComparison.Ordinal):
                     log.Warning(Diag.ConfigInferNoDockerfile(file, field.Line, field.Column, chosen.Image, name["sync.infer:".Length..]));
                     break;
-                case "sync.hooks":
-                    log.Warning(Diag.ConfigSyncHooks(file, field.Line, field.Column, chosen.Image));
-                    break;
                 default:
                     log.Warning(Diag.ConfigBuilderNotDocker(file, field.Line, field.Column, chosen.Image, field.Name));
                     break;

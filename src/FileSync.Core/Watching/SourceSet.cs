@@ -15,9 +15,15 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
 
     private readonly HashSet<(string, string?, string?)> _initialItems = new(initial.Select(item => (item.FullPath, item.Dest, item.Strip)));
 
+    /// <summary>
+    /// Start items a wildcard rule made of a file that is a folder now: not sources (MSBuild's glob would not list the
+    /// folder, and FSYNC1011 would name a path the user never wrote); their copies are deleted as for a deleted file.
+    /// </summary>
+    private readonly HashSet<string> _nowFolders = new(StringComparer.Ordinal);
+
     /// <summary>The start items, then every item found since that is not one of them.</summary>
     public IReadOnlyList<SyncItem> Items =>
-        [.. initial, .. _found.Values.SelectMany(items => items).Where(item => !_initialItems.Contains((item.FullPath, item.Dest, item.Strip)))];
+        [.. initial.Where(item => !_nowFolders.Contains(item.FullPath)), .. _found.Values.SelectMany(items => items).Where(item => !_initialItems.Contains((item.FullPath, item.Dest, item.Strip)))];
 
     /// <summary>Takes in the paths an event named; returns whether any of them is (or was) a rule's file.</summary>
     public bool Apply(IEnumerable<string> paths)
@@ -29,6 +35,11 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
             var info = new FileInfo(full);
             if ((int)info.Attributes != -1 && (info.Attributes & FileAttributes.Directory) != 0 && info.LinkTarget is null)
             {
+                if (_initial.Contains(full) && rules.Match(full).Any())
+                {
+                    relevant |= _nowFolders.Add(full); // a wildcard's file replaced by a folder
+                }
+
                 // A folder created or moved in: its files may have been written before the watch on it was set up.
                 foreach (string file in Files(full))
                 {
@@ -53,6 +64,12 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
     public void Rescan()
     {
         _found.Clear();
+        _nowFolders.Clear();
+        foreach (string folder in _initial.Where(Directory.Exists).Where(path => rules.Match(path).Any()))
+        {
+            _nowFolders.Add(folder);
+        }
+
         foreach (string file in Files(_context))
         {
             Set(file);
@@ -61,7 +78,7 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
 
     private bool Set(string full)
     {
-        bool had = _found.Remove(full);
+        bool had = _found.Remove(full) | _nowFolders.Remove(full);
         var info = new FileInfo(full);
         // A file, or a link to one; not a folder nor a link to one (MSBuild's globs list neither).
         bool exists = (int)info.Attributes != -1 && (info.Attributes & FileAttributes.Directory) == 0;

@@ -123,7 +123,7 @@ public sealed class SkaffoldConfigTests
 
         SkaffoldConfig.Select(SkaffoldConfig.Load(config, null, log), "app", config, log);
 
-        Assert.Equal([("FSYNC8016", 4), ("FSYNC8015", 8), ("FSYNC8010", 10), ("FSYNC8026", 11), ("FSYNC8014", 12), ("FSYNC8018", 0)], log.Warnings.Select(warning => (warning.Code, warning.Line)));
+        Assert.Equal([("FSYNC8016", 4), ("FSYNC8015", 8), ("FSYNC8010", 10), ("FSYNC8026", 11), ("FSYNC8018", 0)], log.Warnings.Select(warning => (warning.Code, warning.Line)));
         Assert.All(log.Warnings, warning => Assert.Equal(config, warning.File));
     }
 

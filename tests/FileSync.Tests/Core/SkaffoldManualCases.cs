@@ -31,6 +31,8 @@ public static class SkaffoldManualCases
         { "intersect: file not in . copies to correct destination", "node", ["{src: '*.js', dest: /}"], ["node/server.js"], "/", ["server.js -> /server.js"] },
         { "intersect: a file outside the context is never a source (Skaffold errors)", "node", ["{src: '*.js', dest: /}"], ["node/server.js", "something/test.js"], "/", ["server.js -> /server.js"] },
         { "intersect: nil sync patterns doesn't sync", ".", [], ["index.html"], "/", [] },
+        { "matching is case-sensitive, as doublestar's (MSBuild's item globs are not; adversary finding D6)", ".", ["{src: 'static/*.html', dest: /h}", "{src: '**/*.CSS', dest: /c}"],
+            ["static/a.html", "Static/b.html", "static/C.HTML", "static/d.HtMl", "x.css", "sub/y.CSS"], "/", ["static/a.html -> /h/static/a.html", "sub/y.CSS -> /c/sub/y.CSS"] },
         { "a src reaching out of the context matches nothing (Skaffold's paths are relative to the context)", "node", ["{src: '../outside/*.js', dest: /}", "{src: '/abs/*.js', dest: /}", "{src: './*.js', dest: /}"], ["node/server.js", "outside/leak.js"], "/", [] },
     };
 

@@ -1,0 +1,87 @@
+using FileSync.Tasks.Tests.Infrastructure;
+using Microsoft.Build.Framework;
+
+namespace FileSync.Tasks.Tests;
+
+/// <summary>
+/// A skaffold.yaml beside the project that FileSyncConfig does not name (adversary finding D5): picked up only when the
+/// project has no FileSyncRule items, always said, and a problem in it is a warning, never a broken build.
+/// </summary>
+[Collection(InProcessMSBuild.Name)]
+public sealed class DefaultConfigTests
+{
+    private const string TwoArtifacts = "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n  - image: api\n    context: api\n  - image: web\n    context: web\n";
+
+    private const string OneArtifact = "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n  - image: app\n    context: site\n    sync:\n      manual:\n      - {src: '*.txt', dest: /yaml}\n";
+
+    private const string Directory = "<PropertyGroup><FileSyncRuntime>directory</FileSyncRuntime><FileSyncDirectory>$(MSBuildProjectDirectory)/root</FileSyncDirectory></PropertyGroup>\n";
+
+    private const string Items = "<ItemGroup><FileSyncRule Include=\"site/*.txt\" Dest=\"/items\" Strip=\"site/\" /></ItemGroup>\n";
+
+    [Theory]
+    [InlineData(TwoArtifacts)]
+    [InlineData(OneArtifact)]
+    public void A_project_with_items_keeps_its_context_and_its_build_whatever_yaml_lies_beside_it(string yaml)
+    {
+        using var project = Create(Directory + Items, yaml);
+
+        BuildRun run = project.Build("SyncToContainer");
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Equal(["items/a.txt"], project.Folder.FilesUnder("root"));
+        Assert.Contains(run.Messages, message => message.Message!.StartsWith("FSYNC8056: ", StringComparison.Ordinal) && message.Message.Contains(project.Folder.PathOf("skaffold.yaml"), StringComparison.Ordinal));
+        Assert.Empty(run.Warnings);
+    }
+
+    [Theory]
+    [InlineData(TwoArtifacts, "FSYNC8006")]
+    [InlineData("apiVersion: skaffold/v4beta11\nbuild: [\n", "FSYNC8002")]
+    [InlineData("apiVersion: skaffold/v1\n", "FSYNC8004")]
+    public void A_problem_in_a_yaml_nobody_asked_for_is_a_warning_and_the_build_goes_on(string yaml, string code)
+    {
+        using var project = Create(Directory, yaml);
+
+        BuildRun run = project.Build("SyncToContainer");
+
+        Assert.True(run.Succeeded, run.Log);
+        BuildWarningEventArgs warning = Assert.Single(run.Warnings);
+        Assert.Equal("FSYNC8057", warning.Code);
+        Assert.Contains(code + ":", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(project.Folder.PathOf("skaffold.yaml"), warning.Message, StringComparison.Ordinal);
+        Assert.Equal(project.Folder.PathOf("skaffold.yaml"), warning.File);
+        Assert.Empty(project.Folder.FilesUnder("root"));
+    }
+
+    [Fact]
+    public void A_yaml_picked_up_by_default_is_said_and_one_FileSyncConfig_names_keeps_its_errors_and_combines_with_items()
+    {
+        using var project = Create(Directory, OneArtifact);
+
+        BuildRun run = project.Build("SyncToContainer");
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Equal(["yaml/a.txt"], project.Folder.FilesUnder("root"));
+        Assert.Contains(run.Messages, message => message.Message!.StartsWith("FSYNC8055: ", StringComparison.Ordinal) && message.Message.Contains(project.Folder.PathOf("skaffold.yaml"), StringComparison.Ordinal) && message.Importance == MessageImportance.High);
+
+        using var named = Create(Directory + Items, OneArtifact, "FileSyncConfig=skaffold.yaml");
+        BuildRun both = named.Build("SyncToContainer");
+        Assert.True(both.Succeeded, both.Log);
+        Assert.Equal(["items/a.txt", "yaml/a.txt"], named.Folder.FilesUnder("root").Order(StringComparer.Ordinal));
+
+        named.Folder.WriteFile("skaffold.yaml", TwoArtifacts);
+        BuildRun broken = named.Build("SyncToContainer");
+        Assert.False(broken.Succeeded);
+        Assert.Equal("FSYNC8006", Assert.Single(broken.Errors).Code);
+    }
+
+    private static TestProject Create(string body, string yaml, string globals = "")
+    {
+        var project = new TestProject(body, globals);
+        project.Folder.WriteFile("skaffold.yaml", yaml);
+        project.Folder.WriteFile("site/a.txt", "a");
+        project.Folder.CreateFolder("api");
+        project.Folder.CreateFolder("web");
+        project.Folder.CreateFolder("root");
+        return project;
+    }
+}
