@@ -19,16 +19,24 @@ internal sealed class TaskRunner(TextWriter answer)
         try
         {
             string[] lines = File.ReadAllLines(requestFile); // UTF-8, with or without a BOM
-            string name = TaskProtocol.Fields(lines.FirstOrDefault() ?? "") is [TaskProtocol.TaskRecord, string taskName] ? taskName : "";
-            Type type = typeof(SyncFiles).Assembly.GetType("FileSync.Tasks." + name) is { } found && typeof(ITask).IsAssignableFrom(found)
+            (string name, string assembly) = TaskProtocol.Fields(lines.FirstOrDefault() ?? "") is [TaskProtocol.TaskRecord, string taskName, string taskAssembly]
+                ? (taskName, taskAssembly)
+                : throw new FileSyncException(Diag.OutOfProcessRequestInvalid(requestFile, "no task record"));
+            if (!File.Exists(assembly))
+            {
+                throw new FileSyncException(Diag.OutOfProcessHostMissing(assembly));
+            }
+
+            // The task's references (Core, MSBuild's task API) bind to this folder's copies, already in the default context.
+            Type type = Assembly.LoadFrom(assembly).GetType("FileSync.Tasks." + name) is { } found && typeof(ITask).IsAssignableFrom(found)
                 ? found
-                : throw new FileSyncException(Diag.OutOfProcessRequestInvalid(requestFile, $"no task '{name}'"));
+                : throw new FileSyncException(Diag.OutOfProcessRequestInvalid(requestFile, $"no task '{name}' in '{assembly}'"));
             bool detailed = lines.Skip(1).Select(TaskProtocol.Fields).Any(fields => fields is [TaskProtocol.DetailRecord, "true"]);
             engine = new HostEngine(answer, detailed);
             var task = (ITask)Activator.CreateInstance(type)!;
             task.BuildEngine = engine;
             Apply(task, lines.Skip(1), requestFile);
-            if (task is SyncFiles { Watch: true })
+            if (type.GetProperty("Watch")?.GetValue(task) is true)
             {
                 // The watch evaluates the project again with MSBuild's own evaluator, which only the build's MSBuild has.
                 engine.Write(TaskProtocol.ErrorRecord, Diag.WatchNeedsNetMSBuild().Code, "", "0", "0", Diag.WatchNeedsNetMSBuild().Message);

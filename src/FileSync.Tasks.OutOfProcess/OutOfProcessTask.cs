@@ -30,6 +30,9 @@ public abstract class OutOfProcessTask : ToolTask
     /// <summary>filesync-task.dll: tools/task/ of the package this assembly came from (tasks/netstandard2.0/).</summary>
     internal string HostAssembly { get; set; } = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(OutOfProcessTask).Assembly.Location)!, "..", "..", "tools", "task", "filesync-task.dll"));
 
+    /// <summary>The task itself: tasks/net8.0/FileSync.Tasks.dll of the same package.</summary>
+    internal string TasksAssembly { get; set; } = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(OutOfProcessTask).Assembly.Location)!, "..", "net8.0", "FileSync.Tasks.dll"));
+
     /// <summary>The task's name in FileSync.Tasks (net8.0).</summary>
     protected abstract string TaskName { get; }
 
@@ -47,9 +50,9 @@ public abstract class OutOfProcessTask : ToolTask
 
     protected override bool ValidateParameters()
     {
-        if (!File.Exists(HostAssembly))
+        foreach (string file in new[] { HostAssembly, TasksAssembly }.Where(file => !File.Exists(file)))
         {
-            LogDiagnostic(error: true, "OutOfProcessHostMissing", HostAssembly);
+            LogDiagnostic(error: true, "OutOfProcessHostMissing", file);
             return false;
         }
 
@@ -73,7 +76,7 @@ public abstract class OutOfProcessTask : ToolTask
     protected override string GenerateResponseFileCommands()
     {
         var request = new StringBuilder();
-        request.Append(TaskProtocol.Line(TaskProtocol.TaskRecord, TaskName)).Append('\n');
+        request.Append(TaskProtocol.Line(TaskProtocol.TaskRecord, TaskName, TasksAssembly)).Append('\n');
         request.Append(TaskProtocol.Line(TaskProtocol.DetailRecord, Log.LogsMessagesOfImportance(MessageImportance.Low) ? "true" : "false")).Append('\n');
         foreach (PropertyInfo property in Parameters(GetType()).Where(p => p.GetCustomAttribute<OutputAttribute>() is null))
         {

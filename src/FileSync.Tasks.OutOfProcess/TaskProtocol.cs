@@ -14,7 +14,7 @@ internal static class TaskProtocol
     public const string Prefix = "##filesync";
 
     // Request records. A parameter left at its default is not written.
-    public const string TaskRecord = "task";          // task <name>
+    public const string TaskRecord = "task";          // task <name> <assembly>: FileSync.Tasks.dll (net8.0)
     public const string DetailRecord = "detail";      // detail true|false: the build shows low-importance messages
     public const string ScalarRecord = "set";         // set <name> <value>
     public const string ListRecord = "list";          // list <name>: the parameter is an array, its elements follow
