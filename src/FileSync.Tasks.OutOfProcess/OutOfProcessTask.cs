@@ -72,6 +72,15 @@ public abstract class OutOfProcessTask : ToolTask
         return command.ToString();
     }
 
+    /// <summary>The command and the request's contents (every parameter), for -v:d; the short command line is logged as it starts.</summary>
+    protected override void LogToolCommand(string message) => Log.LogMessage(MessageImportance.Low, message);
+
+    protected override System.Diagnostics.ProcessStartInfo GetProcessStartInfo(string pathToTool, string commandLineCommands, string responseFileSwitch)
+    {
+        Log.LogMessage(MessageImportance.Normal, $"FileSync: running {TaskName} out of process: {pathToTool} {commandLineCommands} {responseFileSwitch}");
+        return base.GetProcessStartInfo(pathToTool, commandLineCommands, responseFileSwitch);
+    }
+
     /// <summary>The request: the task's name, the build's verbosity, then every parameter of the concrete task that is set.</summary>
     protected override string GenerateResponseFileCommands()
     {

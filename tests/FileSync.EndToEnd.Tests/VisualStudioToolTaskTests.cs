@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using FileSync.EndToEnd.Tests.Infrastructure;
+using FileSync.Tests.Infrastructure;
+
+namespace FileSync.EndToEnd.Tests;
+
+/// <summary>
+/// The Visual Studio 2022 path (README "IDE builds / Visual Studio"): the .NET Framework twin of SyncFiles runs the task
+/// out of process with dotnet (filesync-task). FileSyncUseToolTask=true forces it in the dotnet CLI here, which loads the
+/// netstandard2.0 twin as Visual Studio's MSBuild does; FileSyncServer=false, as on Windows, where there is no server.
+/// </summary>
+public sealed partial class VisualStudioToolTaskTests(PackageFixture package)
+{
+    [GeneratedRegex(@"out of process: .*filesync-task\.dll""? @""?(?<request>[^""\s]+\.rsp)")]
+    private static partial Regex ToolCommand();
+
+    private ConsumerProject Project(string name) => new ConsumerProject(package, name)
+        .Property("FileSyncUseToolTask", "true")
+        .Property("FileSyncServer", "false");
+
+    [Fact]
+    public async Task The_twin_syncs_adds_changes_and_deletes_into_a_container()
+    {
+        await using var container = await TestContainer.StartAsync(ct: TestContext.Current.CancellationToken);
+        using var project = Project("vs-twin-docker")
+            .Rule("site/**/*", dest: "www", strip: "site/")
+            .Property("FileSyncContainer", container.Name);
+        project.WriteFile("site/index.html", "<h1>one</h1>\n");
+        project.WriteFile("site/css/a b;c%d é.css", "body { color: red; }\n");
+        project.WriteFile("site/img/logo.bin", [0, 1, 2, 255, 10, 13]);
+
+        ProcessResult first = (await project.SyncAsync("-v:n")).Succeeded();
+
+        Assert.Matches(ToolCommand(), first.Output); // the twin ran, not the task in the build's process
+        Assert.Equal((3, 0, container.Id[..12]), Summary(first));
+        Assert.Equal("<h1>one</h1>\n", await InContainer.CatAsync(container.Id, "/app/www/index.html"));
+        Assert.Equal("body { color: red; }\n", await InContainer.CatAsync(container.Id, "/app/www/css/a b;c%d é.css"));
+        Assert.Equal(
+            (await InContainer.Md5sumsAsync(container.Id, "/app/www"))["/app/www/img/logo.bin"],
+            Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(new byte[] { 0, 1, 2, 255, 10, 13 })));
+
+        project.WriteFile("site/index.html", "<h1>two</h1>\n");
+        project.DeleteFile("site/img/logo.bin");
+        ProcessResult second = (await project.SyncAsync("-v:n")).Succeeded();
+
+        Assert.Equal((1, 1, container.Id[..12]), Summary(second));
+        Assert.Equal("<h1>two</h1>\n", await InContainer.CatAsync(container.Id, "/app/www/index.html"));
+        Assert.False(await InContainer.ExistsAsync(container.Id, "/app/www/img/logo.bin"));
+    }
+
+    [Fact]
+    public async Task The_twin_syncs_into_the_directory_runtime_and_sets_the_plan_items()
+    {
+        string root = Directory.CreateDirectory(Path.Combine(package.RunDirectory, "vs-directory-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        using var project = Project("vs-twin-directory")
+            .Rule("assets/**/*", dest: "/var/www", strip: "assets/")
+            .Property("FileSyncRuntime", "directory")
+            .Property("FileSyncDirectory", root);
+        project.WriteFile("assets/a.txt", "a\n");
+        project.WriteFile("assets/semi;colon %41.txt", "t\n");
+
+        ProcessResult result = (await project.SyncAsync("-v:n", "-getItem:FileSyncPlanned")).Succeeded();
+
+        Assert.Equal("a\n", File.ReadAllText(Path.Combine(root, "var", "www", "a.txt")));
+        Assert.Equal("t\n", File.ReadAllText(Path.Combine(root, "var", "www", "semi;colon %41.txt")));
+        // The task's [Output] items came back through the twin: -getItem prints them as JSON.
+        Assert.Contains("\"Destination\": \"/var/www/a.txt\"", result.Output, StringComparison.Ordinal);
+        Assert.Contains("\"Destination\": \"/var/www/semi;colon %41.txt\"", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Errors_keep_their_codes_files_and_lines_as_the_task_in_the_build_s_process_logs_them()
+    {
+        string root = Directory.CreateDirectory(Path.Combine(package.RunDirectory, "vs-errors-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        using var project = new ConsumerProject(package, "vs-twin-errors")
+            .Property("FileSyncServer", "false")
+            .Property("FileSyncRuntime", "directory")
+            .Property("FileSyncDirectory", root);
+        project.WriteFile("skaffold.yaml", "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n  - image: web\n    sync:\n      manual: [\n");
+
+        ProcessResult inProcess = (await project.SyncAsync()).Failed();
+        ProcessResult twin = (await project.SyncAsync("-p:FileSyncUseToolTask=true")).Failed();
+
+        string[] Errors(ProcessResult result) => [.. result.Output.Split('\n').Where(line => line.Contains(": error FSYNC", StringComparison.Ordinal)).Select(line => line.Trim()).Distinct()];
+        string error = Assert.Single(Errors(inProcess));
+        Assert.Matches(@"skaffold\.yaml\(\d+,\d+\): error FSYNC8\d{3}: ", error);
+        Assert.Equal([error], Errors(twin));
+        Assert.DoesNotContain("MSB", twin.Output.Replace("MSBuild", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_configuration_error_is_the_task_s_coded_error_and_nothing_is_synced()
+    {
+        using var project = Project("vs-twin-config").Rule("a.txt", dest: "/app").Property("FileSyncRuntime", "directory");
+        project.WriteFile("a.txt", "a\n");
+
+        ProcessResult result = (await project.SyncAsync()).Failed();
+
+        Assert.Contains("error FSYNC0004:", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("FSYNC0032", result.Output, StringComparison.Ordinal); // the task's own error, not "exited without saying why"
+    }
+
+    [Fact]
+    public async Task The_watch_is_refused_with_its_code_instead_of_running_out_of_process()
+    {
+        string root = Directory.CreateDirectory(Path.Combine(package.RunDirectory, "vs-watch-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        using var project = Project("vs-twin-watch")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "directory")
+            .Property("FileSyncDirectory", root);
+        project.WriteFile("a.txt", "a\n");
+
+        ProcessResult result = (await project.BuildAsync(["-t:FileSyncWatch"])).Failed();
+
+        Assert.Contains("error FSYNC0033:", result.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(root, "app", "a.txt")));
+    }
+
+    [Fact]
+    public async Task Cancelling_the_build_ends_the_out_of_process_sync()
+    {
+        // An engine that accepts and never answers: the sync waits on it until the build is cancelled.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        using var project = Project("vs-twin-cancel")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncContainer", "web")
+            .Property("FileSyncDockerHost", $"tcp://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}")
+            .Property("FileSyncDockerTimeout", "600");
+        project.WriteFile("a.txt", "a\n");
+        using WatchProcess build = await project.StartBuildAsync("-t:SyncToContainer", "-v:n");
+
+        using Socket connection = await silent.AcceptSocketAsync(TestContext.Current.CancellationToken);
+        string request = ToolCommand().Match(await build.WaitForLineAsync(line => ToolCommand().IsMatch(line), "with the twin's command")).Groups["request"].Value;
+        int child = ChildWithArgument(request);
+        Assert.True(IsDescendant(child, build.Id), $"filesync-task ({child}) is not a child of the build ({build.Id})");
+
+        build.Interrupt();
+        int exitCode = await build.WaitForExitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.False(Directory.Exists($"/proc/{child}"), $"filesync-task ({child}) outlived the cancelled build");
+        Assert.Equal(0, connection.Receive(new byte[1])); // its connection to the engine was closed with it
+    }
+
+    private static (int Changed, int Deleted, string ShortId) Summary(ProcessResult result)
+    {
+        SyncSummary summary = SyncSummary.Single(result);
+        return (summary.Changed, summary.Deleted, summary.ShortId);
+    }
+
+    /// <summary>The running process whose command line has <paramref name="argument"/> (the twin's request file, unique).</summary>
+    private static int ChildWithArgument(string argument)
+    {
+        foreach (string folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(folder), out int pid))
+            {
+                try
+                {
+                    if (File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0').Any(arg => arg.EndsWith(argument, StringComparison.Ordinal)))
+                    {
+                        return pid;
+                    }
+                }
+                catch (IOException)
+                {
+                    // it ended meanwhile
+                }
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"No process has '{argument}' on its command line.");
+    }
+
+    private static bool IsDescendant(int pid, int ancestor)
+    {
+        for (int current = pid; current > 1;)
+        {
+            string stat = File.ReadAllText($"/proc/{current}/stat");
+            current = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+            if (current == ancestor)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
