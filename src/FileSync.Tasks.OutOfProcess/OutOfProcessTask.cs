@@ -5,7 +5,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Resources;
 using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -21,7 +20,6 @@ namespace FileSync.Tasks;
 /// </summary>
 public abstract class OutOfProcessTask : ToolTask
 {
-    private static readonly ResourceManager Strings = new("FileSync.Tasks.Strings", typeof(OutOfProcessTask).Assembly);
     private readonly Dictionary<string, List<ITaskItem>> _outputLists = new(StringComparer.Ordinal);
     private List<ITaskItem>? _currentOutputList;
     private bool? _result;
@@ -52,13 +50,13 @@ public abstract class OutOfProcessTask : ToolTask
     {
         foreach (string file in new[] { HostAssembly, TasksAssembly }.Where(file => !File.Exists(file)))
         {
-            LogDiagnostic(error: true, "OutOfProcessHostMissing", file);
+            LogError(Diag.OutOfProcessHostMissing(file));
             return false;
         }
 
         if (string.IsNullOrEmpty(ToolPath) && FindDotnet() is null)
         {
-            LogDiagnostic(error: true, "OutOfProcessDotnetNotFound", ToolName, HostAssembly);
+            LogError(Diag.OutOfProcessDotnetNotFound(ToolName, HostAssembly));
             return false;
         }
 
@@ -169,7 +167,7 @@ public abstract class OutOfProcessTask : ToolTask
     {
         if (!Log.HasLoggedErrors)
         {
-            LogDiagnostic(error: true, "OutOfProcessFailed", HostAssembly, ExitCode.ToString(CultureInfo.InvariantCulture));
+            LogError(Diag.OutOfProcessFailed(HostAssembly, ExitCode));
         }
 
         return false;
@@ -186,7 +184,7 @@ public abstract class OutOfProcessTask : ToolTask
         if (succeeded && _result != true && !Log.HasLoggedErrors)
         {
             // Exit code 0 without a result: the child was not filesync-task, or it was cut short.
-            LogDiagnostic(error: true, "OutOfProcessFailed", HostAssembly, ExitCode.ToString(CultureInfo.InvariantCulture));
+            LogError(Diag.OutOfProcessFailed(HostAssembly, ExitCode));
         }
 
         return succeeded && _result == true && !Log.HasLoggedErrors;
@@ -260,21 +258,7 @@ public abstract class OutOfProcessTask : ToolTask
         return File.Exists(installed) ? installed : null;
     }
 
-    /// <summary>A message of Core's Strings.resx (code inside the text), logged with its code as Core's diagnostics are.</summary>
-    internal void LogDiagnostic(bool error, string name, params object[] args)
-    {
-        string text = string.Format(CultureInfo.InvariantCulture, Strings.GetString(name, CultureInfo.InvariantCulture)!, args);
-        int colon = text.IndexOf(':');
-        string code = text.Substring(0, colon), message = text.Substring(colon + 1).TrimStart();
-        if (error)
-        {
-            Log.LogError(null, code, null, null, 0, 0, 0, 0, message);
-        }
-        else
-        {
-            Log.LogWarning(null, code, null, null, 0, 0, 0, 0, message);
-        }
-    }
+    private void LogError(TwinDiagnostic diagnostic) => Log.LogError(null, diagnostic.Code, null, null, 0, 0, 0, 0, diagnostic.Message);
 
     /// <summary>MSBuild's escaping, for an item that does not give its escaped form (every item MSBuild passes does).</summary>
     private static string Escape(string value)
