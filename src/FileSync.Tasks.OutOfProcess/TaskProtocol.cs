@@ -56,24 +56,19 @@ internal static class TaskProtocol
         return fields;
     }
 
+    // Percent-encoding of '%', backslash, tab, LF and CR: no backslash may reach the response file, where ToolTask on
+    // Unix turns each into '/' (a file name with a tab or a backslash came through as another name).
     private static void Escape(string value, StringBuilder to)
     {
         foreach (char c in value)
         {
-            _ = c switch
-            {
-                '\\' => to.Append("\\\\"),
-                '\t' => to.Append("\\t"),
-                '\n' => to.Append("\\n"),
-                '\r' => to.Append("\\r"),
-                _ => to.Append(c),
-            };
+            _ = c is '%' or '\\' or '\t' or '\n' or '\r' ? to.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture)) : to.Append(c);
         }
     }
 
     private static string Unescape(string value)
     {
-        if (value.IndexOf('\\') < 0)
+        if (value.IndexOf('%') < 0)
         {
             return value;
         }
@@ -81,15 +76,15 @@ internal static class TaskProtocol
         var text = new StringBuilder(value.Length);
         for (int i = 0; i < value.Length; i++)
         {
-            char c = value[i];
-            if (c != '\\' || i + 1 == value.Length)
+            if (value[i] == '%' && i + 2 < value.Length && int.TryParse(value.Substring(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out int code))
             {
-                text.Append(c);
-                continue;
+                text.Append((char)code);
+                i += 2;
             }
-
-            char next = value[++i];
-            text.Append(next switch { 't' => '\t', 'n' => '\n', 'r' => '\r', _ => next });
+            else
+            {
+                text.Append(value[i]);
+            }
         }
 
         return text.ToString();

@@ -60,11 +60,15 @@ public sealed partial class VisualStudioToolTaskTests(PackageFixture package)
             .Property("FileSyncDirectory", root);
         project.WriteFile("assets/a.txt", "a\n");
         project.WriteFile("assets/semi;colon %41.txt", "t\n");
+        project.WriteFile("assets/tab\there.txt", "tab\n"); // ToolTask turns a '\\' in the request into '/' on Unix
+        project.WriteFile("assets/back\\slash.txt", "back\n");
 
         ProcessResult result = (await project.SyncAsync("-v:n", "-getItem:FileSyncPlanned")).Succeeded();
 
         Assert.Equal("a\n", File.ReadAllText(Path.Combine(root, "var", "www", "a.txt")));
         Assert.Equal("t\n", File.ReadAllText(Path.Combine(root, "var", "www", "semi;colon %41.txt")));
+        Assert.Equal("tab\n", File.ReadAllText(Path.Combine(root, "var", "www", "tab\there.txt")));
+        Assert.Equal("back\n", File.ReadAllText(Path.Combine(root, "var", "www", "back\\slash.txt")));
         // The task's [Output] items came back through the twin: -getItem prints them as JSON.
         Assert.Contains("\"Destination\": \"/var/www/a.txt\"", result.Output, StringComparison.Ordinal);
         Assert.Contains("\"Destination\": \"/var/www/semi;colon %41.txt\"", result.Output, StringComparison.Ordinal);

@@ -53,6 +53,7 @@ public sealed class TwinTaskTests
     [InlineData("new\nline\r\nand return")]
     [InlineData("back\\slash \\t not a tab\\")]
     [InlineData("")]
+    [InlineData("100%41 %zz % %%")]
     [InlineData("é ü 日本 \u0001")]
     public void A_field_comes_back_as_it_was_written(string value)
     {
