@@ -7,9 +7,11 @@ using FileSync.Tests.Infrastructure;
 namespace FileSync.EndToEnd.Tests;
 
 /// <summary>
-/// The Visual Studio 2022 path (README "IDE builds / Visual Studio"): the .NET Framework twin of SyncFiles runs the task
-/// out of process with dotnet (filesync-task). FileSyncUseToolTask=true forces it in the dotnet CLI here, which loads the
-/// netstandard2.0 twin as Visual Studio's MSBuild does; FileSyncServer=false, as on Windows, where there is no server.
+/// Visual Studio's paths (README "IDE builds / Visual Studio"), through the packed package. Visual Studio 2022: the .NET
+/// Framework twin of SyncFiles runs the task out of process with dotnet (filesync-task); FileSyncUseToolTask=true forces
+/// it in the dotnet CLI here, which loads the netstandard2.0 twin as Visual Studio's MSBuild does; FileSyncServer=false,
+/// as on Windows, where there is no server. Visual Studio 2026: the targets' seams make this MSBuild take the same
+/// declaration (Runtime="NET", TaskHostFactory), which runs the task in MSBuild's .NET task host.
 /// </summary>
 public sealed partial class VisualStudioToolTaskTests(PackageFixture package)
 {
@@ -72,6 +74,33 @@ public sealed partial class VisualStudioToolTaskTests(PackageFixture package)
         // The task's [Output] items came back through the twin: -getItem prints them as JSON.
         Assert.Contains("\"Destination\": \"/var/www/a.txt\"", result.Output, StringComparison.Ordinal);
         Assert.Contains("\"Destination\": \"/var/www/semi;colon %41.txt\"", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Visual_Studio_2026_s_declaration_runs_the_task_in_MSBuild_s_NET_task_host()
+    {
+        await using var container = await TestContainer.StartAsync(ct: TestContext.Current.CancellationToken);
+        using var project = new ConsumerProject(package, "vs-task-host")
+            .Rule("site/**/*", dest: "www", strip: "site/")
+            .Property("FileSyncContainer", container.Name);
+        project.WriteFile("site/index.html", "<h1>host</h1>\n");
+
+        ProcessResult result = (await project.SyncAsync("-v:d", "-p:_FileSyncMSBuildRuntimeType=Full", "-p:_FileSyncMSBuildVersion=18.0.2")).Succeeded();
+
+        Assert.Contains("in an external task host with a runtime of \"NET\"", result.Output, StringComparison.Ordinal);
+        Assert.Equal((1, 0, container.Id[..12]), Summary(result));
+        Assert.Equal("<h1>host</h1>\n", await InContainer.CatAsync(container.Id, "/app/www/index.html"));
+    }
+
+    [Fact]
+    public async Task FileSyncShutdown_runs_through_the_twin()
+    {
+        using var project = Project("vs-twin-shutdown");
+
+        ProcessResult result = (await project.BuildAsync(["-t:FileSyncShutdown", "-v:n"])).Succeeded();
+
+        Assert.Contains("FileSync: running ShutdownSyncServer out of process: ", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"FSYNC70(29|30): ", result.Output);
     }
 
     [Fact]
