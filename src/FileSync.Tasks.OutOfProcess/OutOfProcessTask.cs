@@ -75,7 +75,7 @@ public abstract class OutOfProcessTask : ToolTask
 
     protected override System.Diagnostics.ProcessStartInfo GetProcessStartInfo(string pathToTool, string commandLineCommands, string responseFileSwitch)
     {
-        Log.LogMessage(MessageImportance.Normal, $"FileSync: running {TaskName} out of process: {pathToTool} {commandLineCommands} {responseFileSwitch}");
+        Log.LogMessage(MessageImportance.Normal, $"FileSync: running {TaskName} out of process: {pathToTool} {commandLineCommands.Trim()} {responseFileSwitch}");
         return base.GetProcessStartInfo(pathToTool, commandLineCommands, responseFileSwitch);
     }
 
