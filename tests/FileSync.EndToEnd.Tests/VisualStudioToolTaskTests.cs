@@ -93,6 +93,28 @@ public sealed partial class VisualStudioToolTaskTests(PackageFixture package)
     }
 
     [Fact]
+    public async Task FileSyncWatch_runs_in_the_NET_task_host_and_ends_on_Ctrl_C()
+    {
+        string root = Directory.CreateDirectory(Path.Combine(package.RunDirectory, "vs-host-watch-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        using var project = new ConsumerProject(package, "vs-task-host-watch")
+            .Rule("site/**/*", dest: "/www", strip: "site/")
+            .Property("FileSyncRuntime", "directory")
+            .Property("FileSyncDirectory", root);
+        project.WriteFile("site/index.html", "one\n");
+
+        using WatchProcess watch = await project.StartWatchAsync("-v:d", "-p:_FileSyncMSBuildRuntimeType=Full", "-p:_FileSyncMSBuildVersion=18.0.2");
+        Assert.Equal(1, (await watch.NextSyncAsync()).Changed);
+        await watch.WaitForLineAsync(line => line.Contains("FileSync: watching", StringComparison.Ordinal), "saying it is watching");
+        project.WriteFile("site/index.html", "two\n");
+        Assert.Equal(1, (await watch.NextSyncAsync()).Changed);
+        watch.Interrupt();
+        await watch.WaitForExitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Contains("in an external task host with a runtime of \"NET\"", watch.Output, StringComparison.Ordinal);
+        Assert.Equal("two\n", File.ReadAllText(Path.Combine(root, "www", "index.html")));
+    }
+
+    [Fact]
     public async Task FileSyncShutdown_runs_through_the_twin()
     {
         using var project = Project("vs-twin-shutdown");
