@@ -47,6 +47,34 @@ public sealed class TwinTaskTests
         Assert.Contains(engine.Messages, message => message.Importance == MessageImportance.High && message.Message!.Contains("libhostpolicy", StringComparison.Ordinal)); // dotnet's own complaint, passed on
     }
 
+    /// <summary>Every parameter set on the twin is in its request, with its value: none is skipped for its type.</summary>
+    [Fact]
+    public void The_request_carries_every_parameter_with_its_value()
+    {
+        using var folder = new TempFolder();
+        using var engine = new MockEngine();
+        ITask task = SyncFiles(engine, folder.PathOf("filesync-task.dll"), folder);
+        var expected = new List<string>();
+        foreach (PropertyInfo property in task.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Where(p => p.CanWrite && p.GetCustomAttribute<OutputAttribute>() is null))
+        {
+            (object value, string[] lines) = property.PropertyType switch
+            {
+                Type t when t == typeof(bool) => ((object)true, new[] { $"set\t{property.Name}\tTrue" }),
+                Type t when t == typeof(string) => ($"v;{property.Name}\\%", [$"set\t{property.Name}\tv;{property.Name}%5C%25"]),
+                Type t when t == typeof(string[]) => (new[] { "a", "b" }, [$"list\t{property.Name}", "element\ta", "element\tb"]),
+                Type t when t == typeof(ITaskItem[]) => (new ITaskItem[] { new Microsoft.Build.Utilities.TaskItem("x%3By", new Dictionary<string, string> { ["Dest"] = "/d" }) }, [$"list\t{property.Name}", "item\tx%253By\tDest\t/d"]),
+                Type t => throw new Xunit.Sdk.XunitException($"{property.Name}: a parameter of type {t.Name}, which the request does not carry yet"),
+            };
+            property.SetValue(task, value);
+            expected.Add(string.Join("\n", lines));
+        }
+
+        var request = (string)task.GetType().GetMethod("GenerateResponseFileCommands", BindingFlags.NonPublic | BindingFlags.Instance)!.Invoke(task, null)!;
+
+        Assert.True(expected.Count > 40, $"only {expected.Count} parameters");
+        Assert.All(expected, lines => Assert.Contains(lines + "\n", request, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("plain")]
     [InlineData("tab\there")]
