@@ -2,7 +2,11 @@ using Microsoft.Build.Framework;
 
 namespace FileSync.Tasks;
 
-/// <summary>Syncs the files of <c>FileSyncRule</c> items into the configured target (see FileSync.targets).</summary>
+/// <summary>
+/// Syncs the files of <c>FileSyncRule</c> items into the configured target (see FileSync.targets). Every parameter is
+/// here, and only here: the .NET Framework twin (FileSync.Tasks.OutOfProcess, SyncFilesToolTask.cs) compiles this file too
+/// and hands each of them to the same task run out of process.
+/// </summary>
 public sealed partial class SyncFiles
 {
     /// <summary>@(FileSyncRule): one item per file its glob matched, with Dest and optional Strip (none: only build outputs).</summary>
@@ -120,6 +124,15 @@ public sealed partial class SyncFiles
 
     /// <summary>Touched after a real sync that succeeded: the after-build hook's Outputs.</summary>
     public string? StampFile { get; set; }
+
+    /// <summary>Set by FileSyncWatch: sync, then watch the context and sync every burst of changes until Ctrl+C.</summary>
+    public bool Watch { get; set; }
+
+    /// <summary>FileSyncUsePolling: list the context periodically instead of waiting for file-system events.</summary>
+    public bool UsePolling { get; set; }
+
+    /// <summary>$(MSBuildProjectFullPath): evaluated again by the watch to read the rules' patterns (RulePatterns).</summary>
+    public string? ProjectFile { get; set; }
 
     /// <summary>Files sent (summed over instances).</summary>
     [Output]

@@ -10,15 +10,6 @@ namespace FileSync.Tasks;
 /// <summary>FileSyncWatch: the same sync as SyncToContainer, run again for every burst of changes until cancelled.</summary>
 public sealed partial class SyncFiles
 {
-    /// <summary>Set by FileSyncWatch: sync, then watch the context and sync every burst of changes until Ctrl+C.</summary>
-    public bool Watch { get; set; }
-
-    /// <summary>FileSyncUsePolling: list the context periodically instead of waiting for file-system events.</summary>
-    public bool UsePolling { get; set; }
-
-    /// <summary>$(MSBuildProjectFullPath): evaluated again by the watch to read the rules' patterns (RulePatterns).</summary>
-    public string? ProjectFile { get; set; }
-
     /// <summary>Runs the watch until cancelled (or the project changes).</summary>
     private void RunWatch(ILog log, CancellationToken cancellationToken)
     {

@@ -41,6 +41,7 @@ public sealed class PackageContentsTests(PackageFixture package)
                 "tasks/net8.0/FileSync.Tasks.dll",
                 "tasks/net8.0/System.IO.Hashing.dll",
                 "tasks/net8.0/YamlDotNet.dll",
+                "tasks/netstandard2.0/FileSync.Tasks.OutOfProcess.dll",
                 "tools/launcher/filesync-launcher.dll",
                 "tools/launcher/filesync-launcher.runtimeconfig.json",
                 "tools/server/FileSync.Core.dll",
@@ -48,6 +49,14 @@ public sealed class PackageContentsTests(PackageFixture package)
                 "tools/server/YamlDotNet.dll",
                 "tools/server/filesync-server.dll",
                 "tools/server/filesync-server.runtimeconfig.json",
+                "tools/task/FileSync.Core.dll",
+                "tools/task/Microsoft.Build.Framework.dll",
+                "tools/task/Microsoft.Build.Utilities.Core.dll",
+                "tools/task/Microsoft.NET.StringTools.dll",
+                "tools/task/System.IO.Hashing.dll",
+                "tools/task/YamlDotNet.dll",
+                "tools/task/filesync-task.dll",
+                "tools/task/filesync-task.runtimeconfig.json",
             }.Order(StringComparer.Ordinal),
             entries);
     }

@@ -23,6 +23,14 @@ internal static class Diag
     public static Diagnostic InvalidComposeProject(string project, string origin) => Make(nameof(InvalidComposeProject), null, project, origin);
     public static Diagnostic NoComposeContainers(string service, string project, string origin, string endpoint) => Make(nameof(NoComposeContainers), null, service, project, origin, endpoint);
 
+    // Visual Studio 2022 and older: the tasks' .NET Framework twin runs them in filesync-task (FSYNC0030-0049)
+    public static Diagnostic OutOfProcessHostMissing(string host) => Make(nameof(OutOfProcessHostMissing), null, host);
+    public static Diagnostic OutOfProcessDotnetNotFound(string dotnet, string host) => Make(nameof(OutOfProcessDotnetNotFound), null, dotnet, host);
+    public static Diagnostic OutOfProcessFailed(string host, int exitCode) => Make(nameof(OutOfProcessFailed), null, host, exitCode);
+    public static Diagnostic WatchNeedsNetMSBuild() => Make(nameof(WatchNeedsNetMSBuild), null);
+    public static Diagnostic OutOfProcessTaskFailed(string exception, string message) => Make(nameof(OutOfProcessTaskFailed), null, exception, message);
+    public static Diagnostic OutOfProcessRequestInvalid(string request, string reason) => Make(nameof(OutOfProcessRequestInvalid), null, request, reason);
+
     // Rules and sources
     public static Diagnostic RuleMissingDest(string rule) => Make(nameof(RuleMissingDest), null, rule);
     public static Diagnostic DestEscapes(string rule, string dest) => Make(nameof(DestEscapes), null, rule, dest);

@@ -141,7 +141,10 @@ internal sealed class ConsumerProject : IDisposable
     }
 
     /// <summary>Restores (once), then starts <c>dotnet build -t:FileSyncWatch</c> plus <paramref name="arguments"/>, running.</summary>
-    public async Task<WatchProcess> StartWatchAsync(params string[] arguments)
+    public Task<WatchProcess> StartWatchAsync(params string[] arguments) => StartBuildAsync(["-t:FileSyncWatch", .. arguments]);
+
+    /// <summary>Restores (once), then starts <c>dotnet build</c> with <paramref name="arguments"/>, running.</summary>
+    public async Task<WatchProcess> StartBuildAsync(params string[] arguments)
     {
         if (!_restored)
         {
@@ -151,7 +154,7 @@ internal sealed class ConsumerProject : IDisposable
         WriteProject();
         return WatchProcess.Start(
             PackageFixture.DotnetHost,
-            ["build", ProjectPath, "-nologo", "-nodeReuse:false", "-tl:off", "--no-restore", "-t:FileSyncWatch", .. arguments],
+            ["build", ProjectPath, "-nologo", "-nodeReuse:false", "-tl:off", "--no-restore", .. arguments],
             Directory,
             ChildEnvironment(_package.PackagesFolder));
     }
