@@ -15,6 +15,69 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
     private readonly string _contextPrefix = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDirectory)) + Path.DirectorySeparatorChar;
     private string? _realContext;
 
+    /// <summary>Plain files statted by an earlier scan, by item path, and by folder (see <see cref="Forget"/>); null: a
+    /// cold scanner, which stats every item.</summary>
+    private readonly Dictionary<string, SourceFile>? _known;
+    private readonly Dictionary<string, HashSet<string>>? _knownByFolder;
+
+    /// <summary>A scanner kept between scans by a resident process (FileSyncWatch) that is told every path that changed:
+    /// a plain file it statted before is taken as it was until <see cref="Forget"/> names it (or a folder above it).</summary>
+    public static SourceScanner Warm(string contextDirectory, ILog log) => new(contextDirectory, log, warm: true);
+
+    private SourceScanner(string contextDirectory, ILog log, bool warm)
+        : this(contextDirectory, log)
+    {
+        if (warm)
+        {
+            _known = new(StringComparer.Ordinal);
+            _knownByFolder = new(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// The paths an event named (files or folders, present or gone) are statted again by the next scan, with every
+    /// file below them; a folder link among them is resolved again.
+    /// </summary>
+    public void Forget(IEnumerable<string> paths)
+    {
+        if (_known is null || _knownByFolder is null)
+        {
+            return;
+        }
+
+        foreach (string path in paths)
+        {
+            string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+            _known.Remove(full);
+            string below = full + "/";
+            foreach (string folder in _knownByFolder.Keys.Where(folder => folder == full || folder.StartsWith(below, StringComparison.Ordinal)).ToList())
+            {
+                foreach (string file in _knownByFolder[folder])
+                {
+                    _known.Remove(file);
+                }
+
+                _knownByFolder.Remove(folder);
+            }
+
+            string relative = full.StartsWith(_contextPrefix, StringComparison.Ordinal) ? full[_contextPrefix.Length..] : "";
+            string relativeBelow = relative + "/";
+            foreach (string folder in _realFolders.Keys.Where(folder => relative.Length == 0 || folder == relative || folder.StartsWith(relativeBelow, StringComparison.Ordinal)).ToList())
+            {
+                _realFolders.Remove(folder);
+            }
+        }
+    }
+
+    /// <summary>Nothing assumed any more (events were lost): the next scan stats every item.</summary>
+    public void ForgetAll()
+    {
+        _known?.Clear();
+        _knownByFolder?.Clear();
+        _realFolders.Clear();
+        _realContext = null;
+    }
+
     public IReadOnlyList<SourceFile> Scan(IEnumerable<SyncItem> items)
     {
         var rules = new Dictionary<(string Dest, string Strip), SyncRule>();
@@ -32,7 +95,7 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
 
             if (!files.TryGetValue(item.FullPath, out SourceFile? file))
             {
-                file = Stat(item);
+                file = Known(item.FullPath) ?? Remember(item.FullPath, Stat(item));
                 files[item.FullPath] = file;
                 if (file is not null)
                 {
@@ -48,6 +111,40 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
 
         ordered.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return ordered;
+    }
+
+    /// <summary>A plain file a warm scanner statted before and was not told changed, its rules cleared for this scan.</summary>
+    private SourceFile? Known(string itemPath)
+    {
+        if (_known is null || !_known.TryGetValue(itemPath, out SourceFile? file))
+        {
+            return null;
+        }
+
+        file.Rules.Clear();
+        return file;
+    }
+
+    /// <summary>
+    /// Keeps a plain file read straight from its own path (no folder link on the way, no name fixed up): an event for it
+    /// or a folder above it is what changes it. Links, and files read through a folder link, are statted every time
+    /// (what they lead to can change with no event for them); so is whatever the scan refused or warned about.
+    /// </summary>
+    private SourceFile? Remember(string itemPath, SourceFile? file)
+    {
+        if (_known is not null && _knownByFolder is not null && file is { Kind: SourceKind.File } && file.FullPath == itemPath && file.ReadPath == file.RelativePath)
+        {
+            _known[itemPath] = file;
+            string folder = Path.GetDirectoryName(itemPath)!;
+            if (!_knownByFolder.TryGetValue(folder, out HashSet<string>? files))
+            {
+                _knownByFolder[folder] = files = new(StringComparer.Ordinal);
+            }
+
+            files.Add(itemPath);
+        }
+
+        return file;
     }
 
     private SourceFile? Stat(SyncItem item)
