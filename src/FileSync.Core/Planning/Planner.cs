@@ -49,7 +49,13 @@ internal static class Planner
             }
             else if (probe is null || !KeepUnreadable(known, entry, plan, probe))
             {
-                deletes.UnionWith(entry.Destinations);
+                foreach (string destination in entry.Destinations)
+                {
+                    if (!plan.SourcesByDestination.ContainsKey(destination))
+                    {
+                        deletes.Add(destination); // a current source's destination never is (cheap: most known files are current)
+                    }
+                }
             }
         }
 
@@ -153,15 +159,9 @@ internal static class Planner
     private static List<Destination> Map(SourceFile source, string workingDirectory, string? outputBase, SyncPlan plan, Dictionary<string, SourceFile> firstSources, ILog log)
     {
         var destinations = new List<Destination>(source.Rules.Count);
-        foreach (SyncRule rule in source.Rules)
+        foreach (Destination mapped in Mapping(source, workingDirectory, outputBase))
         {
-            string ruleBase = rule.BaseFor(workingDirectory, outputBase);
-            string path = rule.MapDestination(source.RelativePath, ruleBase);
-            if (!UnixPath.FitsLinuxLimits(path, out int bytes))
-            {
-                throw new FileSyncException(Diag.PathTooLong(path, bytes));
-            }
-
+            string path = mapped.Path;
             if (plan.SourcesByDestination.TryGetValue(path, out string? first))
             {
                 if (first != source.RelativePath && OutputScanner.IsOutput(source.RelativePath) && !OutputScanner.IsOutput(first)
@@ -181,10 +181,41 @@ internal static class Planner
 
             plan.SourcesByDestination[path] = source.RelativePath;
             firstSources[path] = source;
-            destinations.Add(new Destination(path, rule.DestinationRoot(ruleBase)) { Rule = rule });
+            destinations.Add(mapped);
         }
 
-        destinations.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        if (destinations.Count > 1)
+        {
+            destinations.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        }
+
+        return destinations;
+    }
+
+    /// <summary>The destination of each rule of the source (checked against Linux's limits), kept with the source.</summary>
+    private static Destination[] Mapping(SourceFile source, string workingDirectory, string? outputBase)
+    {
+        if (source.Mapped is { } kept && kept.WorkingDirectory == workingDirectory && kept.OutputBase == outputBase
+            && kept.Rules.AsSpan().SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(source.Rules)))
+        {
+            return kept.Destinations;
+        }
+
+        var destinations = new Destination[source.Rules.Count];
+        for (int i = 0; i < destinations.Length; i++)
+        {
+            SyncRule rule = source.Rules[i];
+            string ruleBase = rule.BaseFor(workingDirectory, outputBase);
+            string path = rule.MapDestination(source.RelativePath, ruleBase);
+            if (!UnixPath.FitsLinuxLimits(path, out int bytes))
+            {
+                throw new FileSyncException(Diag.PathTooLong(path, bytes));
+            }
+
+            destinations[i] = new Destination(path, rule.DestinationRoot(ruleBase)) { Rule = rule };
+        }
+
+        source.Mapped = new SourceMapping(workingDirectory, outputBase, [.. source.Rules], destinations);
         return destinations;
     }
 }

@@ -15,32 +15,27 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
     private readonly string _contextPrefix = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDirectory)) + Path.DirectorySeparatorChar;
     private string? _realContext;
 
-    /// <summary>Plain files statted by an earlier scan, by item path, and by folder (see <see cref="Forget"/>); null: a
-    /// cold scanner, which stats every item.</summary>
-    private readonly Dictionary<string, SourceFile>? _known;
-    private readonly Dictionary<string, HashSet<string>>? _knownByFolder;
+    /// <summary>Plain files statted by an earlier scan (see <see cref="Forget"/>); null: a cold scanner, which stats every item.</summary>
+    private readonly KnownFiles? _known;
 
-    /// <summary>A scanner kept between scans by a resident process (FileSyncWatch) that is told every path that changed:
-    /// a plain file it statted before is taken as it was until <see cref="Forget"/> names it (or a folder above it).</summary>
-    public static SourceScanner Warm(string contextDirectory, ILog log) => new(contextDirectory, log, warm: true);
+    /// <summary>A scanner kept between scans by a resident process (FileSyncWatch, the sync server's journal) that is
+    /// told every path that changed: a plain file it statted before is taken as it was until <see cref="Forget"/> names
+    /// it or a folder above it.</summary>
+    public static SourceScanner Warm(string contextDirectory, ILog log) => new(contextDirectory, log, new KnownFiles());
 
-    private SourceScanner(string contextDirectory, ILog log, bool warm)
+    private SourceScanner(string contextDirectory, ILog log, KnownFiles known)
         : this(contextDirectory, log)
     {
-        if (warm)
-        {
-            _known = new(StringComparer.Ordinal);
-            _knownByFolder = new(StringComparer.Ordinal);
-        }
+        _known = known;
     }
 
     /// <summary>
     /// The paths an event named (files or folders, present or gone) are statted again by the next scan, with every
-    /// file below them; a folder link among them is resolved again.
+    /// file below them; a folder link at or below them is resolved again.
     /// </summary>
     public void Forget(IEnumerable<string> paths)
     {
-        if (_known is null || _knownByFolder is null)
+        if (_known is null)
         {
             return;
         }
@@ -48,23 +43,22 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
         foreach (string path in paths)
         {
             string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
-            _known.Remove(full);
-            string below = full + "/";
-            foreach (string folder in _knownByFolder.Keys.Where(folder => folder == full || folder.StartsWith(below, StringComparison.Ordinal)).ToList())
+            _known.Forget(full);
+            if (!full.StartsWith(_contextPrefix, StringComparison.Ordinal))
             {
-                foreach (string file in _knownByFolder[folder])
-                {
-                    _known.Remove(file);
-                }
-
-                _knownByFolder.Remove(folder);
+                _realFolders.Clear(); // the context itself (or a path above it)
+                _realContext = null;
+                continue;
             }
 
-            string relative = full.StartsWith(_contextPrefix, StringComparison.Ordinal) ? full[_contextPrefix.Length..] : "";
-            string relativeBelow = relative + "/";
-            foreach (string folder in _realFolders.Keys.Where(folder => relative.Length == 0 || folder == relative || folder.StartsWith(relativeBelow, StringComparison.Ordinal)).ToList())
+            string relative = full[_contextPrefix.Length..];
+            if (_realFolders.ContainsKey(relative)) // a folder's entry is made after its parent's: nothing below one not there
             {
-                _realFolders.Remove(folder);
+                string below = relative + "/";
+                foreach (string folder in _realFolders.Keys.Where(folder => folder == relative || folder.StartsWith(below, StringComparison.Ordinal)).ToList())
+                {
+                    _realFolders.Remove(folder);
+                }
             }
         }
     }
@@ -73,7 +67,6 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
     public void ForgetAll()
     {
         _known?.Clear();
-        _knownByFolder?.Clear();
         _realFolders.Clear();
         _realContext = null;
     }
@@ -116,7 +109,7 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
     /// <summary>A plain file a warm scanner statted before and was not told changed, its rules cleared for this scan.</summary>
     private SourceFile? Known(string itemPath)
     {
-        if (_known is null || !_known.TryGetValue(itemPath, out SourceFile? file))
+        if (_known is null || !_known.TryGet(itemPath, out SourceFile? file))
         {
             return null;
         }
@@ -132,16 +125,9 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
     /// </summary>
     private SourceFile? Remember(string itemPath, SourceFile? file)
     {
-        if (_known is not null && _knownByFolder is not null && file is { Kind: SourceKind.File } && file.FullPath == itemPath && file.ReadPath == file.RelativePath)
+        if (_known is not null && file is { Kind: SourceKind.File } && file.FullPath == itemPath && file.ReadPath == file.RelativePath)
         {
-            _known[itemPath] = file;
-            string folder = Path.GetDirectoryName(itemPath)!;
-            if (!_knownByFolder.TryGetValue(folder, out HashSet<string>? files))
-            {
-                _knownByFolder[folder] = files = new(StringComparer.Ordinal);
-            }
-
-            files.Add(itemPath);
+            _known.Add(itemPath, file);
         }
 
         return file;

@@ -73,7 +73,8 @@ internal sealed class ChangeWatcher : IDisposable
         return events;
     }
 
-    private static bool IsFolder(string path)
+    /// <summary>A folder, not a link to one.</summary>
+    internal static bool IsFolder(string path)
     {
         var info = new FileInfo(path);
         return (int)info.Attributes != -1 && (info.Attributes & FileAttributes.Directory) != 0 && (info.Attributes & FileAttributes.ReparsePoint) == 0;
