@@ -29,6 +29,12 @@ internal sealed class SourceScanner(string contextDirectory, ILog log)
         _known = known;
     }
 
+    /// <summary>The log the next scans warn through: a resident scanner outlives the sync that made it.</summary>
+    internal ILog Log
+    {
+        set => log = value;
+    }
+
     /// <summary>
     /// The paths an event named (files or folders, present or gone) are statted again by the next scan, with every
     /// file below them; a folder link at or below them is resolved again.

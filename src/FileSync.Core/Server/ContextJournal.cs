@@ -79,6 +79,9 @@ internal sealed class ContextJournal : IDisposable
     /// <summary>When a sync last used it (Environment.TickCount64), to let go of the least recently used.</summary>
     public long LastUsed { get; private set; } = Environment.TickCount64;
 
+    /// <summary>No sync holds it (it can be let go).</summary>
+    public bool IsIdle => _busy.CurrentCount == 1;
+
     /// <summary>Takes the journal for one sync, or null at once when another sync of the context has it.</summary>
     public IDisposable? TryTake()
     {
