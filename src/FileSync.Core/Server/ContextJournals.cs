@@ -5,7 +5,8 @@ namespace FileSync.Server;
 
 /// <summary>
 /// The sync server's watcher journals, one per context it served (the few most recently used), each kept only when
-/// FileSync's state folder is inside the context (the journal's catch-up marker must be a file its watcher sees).
+/// FileSync's state folder is inside the context (the journal's catch-up marker must be a file its watcher sees) and the
+/// context is on a local file system (a network or host-shared one can change with no event: always a full scan).
 /// </summary>
 internal sealed class ContextJournals : IDisposable
 {
@@ -21,7 +22,7 @@ internal sealed class ContextJournals : IDisposable
         journal = null;
         string context = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.ContextDirectory, request.BaseDirectory));
         string stateFolder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.StateDirectory, request.BaseDirectory));
-        if (!stateFolder.StartsWith(context + "/", StringComparison.Ordinal) || !Directory.Exists(context))
+        if (!stateFolder.StartsWith(context + "/", StringComparison.Ordinal) || !Directory.Exists(context) || !IsLocal(context))
         {
             return null;
         }
@@ -41,6 +42,9 @@ internal sealed class ContextJournals : IDisposable
         journal = taken is null ? null : candidate;
         return taken;
     }
+
+    /// <summary>Test seam: whether a context's file system sends every change as an event (see ServerNative.DeliversAllEvents).</summary>
+    internal Func<string, bool> IsLocal { get; init; } = ServerNative.DeliversAllEvents;
 
     private void LetGoOfTheOldest()
     {

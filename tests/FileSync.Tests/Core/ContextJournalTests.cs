@@ -77,6 +77,10 @@ public sealed class ContextJournalTests : IDisposable
         _temp.Folder("ctx/site");
         Assert.Null(journals.TryTake(outside, _log, out ContextJournal? none));
         Assert.Null(none);
+        Assert.True(FileSync.Server.ServerNative.DeliversAllEvents(_temp.Path), "the test's temporary folder is on a local file system");
+        Assert.False(FileSync.Server.ServerNative.DeliversAllEvents("/proc")); // not one that is known to
+        using var remote = new ContextJournals { IsLocal = _ => false }; // NFS, SMB, 9p: changes from elsewhere send no event here
+        Assert.Null(remote.TryTake(new SyncRequest { ContextDirectory = "ctx", StateDirectory = "ctx/obj/filesync", BaseDirectory = _temp.Path }, _log, out _));
 
         var inside = new SyncRequest { ContextDirectory = "ctx", StateDirectory = "ctx/obj/filesync", BaseDirectory = _temp.Path };
         using (IDisposable? taken = journals.TryTake(inside, _log, out ContextJournal? journal))
