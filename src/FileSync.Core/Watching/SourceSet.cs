@@ -29,7 +29,9 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
             var info = new FileInfo(full);
             if ((int)info.Attributes != -1 && (info.Attributes & FileAttributes.Directory) != 0 && info.LinkTarget is null)
             {
-                // A folder created or moved in: its files may have been written before the watch on it was set up.
+                // A folder created or moved in: its files may have been written before the watch on it was set up. A file
+                // that was at its path is gone (the path is no rule's file now).
+                relevant |= Set(full);
                 foreach (string file in Files(full))
                 {
                     relevant |= Set(file);

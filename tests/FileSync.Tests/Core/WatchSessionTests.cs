@@ -53,6 +53,21 @@ public sealed class WatchSessionTests : IDisposable
     }
 
     [Fact]
+    public void A_file_that_became_a_folder_leaves_the_items_and_its_new_files_come_in()
+    {
+        var sources = new SourceSet([], SiteRule(), _temp.Path);
+        string file = _temp.Write("site/x", "a file");
+        Assert.True(sources.Apply([file]));
+        File.Delete(file);
+        string inside = _temp.Write("site/x/y.txt", "now a folder");
+
+        Assert.True(sources.Apply([file])); // one event for the path: the folder now there
+
+        // Not the folder itself: the scanner would warn that a rule names a folder (FSYNC1011) on every sync.
+        Assert.Equal([inside], sources.Items.Select(item => item.FullPath));
+    }
+
+    [Fact]
     public void A_start_item_that_is_deleted_stays_for_the_planner_to_delete()
     {
         string file = _temp.Write("site/old.txt", "old");
