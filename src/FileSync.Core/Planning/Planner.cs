@@ -15,10 +15,11 @@ internal static class Planner
     public static SyncPlan Plan(IReadOnlyList<SourceFile> sources, SyncState state, string workingDirectory, bool resendAll, ILog log, SourceProbe? probe = null, string? outputBase = null, OutputsKept? keptOutputs = null)
     {
         var plan = new SyncPlan();
-        var firstSources = new Dictionary<string, SourceFile>(StringComparer.Ordinal);
+        // Only a destination two sources share needs the first one's file (rare): looked up then, not recorded for each.
+        var bySource = new Lazy<Dictionary<string, SourceFile>>(() => sources.DistinctBy(source => source.RelativePath).ToDictionary(source => source.RelativePath, StringComparer.Ordinal));
         foreach (SourceFile source in sources)
         {
-            List<Destination> destinations = Map(source, workingDirectory, outputBase, plan, firstSources, log);
+            List<Destination> destinations = Map(source, workingDirectory, outputBase, plan, bySource, log);
             if (destinations.Count == 0)
             {
                 continue;
@@ -156,7 +157,7 @@ internal static class Planner
     }
 
     /// <summary>Every destination of a source, sorted; one source per destination (the first, by path, wins).</summary>
-    private static List<Destination> Map(SourceFile source, string workingDirectory, string? outputBase, SyncPlan plan, Dictionary<string, SourceFile> firstSources, ILog log)
+    private static List<Destination> Map(SourceFile source, string workingDirectory, string? outputBase, SyncPlan plan, Lazy<Dictionary<string, SourceFile>> bySource, ILog log)
     {
         var destinations = new List<Destination>(source.Rules.Count);
         foreach (Destination mapped in Mapping(source, workingDirectory, outputBase))
@@ -165,7 +166,7 @@ internal static class Planner
             if (plan.SourcesByDestination.TryGetValue(path, out string? first))
             {
                 if (first != source.RelativePath && OutputScanner.IsOutput(source.RelativePath) && !OutputScanner.IsOutput(first)
-                    && firstSources[path].Size == source.Size)
+                    && bySource.Value[first].Size == source.Size)
                 {
                     // A rule's file copied to the output folder too (appsettings.json): the same bytes, from the rule's source.
                     // Of another size it is another file (a rule's file over the app's own assembly): FSYNC1010 below.
@@ -180,7 +181,6 @@ internal static class Planner
             }
 
             plan.SourcesByDestination[path] = source.RelativePath;
-            firstSources[path] = source;
             destinations.Add(mapped);
         }
 

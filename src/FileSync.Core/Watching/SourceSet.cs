@@ -15,9 +15,12 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
 
     private readonly HashSet<(string, string?, string?)> _initialItems = new(initial.Select(item => (item.FullPath, item.Dest, item.Strip)));
 
+    /// <summary>The items found that are not start items, by path: kept up to date path by path, so a burst in a big
+    /// tree does not compare every item found with the start items again.</summary>
+    private readonly Dictionary<string, SyncItem[]> _extra = new(StringComparer.Ordinal);
+
     /// <summary>The start items, then every item found since that is not one of them.</summary>
-    public IReadOnlyList<SyncItem> Items =>
-        [.. initial, .. _found.Values.SelectMany(items => items).Where(item => !_initialItems.Contains((item.FullPath, item.Dest, item.Strip)))];
+    public IReadOnlyList<SyncItem> Items => [.. initial, .. _extra.Values.SelectMany(items => items)];
 
     /// <summary>Takes in the paths an event named; returns whether any of them is (or was) a rule's file.</summary>
     public bool Apply(IEnumerable<string> paths)
@@ -55,6 +58,7 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
     public void Rescan()
     {
         _found.Clear();
+        _extra.Clear();
         foreach (string file in Files(_context))
         {
             Set(file);
@@ -64,6 +68,7 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
     private bool Set(string full)
     {
         bool had = _found.Remove(full);
+        _extra.Remove(full);
         var info = new FileInfo(full);
         // A file, or a link to one; not a folder nor a link to one (MSBuild's globs list neither).
         bool exists = (int)info.Attributes != -1 && (info.Attributes & FileAttributes.Directory) == 0;
@@ -71,6 +76,11 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
         if (items.Length > 0)
         {
             _found[full] = items;
+            SyncItem[] extra = [.. items.Where(item => !_initialItems.Contains((item.FullPath, item.Dest, item.Strip)))];
+            if (extra.Length > 0)
+            {
+                _extra[full] = extra;
+            }
         }
 
         return had || items.Length > 0;
