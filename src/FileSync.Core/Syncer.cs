@@ -45,6 +45,9 @@ internal sealed record SyncOptions(string StateDirectory)
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>A resident process's states kept between syncs (FileSyncWatch, the sync server); null: read each time.</summary>
+    public StateCache? States { get; init; }
 }
 
 /// <summary>What one instance's sync did (for the task's outputs and tests).</summary>
@@ -117,7 +120,8 @@ internal sealed class Syncer(ILog log)
         using StateLock _ = await StateLock.AcquireAsync(statePath, options.LockTimeout, cancellationToken).ConfigureAwait(false);
         string workingDirectory = UnixPath.Clean("/" + (options.WorkingDirectory ?? target.WorkingDirectory ?? options.FallbackWorkingDirectory ?? "/"));
         string outputBase = UnixPath.Clean("/" + (options.WorkingDirectory ?? target.WorkingDirectory ?? options.FallbackWorkingDirectory ?? "/app")); // build outputs: /app when nothing says
-        SyncState state = StateStore.Load(statePath, target.InstanceId, log, DestinationFolders(sources, workingDirectory, outputBase));
+        IEnumerable<string> destinationFolders = DestinationFolders(sources, workingDirectory, outputBase);
+        SyncState state = options.States is { } states ? states.Load(statePath, target.InstanceId, log, destinationFolders) : StateStore.Load(statePath, target.InstanceId, log, destinationFolders);
         if (target is IActionTarget actionTarget && options.OutputRule is { } outputRule)
         {
             actionTarget.OutputFolder = outputRule.DestinationRoot(outputBase); // deletes and actions may need the launcher there

@@ -23,6 +23,11 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
 
     /// <summary>Whether a rule item's file (its full path) is left out by the artifact's .dockerignore; the extra items are already filtered.</summary>
     public Func<string, bool>? Ignored { get; init; }
+    /// <summary>A resident process's scanner of this context, kept between its syncs (FileSyncWatch); null: a cold scan.</summary>
+    public SourceScanner? Scanner { get; init; }
+
+    /// <summary>A resident process's states, kept between its syncs; null: read from obj/filesync/ each time.</summary>
+    public State.StateCache? States { get; init; }
 
     /// <summary>Asked once the sources are known: true ends the job with nothing done (an unchanged skaffold.yaml sync).</summary>
     public Func<IReadOnlyList<SourceFile>, bool>? SkipWhen { get; init; }
@@ -101,8 +106,8 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string state = Path.TrimEndingDirectorySeparator(stateDirectory) + Path.DirectorySeparatorChar;
         IEnumerable<SyncItem> items = request.Rules.Select(ToItem).Where(item => Ignored?.Invoke(item.FullPath) != true).Concat(ExtraItems).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
-        IReadOnlyList<SourceFile> sources = new SourceScanner(context, log).Scan(items);
-        log.Detail($"FileSync: {sources.Count} source file(s) from {request.Rules.Count} rule item(s), context '{request.ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
+        IReadOnlyList<SourceFile> sources = (Scanner ?? new SourceScanner(context, log)).Scan(items);
+        log.Detail($"FileSync: {sources.Count} source file(s) from {request.Rules.Count + ExtraItems.Count} rule item(s), context '{request.ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
         SyncRule? outputRule = request.OutputFiles.Count == 0 || string.IsNullOrWhiteSpace(request.OutputDirectory) ? null : SyncRule.ForBuildOutput(request.OutputDest);
         OutputScanner? outputScanner = outputRule is null || string.IsNullOrWhiteSpace(request.OutputDirectory) ? null : new OutputScanner(Full(request.OutputDirectory), log);
         sources = [.. sources, .. ScanOutputs(outputRule, outputScanner)];
@@ -125,6 +130,7 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
             Hooks = Hooks.Any ? new Skaffold.HookRunner(Hooks, context, log) : null,
             OutputRule = outputRule,
             KeptOutputs = outputScanner is null ? OutputsKept.All : OutputsKept.Skipped(outputScanner.Skipped),
+            States = States,
         };
         IReadOnlyList<SyncOutcome> outcomes = await new Syncer(log).SyncAsync(sources, targets, options, cancellationToken).ConfigureAwait(false);
         if (!request.DryRun)

@@ -15,10 +15,11 @@ internal static class Planner
     public static SyncPlan Plan(IReadOnlyList<SourceFile> sources, SyncState state, string workingDirectory, bool resendAll, ILog log, SourceProbe? probe = null, string? outputBase = null, OutputsKept? keptOutputs = null)
     {
         var plan = new SyncPlan();
-        var firstSources = new Dictionary<string, SourceFile>(StringComparer.Ordinal);
+        // Only a destination two sources share needs the first one's file (rare): looked up then, not recorded for each.
+        var bySource = new Lazy<Dictionary<string, SourceFile>>(() => sources.DistinctBy(source => source.RelativePath).ToDictionary(source => source.RelativePath, StringComparer.Ordinal));
         foreach (SourceFile source in sources)
         {
-            List<Destination> destinations = Map(source, workingDirectory, outputBase, plan, firstSources, log);
+            List<Destination> destinations = Map(source, workingDirectory, outputBase, plan, bySource, log);
             if (destinations.Count == 0)
             {
                 continue;
@@ -49,7 +50,13 @@ internal static class Planner
             }
             else if (probe is null || !KeepUnreadable(known, entry, plan, probe))
             {
-                deletes.UnionWith(entry.Destinations);
+                foreach (string destination in entry.Destinations)
+                {
+                    if (!plan.SourcesByDestination.ContainsKey(destination))
+                    {
+                        deletes.Add(destination); // a current source's destination never is (cheap: most known files are current)
+                    }
+                }
             }
         }
 
@@ -150,22 +157,16 @@ internal static class Planner
     }
 
     /// <summary>Every destination of a source, sorted; one source per destination (the first, by path, wins).</summary>
-    private static List<Destination> Map(SourceFile source, string workingDirectory, string? outputBase, SyncPlan plan, Dictionary<string, SourceFile> firstSources, ILog log)
+    private static List<Destination> Map(SourceFile source, string workingDirectory, string? outputBase, SyncPlan plan, Lazy<Dictionary<string, SourceFile>> bySource, ILog log)
     {
         var destinations = new List<Destination>(source.Rules.Count);
-        foreach (SyncRule rule in source.Rules)
+        foreach (Destination mapped in Mapping(source, workingDirectory, outputBase))
         {
-            string ruleBase = rule.BaseFor(workingDirectory, outputBase);
-            string path = rule.MapDestination(source.RelativePath, ruleBase);
-            if (!UnixPath.FitsLinuxLimits(path, out int bytes))
-            {
-                throw new FileSyncException(Diag.PathTooLong(path, bytes));
-            }
-
+            string path = mapped.Path;
             if (plan.SourcesByDestination.TryGetValue(path, out string? first))
             {
                 if (first != source.RelativePath && OutputScanner.IsOutput(source.RelativePath) && !OutputScanner.IsOutput(first)
-                    && firstSources[path].Size == source.Size)
+                    && bySource.Value[first].Size == source.Size)
                 {
                     // A rule's file copied to the output folder too (appsettings.json): the same bytes, from the rule's source.
                     // Of another size it is another file (a rule's file over the app's own assembly): FSYNC1010 below.
@@ -180,11 +181,41 @@ internal static class Planner
             }
 
             plan.SourcesByDestination[path] = source.RelativePath;
-            firstSources[path] = source;
-            destinations.Add(new Destination(path, rule.DestinationRoot(ruleBase)) { Rule = rule });
+            destinations.Add(mapped);
         }
 
-        destinations.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        if (destinations.Count > 1)
+        {
+            destinations.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        }
+
+        return destinations;
+    }
+
+    /// <summary>The destination of each rule of the source (checked against Linux's limits), kept with the source.</summary>
+    private static Destination[] Mapping(SourceFile source, string workingDirectory, string? outputBase)
+    {
+        if (source.Mapped is { } kept && kept.WorkingDirectory == workingDirectory && kept.OutputBase == outputBase
+            && kept.Rules.AsSpan().SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(source.Rules)))
+        {
+            return kept.Destinations;
+        }
+
+        var destinations = new Destination[source.Rules.Count];
+        for (int i = 0; i < destinations.Length; i++)
+        {
+            SyncRule rule = source.Rules[i];
+            string ruleBase = rule.BaseFor(workingDirectory, outputBase);
+            string path = rule.MapDestination(source.RelativePath, ruleBase);
+            if (!UnixPath.FitsLinuxLimits(path, out int bytes))
+            {
+                throw new FileSyncException(Diag.PathTooLong(path, bytes));
+            }
+
+            destinations[i] = new Destination(path, rule.DestinationRoot(ruleBase)) { Rule = rule };
+        }
+
+        source.Mapped = new SourceMapping(workingDirectory, outputBase, [.. source.Rules], destinations);
         return destinations;
     }
 }

@@ -52,7 +52,14 @@ internal sealed class SourceFile(string relativePath, string fullPath, SourceKin
 
     /// <summary>Every rule that matched this file (several rules give several destinations).</summary>
     public List<SyncRule> Rules { get; } = [];
+
+    /// <summary>The planner's last mapping of this file: a warm scanner hands the same file to the next plan, which
+    /// reuses it while the rules and the bases are the same.</summary>
+    internal SourceMapping? Mapped { get; set; }
 }
+
+/// <summary>Where a file's rules put it, for one working directory and output base.</summary>
+internal sealed record SourceMapping(string WorkingDirectory, string? OutputBase, SyncRule[] Rules, Destination[] Destinations);
 
 /// <summary>What a build asked to sync: one MSBuild item (a file the rule's glob matched) with its metadata.</summary>
 internal sealed record SyncItem(string ItemSpec, string FullPath, string? Dest, string? Strip)

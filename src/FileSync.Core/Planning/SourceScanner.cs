@@ -17,11 +17,74 @@ internal sealed class SourceScanner(string contextDirectory, ILog log, HostPaths
     private readonly string _contextPrefix = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDirectory)) + Path.DirectorySeparatorChar;
     private string? _realContext;
 
+    /// <summary>Plain files statted by an earlier scan (see <see cref="Forget"/>); null: a cold scanner, which stats every item.</summary>
+    private readonly KnownFiles? _known;
+
+    /// <summary>A scanner kept between scans by a resident process (FileSyncWatch, the sync server's journal) that is
+    /// told every path that changed: a plain file it statted before is taken as it was until <see cref="Forget"/> names
+    /// it or a folder above it.</summary>
+    public static SourceScanner Warm(string contextDirectory, ILog log) => new(contextDirectory, log, new KnownFiles());
+
+    private SourceScanner(string contextDirectory, ILog log, KnownFiles known)
+        : this(contextDirectory, log)
+    {
+        _known = known;
+    }
+
+    /// <summary>The log the next scans warn through: a resident scanner outlives the sync that made it.</summary>
+    internal ILog Log
+    {
+        set => log = value;
+    }
+
+    /// <summary>
+    /// The paths an event named (files or folders, present or gone) are statted again by the next scan, with every
+    /// file below them; a folder link at or below them is resolved again.
+    /// </summary>
+    public void Forget(IEnumerable<string> paths)
+    {
+        if (_known is null)
+        {
+            return;
+        }
+
+        foreach (string path in paths)
+        {
+            string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+            _known.Forget(full);
+            if (!full.StartsWith(_contextPrefix, StringComparison.Ordinal))
+            {
+                _realFolders.Clear(); // the context itself (or a path above it)
+                _realContext = null;
+                continue;
+            }
+
+            string relative = full[_contextPrefix.Length..];
+            if (_realFolders.ContainsKey(relative)) // a folder's entry is made after its parent's: nothing below one not there
+            {
+                string below = relative + "/";
+                foreach (string folder in _realFolders.Keys.Where(folder => folder == relative || folder.StartsWith(below, StringComparison.Ordinal)).ToList())
+                {
+                    _realFolders.Remove(folder);
+                }
+            }
+        }
+    }
+
+    /// <summary>Nothing assumed any more (events were lost): the next scan stats every item.</summary>
+    public void ForgetAll()
+    {
+        _known?.Clear();
+        _realFolders.Clear();
+        _realContext = null;
+    }
+
     public IReadOnlyList<SourceFile> Scan(IEnumerable<SyncItem> items)
     {
         var rules = new Dictionary<(string Dest, string Strip, string Mode), SyncRule>();
         var files = new Dictionary<string, SourceFile?>(StringComparer.Ordinal);
         var ordered = new List<SourceFile>();
+        bool anyMode = false;
         foreach (SyncItem item in items)
         {
             var key = (item.Dest ?? "", item.Strip ?? "", item.Mode ?? "");
@@ -32,9 +95,11 @@ internal sealed class SourceScanner(string contextDirectory, ILog log, HostPaths
                 rules[key] = rule;
             }
 
+            anyMode |= rule.Mode is not null;
+
             if (!files.TryGetValue(item.FullPath, out SourceFile? file))
             {
-                file = Stat(item);
+                file = Known(item.FullPath) ?? Remember(item.FullPath, Stat(item));
                 files[item.FullPath] = file;
                 if (file is not null)
                 {
@@ -48,7 +113,7 @@ internal sealed class SourceScanner(string contextDirectory, ILog log, HostPaths
             }
         }
 
-        foreach (SourceFile file in ordered)
+        foreach (SourceFile file in anyMode ? ordered : [])
         {
             ApplyRuleMode(file);
         }
@@ -70,6 +135,33 @@ internal sealed class SourceScanner(string contextDirectory, ILog log, HostPaths
         {
             file.Mode = modes[0];
         }
+    }
+
+    /// <summary>A plain file a warm scanner statted before and was not told changed, its rules cleared for this scan.</summary>
+    private SourceFile? Known(string itemPath)
+    {
+        if (_known is null || !_known.TryGet(itemPath, out SourceFile? file))
+        {
+            return null;
+        }
+
+        file.Rules.Clear();
+        return file;
+    }
+
+    /// <summary>
+    /// Keeps a plain file read straight from its own path (no folder link on the way, no name fixed up): an event for it
+    /// or a folder above it is what changes it. Links, and files read through a folder link, are statted every time
+    /// (what they lead to can change with no event for them); so is whatever the scan refused or warned about.
+    /// </summary>
+    private SourceFile? Remember(string itemPath, SourceFile? file)
+    {
+        if (_known is not null && file is { Kind: SourceKind.File } && file.FullPath == itemPath && file.ReadPath == file.RelativePath)
+        {
+            _known.Add(itemPath, file);
+        }
+
+        return file;
     }
 
     private SourceFile? Stat(SyncItem item)

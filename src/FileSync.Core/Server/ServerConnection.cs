@@ -72,7 +72,17 @@ internal sealed class ServerConnection(SyncServer server, Socket socket)
         _ = WatchForHangUpAsync();
         using var heartbeat = new Timer(_ => TrySend(FrameKind.Heartbeat, _ => { }), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         var log = new FrameLog(this, request.Detailed);
-        SyncResult result = await new SyncJob(request, log, server.ClientsFor(request, log)).RunAsync(_gone.Token).ConfigureAwait(false);
+        using IDisposable? taken = server.Journals.TryTake(request, log, out ContextJournal? journal);
+        Planning.SourceScanner? scanner = null;
+        if (journal is not null)
+        {
+            log.Detail(await journal.PrepareAsync(_gone.Token).ConfigureAwait(false));
+            scanner = journal.Scanner;
+            scanner.Log = log;
+        }
+
+        var job = new SyncJob(request, log, server.ClientsFor(request, log)) { Scanner = scanner, States = server.States };
+        SyncResult result = await job.RunAsync(_gone.Token).ConfigureAwait(false);
         Send(FrameKind.Result, w => Frames.WriteResult(w, result));
     }
 

@@ -52,6 +52,30 @@ internal static partial class ServerNative
 
     public const int Folder = 0x4000;
 
+    /// <summary>
+    /// Whether the file system holding <paramref name="path"/> is a local one whose changes all reach inotify (ext4, xfs,
+    /// btrfs, tmpfs, overlayfs, zfs, f2fs). Network and host-shared ones (NFS, SMB, 9p and drvfs under WSL, virtiofs,
+    /// FUSE) can change with no event here: a watcher journal of them would miss changes. Unknown: false.
+    /// </summary>
+    public static bool DeliversAllEvents(string path)
+    {
+        byte[] buffer = new byte[256]; // struct statfs: f_type first (a long on 64-bit Linux)
+        try
+        {
+            if (statfs(path, buffer) != 0)
+            {
+                return false;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+
+        long type = IntPtr.Size == 8 ? BitConverter.ToInt64(buffer, 0) : BitConverter.ToInt32(buffer, 0);
+        return type is 0xEF53 or 0x58465342 or 0x9123683E or 0x01021994 or 0x794C7630 or 0x2FC12FC1 or 0xF2F52010;
+    }
+
     /// <summary>Leaves the build's session and process group: Ctrl+C in the build's terminal does not reach the server.</summary>
     public static void NewSession() => _ = setsid();
 
@@ -63,6 +87,9 @@ internal static partial class ServerNative
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int statx(int folder, string path, int flags, uint mask, [Out] byte[] buffer);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int statfs(string path, [Out] byte[] buffer);
 
     [LibraryImport("libc")]
     private static partial uint geteuid();

@@ -8,14 +8,17 @@ namespace FileSync.Server;
 
 /// <summary>
 /// The resident sync server (filesync-server.dll): one per user and FileSync build, listening on its private Unix
-/// socket. It keeps the JIT-compiled code and the Docker clients (their connections) warm between builds, and nothing
-/// else: every request loads the state from obj/filesync/ under its lock, as the in-process path does, so the two can
-/// never disagree. It exits after <c>idle</c> without a request, or when asked (dotnet build -t:FileSyncShutdown).
+/// socket. It keeps warm between builds the JIT-compiled code, the Docker clients (their connections), each instance's
+/// state (written through to obj/filesync/ under its lock, and read again whenever another process wrote it, so the
+/// in-process path and the server never disagree), and per context a watcher journal of what changed since its last
+/// sync (ContextJournal: an optimisation only; anything lost means a full scan). It exits after <c>idle</c> without a request, or when asked (dotnet build -t:FileSyncShutdown).
 /// </summary>
 internal sealed class SyncServer(ServerEndpoint endpoint, TimeSpan idle)
 {
     private readonly ConcurrentDictionary<string, DockerClient> _clients = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ContextJournals _journals = new();
+    private readonly State.StateCache _states = new();
     private int _active;
     private long _lastActivity = Environment.TickCount64;
 
@@ -84,6 +87,7 @@ internal sealed class SyncServer(ServerEndpoint endpoint, TimeSpan idle)
             TryDelete(endpoint.SocketPath);
             await Task.WhenAll(running).ConfigureAwait(false);
             TryDelete(endpoint.PidFile);
+            _journals.Dispose();
             await idleWatch.ConfigureAwait(false);
         }
 
@@ -91,6 +95,12 @@ internal sealed class SyncServer(ServerEndpoint endpoint, TimeSpan idle)
     }
 
     internal ServerEndpoint Endpoint => endpoint;
+
+    /// <summary>Per context served, what changed since its last sync (so a sync does not stat every file).</summary>
+    internal ContextJournals Journals => _journals;
+
+    /// <summary>Each instance's state as this server last read or wrote it (read again when another process wrote it).</summary>
+    internal State.StateCache States => _states;
 
     internal string? CrashAt => _crashAt;
 

@@ -67,10 +67,17 @@ internal sealed class ChangeWatcher : IDisposable
         events.Created += (_, e) => Add([e.FullPath], rescan: false);
         events.Changed += (_, e) => Add([e.FullPath], rescan: false);
         events.Deleted += (_, e) => Add([e.FullPath], rescan: false);
-        events.Renamed += (_, e) => Add([e.OldFullPath, e.FullPath], rescan: false);
+        events.Renamed += (_, e) => Add([e.OldFullPath, e.FullPath], rescan: IsFolder(e.FullPath)); // a folder moved: nothing below it assumed
         events.Error += (_, e) => Failed(e.GetException());
         events.EnableRaisingEvents = true;
         return events;
+    }
+
+    /// <summary>A folder, not a link to one.</summary>
+    internal static bool IsFolder(string path)
+    {
+        var info = new FileInfo(path);
+        return (int)info.Attributes != -1 && (info.Attributes & FileAttributes.Directory) != 0 && (info.Attributes & FileAttributes.ReparsePoint) == 0;
     }
 
     /// <summary>

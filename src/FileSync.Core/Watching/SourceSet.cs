@@ -21,9 +21,13 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
     /// </summary>
     private readonly HashSet<string> _nowFolders = new(StringComparer.Ordinal);
 
+    /// <summary>The items found that are not start items, by path: kept up to date path by path, so a burst in a big
+    /// tree does not compare every item found with the start items again.</summary>
+    private readonly Dictionary<string, SyncItem[]> _extra = new(StringComparer.Ordinal);
+
     /// <summary>The start items, then every item found since that is not one of them.</summary>
     public IReadOnlyList<SyncItem> Items =>
-        [.. initial.Where(item => !_nowFolders.Contains(item.FullPath)), .. _found.Values.SelectMany(items => items).Where(item => !_initialItems.Contains((item.FullPath, item.Dest, item.Strip)))];
+        [.. _nowFolders.Count == 0 ? initial : initial.Where(item => !_nowFolders.Contains(item.FullPath)), .. _extra.Values.SelectMany(items => items)];
 
     /// <summary>Takes in the paths an event named; returns whether any of them is (or was) a rule's file.</summary>
     public bool Apply(IEnumerable<string> paths)
@@ -35,12 +39,14 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
             var info = new FileInfo(full);
             if ((int)info.Attributes != -1 && (info.Attributes & FileAttributes.Directory) != 0 && info.LinkTarget is null)
             {
+                // A folder created or moved in: its files may have been written before the watch on it was set up. A file
+                // that was at its path is gone (the path is no rule's file now).
+                relevant |= Set(full);
                 if (_initial.Contains(full) && rules.Match(full).Any())
                 {
                     relevant |= _nowFolders.Add(full); // a wildcard's file replaced by a folder
                 }
 
-                // A folder created or moved in: its files may have been written before the watch on it was set up.
                 foreach (string file in Files(full))
                 {
                     relevant |= Set(file);
@@ -70,6 +76,7 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
             _nowFolders.Add(folder);
         }
 
+        _extra.Clear();
         foreach (string file in Files(_context))
         {
             Set(file);
@@ -79,6 +86,7 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
     private bool Set(string full)
     {
         bool had = _found.Remove(full) | _nowFolders.Remove(full);
+        _extra.Remove(full);
         var info = new FileInfo(full);
         // A file, or a link to one; not a folder nor a link to one (MSBuild's globs list neither).
         bool exists = (int)info.Attributes != -1 && (info.Attributes & FileAttributes.Directory) == 0;
@@ -86,6 +94,11 @@ internal sealed class SourceSet(IReadOnlyList<SyncItem> initial, WatchRules rule
         if (items.Length > 0)
         {
             _found[full] = items;
+            SyncItem[] extra = [.. items.Where(item => !_initialItems.Contains((item.FullPath, item.Dest, item.Strip)))];
+            if (extra.Length > 0)
+            {
+                _extra[full] = extra;
+            }
         }
 
         return had || items.Length > 0;

@@ -22,19 +22,21 @@ internal sealed class WatchSession(ILog log, string contextDirectory, bool usePo
     /// <summary>How often, without events, the project files are looked at.</summary>
     internal static readonly TimeSpan ProjectCheck = TimeSpan.FromMilliseconds(500);
 
-    /// <param name="sync">One sync of the given rule items, as SyncToContainer runs it; it logs its own failures. False:
-    /// there is no target to sync to.</param>
+    /// <param name="sync">One sync of the given rule items, as SyncToContainer runs it, with the paths events named since
+    /// the last sync (null: anything may have changed, at the start and after a rescan); it logs its own failures.
+    /// False: there is no target to sync to.</param>
     /// <param name="projectFiles">The project file and its imports: a change ends the watch.</param>
-    public async Task<WatchEnd> RunAsync(SourceSet sources, IReadOnlyCollection<string> projectFiles, Func<IReadOnlyList<SyncItem>, CancellationToken, Task<bool>> sync, CancellationToken cancellationToken)
+    public async Task<WatchEnd> RunAsync(SourceSet sources, IReadOnlyCollection<string> projectFiles, Func<IReadOnlyList<SyncItem>, IReadOnlyCollection<string>?, CancellationToken, Task<bool>> sync, CancellationToken cancellationToken)
     {
         var stamps = new FileStamps(projectFiles);
         using var watcher = new ChangeWatcher(contextDirectory, usePolling);
         sources.Rescan(); // files created between MSBuild's evaluation and the watch's start have had no event
-        if (!await sync(sources.Items, cancellationToken).ConfigureAwait(false))
+        if (!await sync(sources.Items, null, cancellationToken).ConfigureAwait(false))
         {
             return WatchEnd.NothingToSync;
         }
 
+        var named = new HashSet<string>(StringComparer.Ordinal); // since the last sync, by any event (the scanner forgets them)
         log.Summary($"FileSync: watching '{watcher.Root}' ({(watcher.UsesPolling ? "polling" : "file-system events")}); press Ctrl+C to stop");
         OnWatching?.Invoke(watcher);
         while (true)
@@ -52,9 +54,10 @@ internal sealed class WatchSession(ILog log, string contextDirectory, bool usePo
             }
 
             bool relevant;
+            named.UnionWith(batch.Paths);
             if (batch.Rescan)
             {
-                log.Detail($"FileSync: the file-system event queue overflowed; rescanning '{watcher.Root}'");
+                log.Detail($"FileSync: a folder moved or the file-system event queue overflowed; rescanning '{watcher.Root}'");
                 sources.Rescan();
                 relevant = true;
             }
@@ -65,7 +68,8 @@ internal sealed class WatchSession(ILog log, string contextDirectory, bool usePo
 
             if (relevant)
             {
-                _ = await sync(sources.Items, cancellationToken).ConfigureAwait(false);
+                _ = await sync(sources.Items, batch.Rescan ? null : named, cancellationToken).ConfigureAwait(false);
+                named = new HashSet<string>(StringComparer.Ordinal);
             }
         }
     }

@@ -16,8 +16,8 @@ public sealed class WatchSessionTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static Func<IReadOnlyList<SyncItem>, CancellationToken, Task<bool>> Record(Channel<IReadOnlyList<SyncItem>> syncs) =>
-        async (items, _) =>
+    private static Func<IReadOnlyList<SyncItem>, IReadOnlyCollection<string>?, CancellationToken, Task<bool>> Record(Channel<IReadOnlyList<SyncItem>> syncs) =>
+        async (items, _, _) =>
         {
             await syncs.Writer.WriteAsync(items);
             return true;
@@ -50,6 +50,21 @@ public sealed class WatchSessionTests : IDisposable
 
         _temp.Write("obj/build.txt", "b");
         Assert.False(sources.Apply([_temp.Combine("obj/build.txt"), _temp.Combine("other.txt")]));
+    }
+
+    [Fact]
+    public void A_file_that_became_a_folder_leaves_the_items_and_its_new_files_come_in()
+    {
+        var sources = new SourceSet([], SiteRule(), _temp.Path);
+        string file = _temp.Write("site/x", "a file");
+        Assert.True(sources.Apply([file]));
+        File.Delete(file);
+        string inside = _temp.Write("site/x/y.txt", "now a folder");
+
+        Assert.True(sources.Apply([file])); // one event for the path: the folder now there
+
+        // Not the folder itself: the scanner would warn that a rule names a folder (FSYNC1011) on every sync.
+        Assert.Equal([inside], sources.Items.Select(item => item.FullPath));
     }
 
     [Fact]
@@ -132,7 +147,7 @@ public sealed class WatchSessionTests : IDisposable
         string project = _temp.Write("app.csproj", "<Project />");
         var session = new WatchSession(_log, _temp.Path, usePolling: false) { OnWatching = _ => File.AppendAllText(project, "<!-- edited -->") };
 
-        WatchEnd end = await session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [project], (_, _) => Task.FromResult(true), TestContext.Current.CancellationToken);
+        WatchEnd end = await session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [project], (_, _, _) => Task.FromResult(true), TestContext.Current.CancellationToken);
 
         Assert.Equal(WatchEnd.ProjectChanged, end);
         Assert.Equal(["FSYNC7002"], _log.Codes);
@@ -144,7 +159,7 @@ public sealed class WatchSessionTests : IDisposable
         var session = new WatchSession(_log, _temp.Combine("missing"), usePolling: false);
 
         var error = await Assert.ThrowsAsync<FileSync.Diagnostics.FileSyncException>(() =>
-            session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (_, _) => Task.FromResult(true), TestContext.Current.CancellationToken));
+            session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (_, _, _) => Task.FromResult(true), TestContext.Current.CancellationToken));
 
         Assert.Equal("FSYNC7005", error.Diagnostic.Code);
         Assert.Contains(_temp.Combine("missing"), error.Diagnostic.Message, StringComparison.Ordinal);
@@ -190,7 +205,7 @@ public sealed class WatchSessionTests : IDisposable
     {
         var session = new WatchSession(_log, _temp.Path, usePolling: false);
 
-        WatchEnd end = await session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (_, _) => Task.FromResult(false), TestContext.Current.CancellationToken);
+        WatchEnd end = await session.RunAsync(new SourceSet([], SiteRule(), _temp.Path), [], (_, _, _) => Task.FromResult(false), TestContext.Current.CancellationToken);
 
         Assert.Equal(WatchEnd.NothingToSync, end);
         Assert.DoesNotContain(_log.Summaries, line => line.Contains("watching", StringComparison.Ordinal));
