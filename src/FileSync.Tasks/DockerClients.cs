@@ -12,7 +12,11 @@ internal static class DockerClients
 {
     public static Func<string?, DockerClient> For(IBuildEngine engine, ILog log, DockerTimeouts timeouts) => host =>
     {
-        string key = "FileSync.DockerClient|" + (host ?? "") + "|" + Environment.GetEnvironmentVariable("DOCKER_HOST") + "|" + timeouts.Connect.Ticks + "|" + timeouts.Response.Ticks + "|" + timeouts.Stall.Ticks;
+        // Resolved on every build (a file read or two at most, never a process): `docker context use` between builds
+        // switches engines, as it does for the CLI.
+        DockerEndpoint endpoint = DockerEndpoint.Resolve(host);
+        log.Detail($"FileSync: Docker endpoint {endpoint.Display}, from {endpoint.Source}");
+        string key = string.Join("|", "FileSync.DockerClient", endpoint.Display, endpoint.CertPath, endpoint.SkipTlsVerify, timeouts.Connect.Ticks, timeouts.Response.Ticks, timeouts.Stall.Ticks);
         if (engine is IBuildEngine4 registry)
         {
             if (registry.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.AppDomain) is DockerClient cached)
@@ -21,11 +25,11 @@ internal static class DockerClients
                 return cached;
             }
 
-            DockerClient client = DockerClient.Create(host, timeouts);
+            DockerClient client = DockerClient.Create(endpoint, timeouts);
             registry.RegisterTaskObject(key, client, RegisteredTaskObjectLifetime.AppDomain, allowEarlyCollection: false);
             return client;
         }
 
-        return DockerClient.Create(host, timeouts);
+        return DockerClient.Create(endpoint, timeouts);
     };
 }
