@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 bash build/setup-docker.sh
+bash build/setup-sshd.sh
 # Testcontainers' reaper image cannot be pulled here; tests remove what they start by id.
 export TESTCONTAINERS_RYUK_DISABLED=true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -191,8 +191,9 @@ internal sealed class HttpConnection(Func<bool> transportOpen, Stream stream, st
             }
         }
 
-        // Without a length, the body runs to the end of the connection, which then cannot serve another request.
-        head = new Head(code, status.Length > 13 ? status[13..] : "", length, chunked, keepAlive && (chunked || length >= 0 || code is 204 or 304), fields);
+        // Without a length, the body runs to the end of the connection, which then cannot serve another request; the
+        // answer to HEAD has no body whatever its head says (the engine's HEAD .../archive sends no Content-Length).
+        head = new Head(code, status.Length > 13 ? status[13..] : "", length, chunked, keepAlive && (chunked || length >= 0 || code is 204 or 304 || _headRequest), fields);
         return true;
     }
 
