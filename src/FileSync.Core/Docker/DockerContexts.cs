@@ -100,6 +100,11 @@ internal static class DockerContexts
     /// <summary>config.json's <c>currentContext</c>; no file is no context (the CLI's own default).</summary>
     private static string? CurrentContext(string configFile)
     {
+        if (!File.Exists(configFile))
+        {
+            return null; // the common case without a CLI config: a stat, no exception (costly the first time in a process)
+        }
+
         byte[] json;
         try
         {
