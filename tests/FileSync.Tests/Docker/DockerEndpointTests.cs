@@ -100,4 +100,23 @@ public sealed class DockerEndpointTests
         Assert.Equal(["-l", "me", "-p", "2222", "-o", "ConnectTimeout=10", "-T", "--", "build-host", "docker system dial-stdio"], SshConnection.Arguments(endpoint, DockerTimeouts.Default));
         Assert.Equal(["-o", "ConnectTimeout=10", "-T", "--", "build-host", "docker '--host=unix:///run/my docker.sock' system dial-stdio"], SshConnection.Arguments(remoteSocket, DockerTimeouts.Default));
     }
+
+    [Theory]
+    [InlineData("docker", "docker")]
+    [InlineData("--host=unix:///run/docker.sock", "--host=unix:///run/docker.sock")]
+    [InlineData("/run/$(reboot).sock", "'/run/$(reboot).sock'")]
+    [InlineData("it's `x`; rm -rf ~", "'it'\\''s `x`; rm -rf ~'")]
+    [InlineData("", "''")]
+    public void The_remote_command_quotes_every_word_for_the_remote_shell(string word, string quoted)
+    {
+        Assert.Equal(quoted, SshConnection.ShellQuote(word));
+    }
+
+    [Fact]
+    public void A_remote_socket_path_with_shell_syntax_stays_one_quoted_word()
+    {
+        var endpoint = DockerEndpoint.Resolve("ssh://build-host/run/$(reboot).sock", _ => null);
+
+        Assert.Equal("docker '--host=unix:///run/$(reboot).sock' system dial-stdio", SshConnection.Arguments(endpoint, DockerTimeouts.Default)[^1]);
+    }
 }
