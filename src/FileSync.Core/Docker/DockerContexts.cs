@@ -11,7 +11,8 @@ namespace FileSync.Docker;
 /// <param name="TlsFolder">The folder holding its ca.pem / cert.pem / key.pem, when it has any.</param>
 /// <param name="SkipTlsVerify">Its <c>Endpoints.docker.SkipTLSVerify</c>: TLS without checking the engine's certificate.</param>
 /// <param name="ChosenBy">What named it, for messages: <c>DOCKER_CONTEXT</c> or <c>currentContext in /home/me/.docker/config.json</c>.</param>
-internal sealed record DockerContext(string Name, string Host, string? TlsFolder, bool SkipTlsVerify, string ChosenBy);
+/// <param name="MetaFile">Its meta.json, for messages.</param>
+internal sealed record DockerContext(string Name, string Host, string? TlsFolder, bool SkipTlsVerify, string ChosenBy, string MetaFile);
 
 /// <summary>
 /// The docker CLI's context store, read the way the CLI reads it: <c>DOCKER_CONTEXT</c>, else <c>currentContext</c> in
@@ -76,7 +77,7 @@ internal static class DockerContexts
 
         string tlsFolder = Path.Combine(configFolder, "contexts", "tls", id, "docker");
         bool hasTls = File.Exists(Path.Combine(tlsFolder, "ca.pem")) || File.Exists(Path.Combine(tlsFolder, "cert.pem")) || File.Exists(Path.Combine(tlsFolder, "key.pem"));
-        return new DockerContext(name, host, hasTls ? tlsFolder : null, skipTlsVerify, chosenBy);
+        return new DockerContext(name, host, hasTls ? tlsFolder : null, skipTlsVerify, chosenBy, metaFile);
     }
 
     /// <summary><c>DOCKER_CONFIG</c>, else <c>.docker</c> in the home folder (HOME; USERPROFILE on Windows), as the CLI.</summary>

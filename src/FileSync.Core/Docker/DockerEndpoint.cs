@@ -1,4 +1,5 @@
 using System.Globalization;
+using FileSync.Diagnostics;
 
 namespace FileSync.Docker;
 
@@ -81,7 +82,16 @@ internal sealed partial class DockerEndpoint
             // The docker CLI's order: DOCKER_HOST wins over any context; the context named "default" is no context.
             if (DockerContexts.Find(getEnvironmentVariable) is { } context)
             {
-                DockerEndpoint endpoint = Parse(context.Host, context.TlsFolder is not null || context.SkipTlsVerify, context.TlsFolder);
+                DockerEndpoint endpoint;
+                try
+                {
+                    endpoint = Parse(context.Host, context.TlsFolder is not null || context.SkipTlsVerify, context.TlsFolder);
+                }
+                catch (DockerException e)
+                {
+                    throw new FileSyncException(Diag.DockerContextInvalid(context.Name, context.ChosenBy, context.MetaFile, e.Message), e);
+                }
+
                 return new DockerEndpoint(endpoint.Transport, endpoint.Display, endpoint.SocketPath, endpoint.Host, endpoint.Port, endpoint.BasePath, endpoint.CertPath)
                 {
                     User = endpoint.User,

@@ -150,13 +150,26 @@ public sealed class DockerContextResolutionTests : IDisposable
     }
 
     [Fact]
-    public void A_context_with_an_unusable_host_names_the_host()
+    public void A_context_with_an_unusable_host_is_FSYNC2051_naming_the_context_and_the_host()
     {
         WriteContext("colima", "http://nope");
 
-        var ex = Assert.Throws<DockerException>(() => Resolve(null));
+        var ex = Assert.Throws<FileSyncException>(() => Resolve(null));
 
-        Assert.True(ex.InvalidEndpoint);
+        Assert.Equal("FSYNC2051", ex.Diagnostic.Code);
+        Assert.Contains("'colima'", ex.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains("'http://nope': unsupported scheme", ex.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_context_with_a_password_in_its_host_never_shows_it()
+    {
+        WriteContext("colima", "tcp://me:s3cr3t@engine.example:2376");
+
+        var ex = Assert.Throws<FileSyncException>(() => Resolve(null));
+
+        Assert.Equal("FSYNC2051", ex.Diagnostic.Code);
+        Assert.DoesNotContain("s3cr3t", ex.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
