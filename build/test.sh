@@ -9,6 +9,7 @@ root=$(pwd)
 bash build/setup-docker.sh
 # Podman (apt) and its copy of the test image; the Podman tests start its API service themselves.
 bash build/setup-podman.sh
+bash build/setup-sshd.sh
 # Testcontainers' reaper image cannot be pulled here; tests remove what they start by id.
 export TESTCONTAINERS_RYUK_DISABLED=true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

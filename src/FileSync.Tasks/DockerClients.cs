@@ -12,20 +12,27 @@ internal static class DockerClients
 {
     public static Func<string?, DockerClient> For(IBuildEngine engine, ILog log, DockerTimeouts timeouts) => host =>
     {
-        string key = "FileSync.DockerClient|" + (host ?? "") + "|" + Environment.GetEnvironmentVariable("DOCKER_HOST") + "|" + timeouts.Connect.Ticks + "|" + timeouts.Response.Ticks + "|" + timeouts.Stall.Ticks;
+        // Resolved on every build (a file read or two at most, never a process): `docker context use` between builds
+        // switches engines, as it does for the CLI.
+        DockerEndpoint endpoint = DockerEndpoint.Resolve(host);
+        log.Detail($"FileSync: Docker endpoint {endpoint.Display}, from {endpoint.Source}");
+        string key = string.Join("|", "FileSync.DockerClient", endpoint.Display, endpoint.CertPath, endpoint.SkipTlsVerify, timeouts.Connect.Ticks, timeouts.Response.Ticks, timeouts.Stall.Ticks);
         if (engine is IBuildEngine4 registry)
         {
-            if (registry.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.AppDomain) is DockerClient cached)
+            // An ssh connection is a process and a login on the remote host: kept for this build's syncs only (MSBuild
+            // disposes the client when the build ends), never by an idle node.
+            RegisteredTaskObjectLifetime lifetime = endpoint.Transport == DockerTransport.Ssh ? RegisteredTaskObjectLifetime.Build : RegisteredTaskObjectLifetime.AppDomain;
+            if (registry.GetRegisteredTaskObject(key, lifetime) is DockerClient cached)
             {
                 log.Detail($"FileSync: reusing the Docker client for {cached.Endpoint}");
                 return cached;
             }
 
-            DockerClient client = DockerClient.Create(host, timeouts);
-            registry.RegisterTaskObject(key, client, RegisteredTaskObjectLifetime.AppDomain, allowEarlyCollection: false);
+            DockerClient client = DockerClient.Create(endpoint, timeouts);
+            registry.RegisterTaskObject(key, client, lifetime, allowEarlyCollection: false);
             return client;
         }
 
-        return DockerClient.Create(host, timeouts);
+        return DockerClient.Create(endpoint, timeouts);
     };
 }

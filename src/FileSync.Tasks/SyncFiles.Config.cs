@@ -105,7 +105,7 @@ public sealed partial class SyncFiles
         [
             Runtime, Container, Selector, Image, ComposeService, ComposeProject, ComposeFile, DockerHost, DockerTimeout, Directory,
             WorkingDirectory, FallbackWorkingDirectory, Owner, OutputDest, OutputDirectory, ContextDirectory, Artifact, Profile,
-            StaticWebAssets, StaticWebAssetsManifest, StaticWebAssetsCompression, Environment.GetEnvironmentVariable("DOCKER_HOST"), Environment.GetEnvironmentVariable("COMPOSE_PROJECT_NAME"), string.Join('\u0003', Actions.Select(action => $"{action.ItemSpec}|{action.GetMetadata("Match")}|{action.GetMetadata("Command")}")),
+            StaticWebAssets, StaticWebAssetsManifest, StaticWebAssetsCompression, Environment.GetEnvironmentVariable("DOCKER_HOST"), Environment.GetEnvironmentVariable("DOCKER_CONTEXT"), Environment.GetEnvironmentVariable("DOCKER_CONFIG"), Environment.GetEnvironmentVariable("COMPOSE_PROJECT_NAME"), string.Join('\u0003', Actions.Select(action => $"{action.ItemSpec}|{action.GetMetadata("Match")}|{action.GetMetadata("Command")}")),
             .. InputTexts(),
         ];
         _configFingerprint = ConfigFingerprint.Compute(_configFile, settings, sources);

@@ -69,7 +69,7 @@ internal static class Docker
     public static extern object Inspect([UnsafeAccessorType(Client)] object client, string nameOrId, CancellationToken ct);
 
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "PutArchiveAsync")]
-    public static extern Task PutArchive([UnsafeAccessorType(Client)] object client, string id, string path, Func<Stream, CancellationToken, Task> writeTar, CancellationToken ct);
+    public static extern Task PutArchive([UnsafeAccessorType(Client)] object client, string id, string path, Func<Stream, CancellationToken, Task> writeTar, CancellationToken ct, bool noOverwriteDirNonDir = false);
 
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "ExecAsync")]
     [return: UnsafeAccessorType("System.Threading.Tasks.Task`1[[FileSync.Docker.ExecResult, FileSync.Core]]")]

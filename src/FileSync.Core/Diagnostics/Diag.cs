@@ -77,6 +77,11 @@ internal static class Diag
     public static Diagnostic DockerApiFailed(string operation, string container, string reason) => Make(nameof(DockerApiFailed), null, operation, container, reason);
     public static Diagnostic UserNotResolved(string user, string container) => Make(nameof(UserNotResolved), null, user, container);
     public static Diagnostic ContainerPaused(string container) => Make(nameof(ContainerPaused), null, container);
+    public static Diagnostic DockerContextNotFound(string context, string chosenBy, string metaFile) => Make(nameof(DockerContextNotFound), null, context, chosenBy, metaFile);
+    public static Diagnostic DockerContextInvalid(string context, string chosenBy, string metaFile, string reason) => Make(nameof(DockerContextInvalid), metaFile, context, chosenBy, metaFile, reason);
+    public static Diagnostic DockerConfigInvalid(string configFile, string reason) => Make(nameof(DockerConfigInvalid), configFile, configFile, reason);
+    public static Diagnostic SshFailed(string endpoint, int exitCode, string stderr) => Make(nameof(SshFailed), null, endpoint, exitCode, stderr);
+    public static Diagnostic SshNotStarted(string endpoint, string reason) => Make(nameof(SshNotStarted), null, endpoint, reason);
     public static Diagnostic ParentNotFolder(string path, string target, string kind, int count, string files) => Make(nameof(ParentNotFolder), null, path, target, kind, count, files);
     public static Diagnostic ReplaceRefused(string target, string held, string path, string source, string wanted) => Make(nameof(ReplaceRefused), source, target, held, path, source, wanted);
     public static Diagnostic RootReadOnly(string container, string path) => Make(nameof(RootReadOnly), null, container, path);

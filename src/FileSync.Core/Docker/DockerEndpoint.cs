@@ -1,10 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Net.Security;
-using System.Security.Authentication;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using FileSync.Diagnostics;
 
 namespace FileSync.Docker;
 
@@ -16,12 +11,17 @@ internal enum DockerTransport
     Http,
     /// <summary>HTTPS over TCP: server validated against <c>ca.pem</c> (else the system roots), client certificate <c>cert.pem</c>/<c>key.pem</c>.</summary>
     Https,
+    /// <summary>HTTP over a Windows named pipe (Docker Desktop on Windows); on Unix .NET maps it to a socket in the temp folder.</summary>
+    NamedPipe,
+    /// <summary>HTTP over the stdin/stdout of <c>ssh ... docker system dial-stdio</c>, as the docker CLI does it.</summary>
+    Ssh,
 }
 
-/// <summary>Where the Docker engine listens, as given by FileSyncDockerHost, DOCKER_HOST or the default socket.</summary>
-internal sealed class DockerEndpoint
+/// <summary>Where the Docker engine listens, as given by FileSyncDockerHost, DOCKER_HOST, a Docker context or the platform default.</summary>
+internal sealed partial class DockerEndpoint
 {
     public const string DefaultSocketPath = "/var/run/docker.sock";
+    public const string DefaultWindowsHost = "npipe:////./pipe/docker_engine";
     public const int DefaultHttpPort = 2375;
     public const int DefaultHttpsPort = 2376;
 
@@ -41,14 +41,17 @@ internal sealed class DockerEndpoint
     /// <summary>The endpoint for messages, e.g. <c>unix:///var/run/docker.sock</c> or <c>tcp://host:2376</c>. Never holds secrets.</summary>
     public string Display { get; }
 
-    /// <summary>Unix transport: the socket's path.</summary>
+    /// <summary>Unix transport: the socket's path. NamedPipe: the pipe's name. Ssh: the remote engine's socket path, if any.</summary>
     public string? SocketPath { get; }
 
-    /// <summary>TCP transports: host name or IP address (IPv6 without brackets).</summary>
+    /// <summary>TCP transports: host name or IP address (IPv6 without brackets). NamedPipe: the server ("."). Ssh: the host.</summary>
     public string? Host { get; }
 
-    /// <summary>TCP transports: port.</summary>
+    /// <summary>TCP transports: port. Ssh: the port, 0 for ssh's own choice.</summary>
     public int Port { get; }
+
+    /// <summary>Ssh: the user name, if the address has one.</summary>
+    public string? User { get; private init; }
 
     /// <summary>URL path prefix, always starting and ending with '/' (e.g. "/" or "/docker/").</summary>
     public string BasePath { get; }
@@ -56,15 +59,51 @@ internal sealed class DockerEndpoint
     /// <summary>Https: the folder holding ca.pem, cert.pem, key.pem.</summary>
     public string? CertPath { get; }
 
+    /// <summary>Https from a Docker context with SkipTLSVerify: the engine's certificate is not checked.</summary>
+    public bool SkipTlsVerify { get; private init; }
+
+    /// <summary>What chose this endpoint, for the detail log: FileSyncDockerHost, DOCKER_HOST, a context, or the default.</summary>
+    public string Source { get; private init; } = "the platform default";
+
     public override string ToString() => Display;
 
-    /// <summary>Explicit host, else DOCKER_HOST, else the default socket; TLS from DOCKER_TLS_VERIFY / DOCKER_TLS / DOCKER_CERT_PATH.</summary>
+    /// <summary>Explicit host, else DOCKER_HOST, else DOCKER_CONTEXT or config.json's currentContext, else the platform
+    /// default; TLS from DOCKER_TLS_VERIFY / DOCKER_TLS / DOCKER_CERT_PATH, or from the context's TLS files.</summary>
     public static DockerEndpoint Resolve(string? host) => Resolve(host, Environment.GetEnvironmentVariable);
 
     /// <summary>Test seam: <paramref name="getEnvironmentVariable"/> stands for the process environment.</summary>
     internal static DockerEndpoint Resolve(string? host, Func<string, string?> getEnvironmentVariable)
     {
-        string? value = string.IsNullOrWhiteSpace(host) ? getEnvironmentVariable("DOCKER_HOST") : host;
+        string? fromEnvironment = getEnvironmentVariable("DOCKER_HOST");
+        string source = !string.IsNullOrWhiteSpace(host) ? "FileSyncDockerHost" : "DOCKER_HOST";
+        string? value = !string.IsNullOrWhiteSpace(host) ? host : fromEnvironment;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            // The docker CLI's order: DOCKER_HOST wins over any context; the context named "default" is no context.
+            if (DockerContexts.Find(getEnvironmentVariable) is { } context)
+            {
+                DockerEndpoint endpoint;
+                try
+                {
+                    endpoint = Parse(context.Host, context.TlsFolder is not null || context.SkipTlsVerify, context.TlsFolder);
+                }
+                catch (DockerException e)
+                {
+                    throw new FileSyncException(Diag.DockerContextInvalid(context.Name, context.ChosenBy, context.MetaFile, e.Message), e);
+                }
+
+                return new DockerEndpoint(endpoint.Transport, endpoint.Display, endpoint.SocketPath, endpoint.Host, endpoint.Port, endpoint.BasePath, endpoint.CertPath)
+                {
+                    User = endpoint.User,
+                    SkipTlsVerify = context.SkipTlsVerify && endpoint.Transport == DockerTransport.Https,
+                    Source = $"Docker context '{context.Name}' ({context.ChosenBy})",
+                };
+            }
+
+            DockerEndpoint platform = Parse(null, tls: false, certPath: null);
+            return platform;
+        }
+
         // Like the docker CLI: any non-empty DOCKER_TLS_VERIFY turns TLS with verification on. DOCKER_TLS (TLS without
         // verification in the CLI) is also honoured, but FileSync always validates the server.
         bool tls = !string.IsNullOrEmpty(getEnvironmentVariable("DOCKER_TLS_VERIFY")) || !string.IsNullOrEmpty(getEnvironmentVariable("DOCKER_TLS"));
@@ -74,22 +113,28 @@ internal sealed class DockerEndpoint
             certPath = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
         }
 
-        return Parse(value, tls, certPath);
+        DockerEndpoint parsed = Parse(value, tls, certPath);
+        return new DockerEndpoint(parsed.Transport, parsed.Display, parsed.SocketPath, parsed.Host, parsed.Port, parsed.BasePath, parsed.CertPath)
+        {
+            User = parsed.User,
+            Source = source,
+        };
     }
 
-    /// <summary>Parses <c>unix:///path</c> or <c>tcp://host[:port][/prefix]</c>; null or blank means the default socket.</summary>
+    /// <summary>Parses <c>unix:///path</c>, <c>tcp://host[:port][/prefix]</c>, <c>npipe:////./pipe/name</c> or
+    /// <c>ssh://[user@]host[:port][/socket]</c>; null or blank means the platform default.</summary>
     internal static DockerEndpoint Parse(string? host, bool tls, string? certPath)
     {
         string value = host?.Trim() ?? string.Empty;
         if (value.Length == 0)
         {
-            return Unix(DefaultSocketPath);
+            return OperatingSystem.IsWindows() ? Parse(DefaultWindowsHost, tls: false, certPath: null) : Unix(DefaultSocketPath);
         }
 
         int schemeEnd = value.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd <= 0)
         {
-            throw Invalid(value, "expected unix:///path/to/docker.sock or tcp://host:port");
+            throw Invalid(value, "expected unix:///path/to/docker.sock, tcp://host:port, npipe:////./pipe/name or ssh://user@host");
         }
 
         string scheme = value.Substring(0, schemeEnd).ToLowerInvariant();
@@ -111,180 +156,12 @@ internal sealed class DockerEndpoint
             case "tcp":
                 return Tcp(value, rest, tls, certPath);
             case "npipe":
+                return NamedPipe(value, rest);
             case "ssh":
-            case "fd":
-                throw Invalid(value, $"'{scheme}://' endpoints are not supported; use unix:// or tcp://");
+                return Ssh(value);
             default:
-                throw Invalid(value, $"unsupported scheme '{scheme}://'; use unix:// or tcp://");
+                throw Invalid(value, $"unsupported scheme '{scheme}://'; use unix://, tcp://, npipe:// or ssh://");
         }
-    }
-
-    /// <summary>Connects to this endpoint: a Unix socket, TCP, or TCP + TLS, within the connect timeout (the TLS handshake
-    /// included); the connection bounds its own waits with the others. Checks the socket path and loads the TLS files now
-    /// (an <see cref="DockerException.InvalidEndpoint"/> when they are wrong), before any connection.</summary>
-    internal Func<CancellationToken, Task<HttpConnection>> CreateConnector(DockerTimeouts timeouts)
-    {
-        EndPoint target;
-        SslClientAuthenticationOptions? ssl = null;
-        if (Transport == DockerTransport.Unix)
-        {
-            try
-            {
-                target = new UnixDomainSocketEndPoint(SocketPath!);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new DockerException($"Invalid Docker endpoint '{Display}': {ex.Message}", invalidEndpoint: true, innerException: ex);
-            }
-        }
-        else
-        {
-            target = IPAddress.TryParse(Host, out IPAddress? address) ? new IPEndPoint(address, Port) : new DnsEndPoint(Host!, Port);
-            ssl = Transport == DockerTransport.Https ? CreateSslOptions() : null;
-        }
-
-        // The Host header: for a socket any name does (HttpClient sent "localhost"); for TCP, the address as given.
-        string host = Transport == DockerTransport.Unix ? "localhost"
-            : (Host!.Contains(':') ? "[" + Host + "]" : Host) + ":" + Port.ToString(CultureInfo.InvariantCulture);
-        return ct => ConnectAsync(target, ssl, host, timeouts, ct);
-    }
-
-    private async Task<HttpConnection> ConnectAsync(EndPoint target, SslClientAuthenticationOptions? ssl, string host, DockerTimeouts timeouts, CancellationToken ct)
-    {
-        var socket = Transport == DockerTransport.Unix
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        Stream? stream = null;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(timeouts.Connect);
-        try
-        {
-            await socket.ConnectAsync(target, timeout.Token).ConfigureAwait(false);
-            stream = new NetworkStream(socket, ownsSocket: true);
-            if (ssl is not null)
-            {
-                var tls = new SslStream(stream);
-                stream = tls;
-                await tls.AuthenticateAsClientAsync(ssl, timeout.Token).ConfigureAwait(false);
-            }
-
-            return new HttpConnection(socket, stream, host, Display, timeouts);
-        }
-        catch (Exception ex)
-        {
-            if (stream is not null)
-            {
-                await stream.DisposeAsync().ConfigureAwait(false);
-            }
-
-            socket.Dispose();
-            if (ct.IsCancellationRequested || ex is not (SocketException or IOException or AuthenticationException or OperationCanceledException))
-            {
-                throw;
-            }
-
-            int seconds = (int)Math.Ceiling(timeouts.Connect.TotalSeconds);
-            throw ex is OperationCanceledException
-                ? new DockerException($"Cannot connect to the Docker engine at {Display}: no answer within {seconds} s (the connect timeout).", unreachable: true, innerException: ex)
-                {
-                    TimedOut = DockerBound.Connect,
-                    TimeoutSeconds = seconds,
-                }
-                : new DockerException($"Cannot connect to the Docker engine at {Display}: {ConnectFailure(ex)}", unreachable: true, innerException: ex);
-        }
-    }
-
-    private string ConnectFailure(Exception ex)
-    {
-        if (ex is SocketException socketError && Transport == DockerTransport.Unix)
-        {
-            return !File.Exists(SocketPath) ? "the socket " + SocketPath + " does not exist (is the Docker engine running?)"
-                : socketError.SocketErrorCode == SocketError.AccessDenied ? "permission denied on " + SocketPath + " (is this user allowed to use Docker?)"
-                : socketError.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused (is the Docker engine running?)"
-                : socketError.Message;
-        }
-
-        // TLS: "Authentication failed, see inner exception." needs the innermost message (never key material).
-        Exception inner = ex;
-        while (inner.InnerException is not null)
-        {
-            inner = inner.InnerException;
-        }
-
-        return ex is AuthenticationException ? "the TLS handshake failed: " + inner.Message : ex.Message.Contains(inner.Message, StringComparison.Ordinal) ? ex.Message : ex.Message + " " + inner.Message;
-    }
-
-    /// <summary>Https: trust <c>ca.pem</c> only (else the system roots), present <c>cert.pem</c>/<c>key.pem</c>, check the host name.</summary>
-    internal SslClientAuthenticationOptions CreateSslOptions()
-    {
-        // Messages name files, never their contents.
-        string folder = CertPath ?? string.Empty;
-        string caFile = Path.Combine(folder, "ca.pem"), certFile = Path.Combine(folder, "cert.pem"), keyFile = Path.Combine(folder, "key.pem");
-        var options = new SslClientAuthenticationOptions { TargetHost = Host };
-        X509Certificate2Collection? roots = null;
-        try
-        {
-            if (File.Exists(caFile))
-            {
-                roots = new X509Certificate2Collection();
-                roots.ImportFromPemFile(caFile);
-                if (roots.Count == 0)
-                {
-                    throw new DockerException($"The Docker CA file {caFile} holds no certificate.", invalidEndpoint: true);
-                }
-            }
-
-            bool hasCert = File.Exists(certFile), hasKey = File.Exists(keyFile);
-            if (hasCert != hasKey)
-            {
-                throw new DockerException($"Docker TLS needs both {certFile} and {keyFile}; only {(hasCert ? certFile : keyFile)} exists.", invalidEndpoint: true);
-            }
-
-            if (hasCert)
-            {
-                var client = X509Certificate2.CreateFromPemFile(certFile, keyFile);
-                if (OperatingSystem.IsWindows())
-                {
-                    // SChannel cannot use the ephemeral key of a PEM-loaded certificate.
-                    using var pemLoaded = client;
-                    client = new X509Certificate2(pemLoaded.Export(X509ContentType.Pkcs12));
-                }
-
-                options.ClientCertificates = [client];
-            }
-        }
-        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
-        {
-            throw new DockerException($"Cannot load the Docker TLS files from {folder} (ca.pem, cert.pem, key.pem): {ex.GetType().Name}.", invalidEndpoint: true, innerException: ex);
-        }
-
-        if (roots is not null)
-        {
-            options.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-            {
-                if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0)
-                {
-                    return false;
-                }
-
-                using var custom = new X509Chain();
-                custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                custom.ChainPolicy.CustomTrustStore.AddRange(roots);
-                custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                if (chain is not null)
-                {
-                    foreach (var element in chain.ChainElements)
-                    {
-                        custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-                    }
-                }
-
-                using var leaf = new X509Certificate2(certificate);
-                return custom.Build(leaf);
-            };
-        }
-
-        return options;
     }
 
     private static DockerEndpoint Unix(string path) =>
@@ -360,6 +237,57 @@ internal sealed class DockerEndpoint
         string hostForDisplay = hostName.Contains(':') ? "[" + hostName + "]" : hostName;
         string display = "tcp://" + hostForDisplay + ":" + port.ToString(CultureInfo.InvariantCulture) + (basePath == "/" ? string.Empty : basePath.TrimEnd('/'));
         return new DockerEndpoint(tls ? DockerTransport.Https : DockerTransport.Http, display, null, hostName, port, basePath, tls ? certPath : null);
+    }
+
+    /// <summary><c>npipe:////./pipe/docker_engine</c> (the docker CLI's spelling; backslashes work too): server ".", name "docker_engine".</summary>
+    private static DockerEndpoint NamedPipe(string value, string rest)
+    {
+        string path = rest.Replace('\\', '/').TrimStart('/');
+        if (path.Length == 0)
+        {
+            path = "./pipe/docker_engine";
+        }
+
+        string[] parts = path.Split('/', 3);
+        if (parts.Length != 3 || parts[0].Length == 0 || !parts[1].Equals("pipe", StringComparison.OrdinalIgnoreCase) || parts[2].Length == 0 || parts[2].Contains('/'))
+        {
+            throw Invalid(value, "expected npipe:////./pipe/name, e.g. npipe:////./pipe/docker_engine");
+        }
+
+        return new DockerEndpoint(DockerTransport.NamedPipe, $"npipe:////{parts[0]}/pipe/{parts[2]}", parts[2], parts[0], 0, "/", null);
+    }
+
+    /// <summary><c>ssh://[user@]host[:port][/path/to/engine.sock]</c>, refused with a password, a query or a fragment (as the CLI).</summary>
+    private static DockerEndpoint Ssh(string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) || uri.Host.Length == 0)
+        {
+            throw Invalid(value, "expected ssh://[user@]host[:port]");
+        }
+
+        if (uri.UserInfo.Contains(':'))
+        {
+            throw Invalid(value, "a password in an ssh:// address is not supported; use a key or your ssh agent");
+        }
+
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            throw Invalid(value, "an ssh:// address takes no query and no fragment");
+        }
+
+        string? user = uri.UserInfo.Length == 0 ? null : Uri.UnescapeDataString(uri.UserInfo);
+        string hostName = uri.IdnHost;
+        if (hostName.StartsWith('-') || (user is not null && (user.Length == 0 || user.StartsWith('-'))) || hostName.Any(char.IsWhiteSpace))
+        {
+            throw Invalid(value, "the host or user name cannot start with '-'");
+        }
+
+        string path = Uri.UnescapeDataString(uri.AbsolutePath);
+        string hostForDisplay = hostName.Contains(':') ? "[" + hostName + "]" : hostName;
+        int port = uri.IsDefaultPort || uri.Port < 0 ? 0 : uri.Port;
+        string display = "ssh://" + (user is null ? "" : user + "@") + hostForDisplay
+            + (port == 0 ? "" : ":" + port.ToString(CultureInfo.InvariantCulture)) + (path.Trim('/').Length == 0 ? "" : path);
+        return new DockerEndpoint(DockerTransport.Ssh, display, path.Trim('/').Length == 0 ? null : path, hostName, port, "/", null) { User = user };
     }
 
     private static DockerException Invalid(string value, string reason) =>

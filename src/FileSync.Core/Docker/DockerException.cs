@@ -36,6 +36,9 @@ internal sealed class DockerException : Exception
     /// <summary>The connection broke, or the engine's answer was not HTTP (as opposed to an answer with an error status).</summary>
     public bool Broken { get; init; }
 
+    /// <summary>The coded error to report as is (ssh's failures), instead of one made from the other properties.</summary>
+    public FileSync.Diagnostics.Diagnostic? Diagnostic { get; init; }
+
     /// <summary>The request, e.g. <c>GET /containers/web/json</c>, when one was under way.</summary>
     public string? Request { get; init; }
 

@@ -6,13 +6,13 @@ using System.Text;
 namespace FileSync.Docker;
 
 /// <summary>
-/// HTTP/1.1 over one connected socket (Unix or TCP, TLS or not), one request at a time: just what the Engine API needs,
+/// HTTP/1.1 over one connection (a Unix socket, TCP with or without TLS, a named pipe, ssh), one request at a time: just what the Engine API needs,
 /// with few async methods (each costs JIT time in a fresh build process). Transport failures are
 /// <see cref="DockerException"/>s; a failed or cancelled request leaves the connection to be disposed. Every wait for the
 /// engine is bounded (<see cref="HttpDeadline"/>): the response's headers by the response timeout, each read of a body and
 /// each write of an upload by the stall timeout.
 /// </summary>
-internal sealed class HttpConnection(Socket socket, Stream stream, string host, string display, DockerTimeouts timeouts) : IDisposable
+internal sealed class HttpConnection(Func<bool> transportOpen, Stream stream, string host, string display, DockerTimeouts timeouts) : IDisposable
 {
     private const string Sending = "sending the request body", Receiving = "receiving the response";
     private const int WritingContent = 1, AnsweredEarly = 2;
@@ -29,8 +29,8 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
 
     public long IdleSince { get; set; }
 
-    /// <summary>Idle and not closed by the engine (an idle connection has nothing to read, not even its end).</summary>
-    public bool IsOpen => Drained && !_deadline.Passed && !socket.Poll(0, SelectMode.SelectRead);
+    /// <summary>Idle and not closed by the engine (an idle socket has nothing to read, not even its end; a pipe is still connected; ssh still runs).</summary>
+    public bool IsOpen => Drained && !_deadline.Passed && transportOpen();
 
     /// <summary>The last request failed before the engine sent a byte or the caller's content was asked for: safe to repeat.</summary>
     public bool NothingExchanged => !_received && !_contentStarted;
@@ -191,8 +191,9 @@ internal sealed class HttpConnection(Socket socket, Stream stream, string host, 
             }
         }
 
-        // Without a length, the body runs to the end of the connection, which then cannot serve another request.
-        head = new Head(code, status.Length > 13 ? status[13..] : "", length, chunked, keepAlive && (chunked || length >= 0 || code is 204 or 304), fields);
+        // Without a length, the body runs to the end of the connection, which then cannot serve another request; the
+        // answer to HEAD has no body whatever its head says (the engine's HEAD .../archive sends no Content-Length).
+        head = new Head(code, status.Length > 13 ? status[13..] : "", length, chunked, keepAlive && (chunked || length >= 0 || code is 204 or 304 || _headRequest), fields);
         return true;
     }
 

@@ -73,8 +73,9 @@ internal sealed record SyncRequest
     /// <summary>The build's values of the environment variables a sync reads (<see cref="EnvironmentNames"/>).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Every environment variable a sync reads: the Docker endpoint and its TLS files, Compose's project name.</summary>
-    public static readonly string[] EnvironmentNames = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH", "COMPOSE_PROJECT_NAME"];
+    /// <summary>Every environment variable a sync reads: the Docker endpoint and its TLS files, the Docker context and
+    /// the folder of the CLI's config (DOCKER_CONFIG, else the home folder's .docker), Compose's project name.</summary>
+    public static readonly string[] EnvironmentNames = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH", "DOCKER_CONTEXT", "DOCKER_CONFIG", "HOME", "USERPROFILE", "COMPOSE_PROJECT_NAME"];
 
     public string? GetEnvironmentVariable(string name) => Environment.TryGetValue(name, out string? value) ? value : null;
 

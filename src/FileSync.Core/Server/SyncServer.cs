@@ -114,7 +114,8 @@ internal sealed class SyncServer(ServerEndpoint endpoint, TimeSpan idle)
     internal DockerClientSource ClientsFor(SyncRequest request, Diagnostics.ILog log) => (host, timeouts) =>
     {
         DockerEndpoint docker = DockerEndpoint.Resolve(host, request.GetEnvironmentVariable);
-        string key = string.Join("|", docker.Display, docker.CertPath, timeouts.Connect.Ticks, timeouts.Response.Ticks, timeouts.Stall.Ticks);
+        log.Detail($"FileSync: Docker endpoint {docker.Display}, from {docker.Source}");
+        string key = string.Join("|", docker.Display, docker.CertPath, docker.SkipTlsVerify, timeouts.Connect.Ticks, timeouts.Response.Ticks, timeouts.Stall.Ticks);
         if (_clients.TryGetValue(key, out DockerClient? cached))
         {
             log.Detail($"FileSync: reusing the Docker client for {cached.Endpoint}");

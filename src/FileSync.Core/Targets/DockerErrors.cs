@@ -7,7 +7,7 @@ namespace FileSync.Targets;
 /// engine error outside a container's calls) as coded errors naming the endpoint: every Engine API call reports them alike.</summary>
 internal static class DockerErrors
 {
-    public static Diagnostic Describe(DockerException e, string endpoint) => e.TimedOut switch
+    public static Diagnostic Describe(DockerException e, string endpoint) => e.Diagnostic ?? e.TimedOut switch
     {
         DockerBound.Connect => Diag.DockerConnectTimeout(endpoint, e.TimeoutSeconds),
         DockerBound.Response => Diag.DockerResponseTimeout(endpoint, e.Request ?? "?", e.TimeoutSeconds),

@@ -74,8 +74,16 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
                     return null;
                 }
 
-                using var text = new StreamReader(entry.DataStream);
-                return await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                string content;
+                using (var text = new StreamReader(entry.DataStream, leaveOpen: true))
+                {
+                    content = await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                // The tar's end blocks too: a response read to its end gives the connection back for the next request
+                // (over ssh, a connection is a process and a login).
+                await DrainAsync(archive, cancellationToken).ConfigureAwait(false);
+                return content;
             }
             catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
             {
@@ -87,6 +95,22 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
             }
         }
     });
+
+    /// <summary>Reads what is left of a small response, up to 64 KiB (beyond that, dropping the connection is cheaper).</summary>
+    private static async Task DrainAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[16 * 1024];
+        for (int total = 0; total < 64 * 1024;)
+        {
+            int n = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return;
+            }
+
+            total += n;
+        }
+    }
 
     public async Task<PathKind> StatAsync(string path, CancellationToken cancellationToken)
     {

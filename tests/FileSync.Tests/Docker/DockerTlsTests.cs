@@ -9,10 +9,11 @@ using FileSync.Docker;
 namespace FileSync.Tests.Docker;
 
 /// <summary>DOCKER_TLS_VERIFY / DOCKER_CERT_PATH against a minimal HTTPS stand-in for the engine (certificates made here).</summary>
-public sealed class DockerTlsTests : IDisposable
+public sealed partial class DockerTlsTests : IDisposable
 {
     private readonly string _certDir = Path.Combine(Path.GetTempPath(), "filesync-tls-" + Guid.NewGuid().ToString("N"));
     private readonly Pki _pki = new();
+    private readonly List<string> _configFolders = [];
 
     public DockerTlsTests()
     {
@@ -27,6 +28,11 @@ public sealed class DockerTlsTests : IDisposable
     public void Dispose()
     {
         Directory.Delete(_certDir, recursive: true);
+        foreach (string folder in _configFolders.Where(Directory.Exists))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
         _pki.Dispose();
     }
 

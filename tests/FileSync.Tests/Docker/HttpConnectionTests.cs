@@ -9,7 +9,7 @@ namespace FileSync.Tests.Docker;
 /// Unix socket: the cases the real engine does not show on demand (connection reuse and loss, bodies split anywhere,
 /// no 100 Continue, malformed answers, cancellation).
 /// </summary>
-public sealed class HttpConnectionTests
+public sealed partial class HttpConnectionTests
 {
     private const string NoContainers = "[]";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
