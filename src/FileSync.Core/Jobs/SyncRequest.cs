@@ -38,6 +38,12 @@ internal sealed record SyncRequest
 
     public string? Image { get; init; }
 
+    public string? Pod { get; init; }
+
+    public string? Namespace { get; init; }
+
+    public string? KubeContext { get; init; }
+
     public string? ComposeService { get; init; }
 
     public string? ComposeProject { get; init; }
@@ -73,8 +79,8 @@ internal sealed record SyncRequest
     /// <summary>The build's values of the environment variables a sync reads (<see cref="EnvironmentNames"/>).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Every environment variable a sync reads: the Docker endpoint and its TLS files, Compose's project name.</summary>
-    public static readonly string[] EnvironmentNames = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH", "COMPOSE_PROJECT_NAME"];
+    /// <summary>Every environment variable a sync reads: the Docker endpoint and its TLS files, Compose's project name, the kubeconfig.</summary>
+    public static readonly string[] EnvironmentNames = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH", "COMPOSE_PROJECT_NAME", "KUBECONFIG", "HOME"];
 
     public string? GetEnvironmentVariable(string name) => Environment.TryGetValue(name, out string? value) ? value : null;
 
