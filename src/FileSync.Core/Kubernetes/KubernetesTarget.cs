@@ -23,9 +23,12 @@ internal sealed partial class KubernetesTarget(IKubeApi api, KubePod pod, KubeCo
     /// <summary>namespace/pod, and the container when the pod has several.</summary>
     public string DisplayName => pod.Containers.Count > 1 ? $"{pod.Namespace}/{pod.Name}/{container.Name}" : $"{pod.Namespace}/{pod.Name}";
 
-    /// <summary>The pod's UID and the container's id: a pod replaced, or a container restarted in its pod (it starts again
-    /// from its image, without the synced files), is a new instance and gets everything.</summary>
-    public string InstanceId => $"{pod.Uid}/{container.ContainerId}";
+    /// <summary>The container's id (containerStatuses[].containerID without its runtime scheme, so the summary's short id
+    /// is the runtime's, as crictl or docker show it) and the pod's UID: a pod replaced, or a container restarted in its
+    /// pod (it starts again from its image, without the synced files), is a new instance and gets everything.</summary>
+    public string InstanceId => $"{ContainerIdWithoutScheme}/{pod.Uid}";
+
+    private string ContainerIdWithoutScheme => container.ContainerId is { } id && id.IndexOf("://", StringComparison.Ordinal) is var scheme and >= 0 ? id[(scheme + 3)..] : container.ContainerId ?? "";
 
     /// <summary>The container's workingDir from the pod spec (the API does not show the image's WORKDIR).</summary>
     public string? WorkingDirectory => container.WorkingDir;

@@ -36,7 +36,7 @@ public sealed class PodSelectionTests
         ISyncTarget target = Assert.Single(await Resolve("Pod=web-0"));
 
         Assert.Equal("shop/web-0", target.DisplayName);
-        Assert.Equal("uid-web-0/containerd://app-1", target.InstanceId);
+        Assert.Equal("app-1/uid-web-0", target.InstanceId);
     }
 
     [Fact]
@@ -45,9 +45,9 @@ public sealed class PodSelectionTests
         _api.Pods.Add(Pod("web-0", "default"));
         _api.Pods.Add(Pod("web-0", "other", uid: "uid-other"));
 
-        Assert.Equal("uid-web-0/containerd://app-1", Assert.Single(await Resolve("Pod=web-0")).InstanceId);
+        Assert.Equal("app-1/uid-web-0", Assert.Single(await Resolve("Pod=web-0")).InstanceId);
         _api.ContextNamespace = "nowhere";
-        Assert.Equal("uid-other/containerd://app-1", Assert.Single(await Resolve("Pod=web-0;Namespace=other")).InstanceId);
+        Assert.Equal("app-1/uid-other", Assert.Single(await Resolve("Pod=web-0;Namespace=other")).InstanceId);
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class PodSelectionTests
         Assert.Equal("FSYNC9011", ambiguous.Diagnostic.Code);
         Assert.Equal("FSYNC9010", wrong.Diagnostic.Code);
         Assert.Contains("app, sidecar", wrong.Diagnostic.Message, StringComparison.Ordinal);
-        Assert.Equal("uid-web-0/containerd://sidecar-1", chosen.InstanceId);
+        Assert.Equal("sidecar-1/uid-web-0", chosen.InstanceId);
     }
 
     [Theory]
