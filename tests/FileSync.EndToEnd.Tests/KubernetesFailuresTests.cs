@@ -74,3 +74,40 @@ public sealed class KubernetesFailuresTests(PackageFixture package)
         Assert.Contains(missing, result.Output, StringComparison.Ordinal);
     }
 }
+
+/// <summary>A pod that goes away in the middle of a sync: a coded error naming it, nothing recorded, and the next sync
+/// (to its replacement) sends everything.</summary>
+public sealed class KubernetesPodGoneMidSyncTests(PackageFixture package)
+{
+    [Fact]
+    public async Task A_pod_deleted_during_the_upload_is_a_coded_error_and_its_replacement_gets_everything()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        await cluster.AddWebPodAsync("web-0");
+        bool removed = false;
+        cluster.StandIn.BeforeExecAsync = async (ns, pod, command) =>
+        {
+            if (!removed && command.Contains("xmf"))
+            {
+                removed = true;
+                await cluster.StandIn.RemovePodAsync(ns, pod);
+            }
+        };
+        using var project = new ConsumerProject(package, "kube-gone-mid-sync")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncSelector", "app=web");
+        project.WriteFile("a.txt", "a\n");
+
+        ProcessResult failed = (await project.SyncAsync(cluster.Environment)).Failed();
+
+        Assert.Contains("error FSYNC9006", failed.Output, StringComparison.Ordinal);
+        Assert.Contains("'web-0'", failed.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("MSB4018", failed.Output, StringComparison.Ordinal);
+
+        StandInPod replacement = await cluster.AddWebPodAsync("web-0");
+        var next = SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded());
+        Assert.Equal(1, next.Changed);
+        Assert.Equal("a\n", await InContainer.CatAsync(replacement.DockerId("app"), "/app/a.txt"));
+    }
+}

@@ -80,9 +80,9 @@ internal sealed partial class KubeApi
             {
                 return (await OpenAsync(ns, pod, container, argv, stdin, V5, cancellationToken).ConfigureAwait(false), V5);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { Failure: KubeFailure.Other })
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { Failure: KubeFailure.BadRequest })
             {
-                // A server before 1.30 refuses the v5 upgrade; anything it says about v4 is the answer.
+                // A server before 1.30 refuses the v5 upgrade (400: no protocol it speaks was asked for); v4 it may take.
             }
         }
 

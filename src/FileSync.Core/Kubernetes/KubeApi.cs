@@ -140,7 +140,15 @@ internal sealed partial class KubeApi : IKubeApi, IDisposable
             case HttpRequestException or SocketException or AuthenticationException or IOException:
                 return new KubeApiException(KubeFailure.Unreachable, Redacted(Innermost(e).Message), e);
             case WebSocketException socket:
-                return new KubeApiException(Innermost(socket) is SocketException ? KubeFailure.Unreachable : KubeFailure.Other, Redacted(Innermost(socket).Message), e);
+                // A refused upgrade: "The server returned status code '404' when status code '101' was expected."
+                string text = Innermost(socket).Message;
+                return new KubeApiException(
+                    Innermost(socket) is SocketException ? KubeFailure.Unreachable
+                    : text.Contains("'404'", StringComparison.Ordinal) ? KubeFailure.NotFound
+                    : text.Contains("'401'", StringComparison.Ordinal) || text.Contains("'403'", StringComparison.Ordinal) ? KubeFailure.Refused
+                    : text.Contains("'400'", StringComparison.Ordinal) ? KubeFailure.BadRequest
+                    : KubeFailure.Other,
+                    Redacted(text), e);
             case KubernetesException kube:
                 return new KubeApiException(KubeFailure.Other, Redacted(kube.Status?.Message ?? kube.Message), e);
             case KubeConfigException config:
@@ -183,7 +191,7 @@ internal sealed partial class KubeApi : IKubeApi, IDisposable
     internal static string Redacted(string message)
     {
         string text = BearerPattern().Replace(message, "Bearer ***");
-        return UserInfoPattern().Replace(text, "$1***@");
+        return UserInfoPattern().Replace(text, "$1***@").Trim().TrimEnd('.'); // messages end with their own period
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"Bearer\s+\S+", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]

@@ -56,6 +56,9 @@ internal enum KubeFailure
     /// <summary>404.</summary>
     NotFound,
 
+    /// <summary>400: for an exec upgrade, a server that does not speak the protocol asked for (before 1.30: v5).</summary>
+    BadRequest,
+
     /// <summary>v4.channel.k8s.io only: tar never learnt that stdin ended.</summary>
     StdinNotClosed,
 

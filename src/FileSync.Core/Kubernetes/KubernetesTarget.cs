@@ -201,6 +201,7 @@ internal sealed partial class KubernetesTarget(IKubeApi api, KubePod pod, KubeCo
             throw new FileSyncException(e.Failure switch
             {
                 KubeFailure.Unreachable => Diag.KubeApiUnreachable(api.Endpoint, e.Message),
+                KubeFailure.NotFound => Diag.KubePodNotFound(pod.Name, pod.Namespace, api.Endpoint), // deleted since it was listed
                 KubeFailure.Refused => Diag.KubeApiFailed(api.Endpoint, $"exec in pod '{pod.Name}'", e.Message),
                 KubeFailure.StdinNotClosed => Diag.KubeStdinNotClosed(api.Endpoint, pod.Name, (int)KubeApi.V4StdinBound.TotalSeconds),
                 _ when upload => Diag.KubeUploadFailed(pod.Name, container.Name, "not confirmed", e.Message),
