@@ -20,6 +20,9 @@ internal sealed partial class KubeApi
     /// <summary>How long a finished command may take to report its status (and an exec without stdin to run).</summary>
     private static readonly TimeSpan ExecBound = TimeSpan.FromSeconds(120);
 
+    /// <summary>How long one write of the input may wait for the API server to take it.</summary>
+    private static readonly TimeSpan StallBound = TimeSpan.FromSeconds(60);
+
     /// <summary>v4: how long after its input a command may take to end by itself.</summary>
     internal static readonly TimeSpan V4StdinBound = TimeSpan.FromSeconds(10);
 
@@ -120,7 +123,7 @@ internal sealed partial class KubeApi
     {
         try
         {
-            Stream input = demuxer.GetStream(null, ChannelIndex.StdIn);
+            Stream input = new StallGuardStream(demuxer.GetStream(null, ChannelIndex.StdIn), StallBound);
             await using (var buffered = new BufferedStream(input, 64 * 1024))
             {
                 await stdin(buffered, cancellationToken).ConfigureAwait(false);
@@ -134,7 +137,7 @@ internal sealed partial class KubeApi
 
             return null;
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && (status.IsCompleted || e is WebSocketException or IOException or ObjectDisposedException))
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not KubeApiException && (status.IsCompleted || e is WebSocketException or IOException or ObjectDisposedException))
         {
             return e;
         }
