@@ -9,6 +9,8 @@
 #   3. first sync of 3,000 files / 60 MB and of 30,000 small files into a fresh container vs `docker cp` of the
 #      folder (target: at or below `docker cp`); peak RSS of the build for 60 MB and 600 MB (target: no growth)
 #   4. change detection over a 100,000-file context with one change                (target: task < 150 ms)
+#   5. Kubernetes (not in the default sections): one changed file, a first sync and a no-op to 1 pod vs 10 replicas on
+#      the API stand-in (build/bench/kube/run.sh)                           (target: 10 replicas < 2x one pod)
 #   Item 2 also times the same one-file sync on the warm sync server (-p:FileSyncServer=true) against the cold
 #   in-process path (FileSyncServer=false)             (targets: warm <= 0.6x `docker cp`, cold <= 1.5x `docker cp`)
 #   Item 4 also times the one-change sync on the warm sync server, whose watcher journal spares the scan of every file
@@ -559,6 +561,17 @@ if [[ " $SECTIONS " == *" 4 "* ]]; then
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
+# Item 5 (issue 10): Kubernetes, 1 pod vs 10 replicas on the API stand-in; its own table (build/bench/kube/run.sh).
+KUBE_TABLE=
+if [[ " $SECTIONS " == *" 5 "* ]]; then
+  section "Item 5: Kubernetes, 1 pod vs 10 replicas on the API stand-in ($N runs each)"
+  KUBE_TABLE=$(FILESYNC_PACKAGE_DIR="$WORK/feed" bash "$REPO/build/bench/kube/run.sh" "$N")
+  one=$(awk -F'|' '/one changed file, 1 pod/ {gsub(/ /, "", $3); print $3}' <<<"$KUBE_TABLE")
+  ten=$(awk -F'|' '/one changed file, 10 replicas/ {gsub(/ /, "", $3); print $3}' <<<"$KUBE_TABLE")
+  target '5. Kubernetes: one changed file to 10 replicas < 2x one pod' "$ten ms vs $one ms" "$([ "$ten" -lt $((2 * one)) ] && echo yes || echo no)"
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
 section "Results"
 mem_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
@@ -580,6 +593,12 @@ cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   echo "| target | measured (medians) | met |"
   echo "| --- | --- | --- |"
   if [ ${#TARGETS[@]} -gt 0 ]; then printf '%s\n' "${TARGETS[@]}"; fi
+  if [ -n "$KUBE_TABLE" ]; then
+    echo
+    echo "## Kubernetes (item 5): whole \`dotnet build -t:SyncToContainer\` processes, API stand-in on 127.0.0.1"
+    echo
+    echo "$KUBE_TABLE"
+  fi
   if [ -n "$TIMELINES" ]; then
     echo
     echo "## Where the time goes"

@@ -71,7 +71,9 @@ public sealed partial class SyncFiles
 
         // The artifact's image picks the containers, as in Skaffold, unless the project names its target some other way.
         string runtime = Runtime.Trim().ToLowerInvariant();
-        if (runtime is "docker" or "kubernetes" && new[] { Container, Selector, Image, ComposeService, ComposeProject, ComposeFile }.All(string.IsNullOrWhiteSpace))
+        // (On Kubernetes FileSyncContainer names the container in each pod, not the pods.)
+        string? container = runtime == "kubernetes" ? null : Container;
+        if (runtime is "docker" or "kubernetes" && new[] { container, Selector, Image, Pod, ComposeService, ComposeProject, ComposeFile }.All(string.IsNullOrWhiteSpace))
         {
             Image = artifact.Image;
         }
@@ -103,7 +105,7 @@ public sealed partial class SyncFiles
 
         string?[] settings =
         [
-            Runtime, Container, Selector, Image, ComposeService, ComposeProject, ComposeFile, DockerHost, DockerTimeout, Directory,
+            Runtime, Container, Selector, Image, Pod, Namespace, KubeContext, Environment.GetEnvironmentVariable("KUBECONFIG"), ComposeService, ComposeProject, ComposeFile, DockerHost, DockerTimeout, Directory,
             WorkingDirectory, FallbackWorkingDirectory, Owner, OutputDest, OutputDirectory, ContextDirectory, Artifact, Profile,
             StaticWebAssets, StaticWebAssetsManifest, StaticWebAssetsCompression, Environment.GetEnvironmentVariable("DOCKER_HOST"), Environment.GetEnvironmentVariable("DOCKER_CONTEXT"), Environment.GetEnvironmentVariable("DOCKER_CONFIG"), Environment.GetEnvironmentVariable("COMPOSE_PROJECT_NAME"), string.Join('\u0003', Actions.Select(action => $"{action.ItemSpec}|{action.GetMetadata("Match")}|{action.GetMetadata("Command")}")),
             .. InputTexts(),

@@ -74,6 +74,15 @@ public sealed partial class SyncFiles
 
     public string? Image { get; set; }
 
+    /// <summary>FileSyncPod: one Kubernetes pod by name.</summary>
+    public string? Pod { get; set; }
+
+    /// <summary>FileSyncNamespace; empty: the kubeconfig context's namespace, else default.</summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>FileSyncKubeContext; empty: the kubeconfig's current context.</summary>
+    public string? KubeContext { get; set; }
+
     /// <summary>FileSyncComposeService: the running containers of this Docker Compose service.</summary>
     public string? ComposeService { get; set; }
 

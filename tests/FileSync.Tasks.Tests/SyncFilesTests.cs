@@ -72,7 +72,8 @@ public sealed class SyncFilesTests : IDisposable
     public static TheoryData<string, string, string, string> CodedErrors => new()
     {
         { "An unknown FileSyncRuntime is named, with the valid ones", "Runtime=podman;Container=web", "FSYNC0002", "'podman'" },
-        { "The kubernetes runtime is not available in this version", "Runtime=kubernetes;Container=web", "FSYNC0003", "'kubernetes'" },
+        { "The kubernetes runtime needs the pods named (FileSyncContainer names the container in them)", "Runtime=kubernetes;Container=web", "FSYNC9001", "FileSyncPod" },
+        { "A pod with the docker runtime names the pod and the fix", "Runtime=docker;Pod=web-0", "FSYNC9002", "FileSyncRuntime=kubernetes" },
         { "A FileSyncOwner that is not uid[:gid] is named", "Owner=www-data", "FSYNC0005", "'www-data'" },
         { "A relative FileSyncWorkingDirectory is named", "WorkingDirectory=app", "FSYNC0008", "'app'" },
         { "FileSyncContainer and FileSyncSelector together name both settings", "Runtime=docker;Container=web;Selector=app=web", "FSYNC0007", "FileSyncContainer, FileSyncSelector" },

@@ -24,7 +24,7 @@ public sealed class TargetsTests
         { "The directory runtime without a folder turns the hook on (the task then reports FSYNC0004)", "FileSyncRuntime=directory", "", "true" },
         { "A folder alone turns the hook on (the task then reports FSYNC0010)", "FileSyncDirectory=/tmp/root", "", "true" },
         { "An image is configured", "FileSyncImage=web", "", "true" },
-        { "Kubernetes is not in this version: the hook runs and the task says FSYNC0003", "FileSyncRuntime=kubernetes;FileSyncPod=web-0", "", "true" },
+        { "Kubernetes with a pod: the hook runs", "FileSyncRuntime=kubernetes;FileSyncPod=web-0", "", "true" },
         { "A pod alone names nothing the docker runtime uses", "FileSyncPod=web-0", "", "" },
         { "CI=true: never in CI", "FileSyncContainer=web", "CI=true", "" },
         { "ContinuousIntegrationBuild=true: never in CI", "FileSyncContainer=web", "ContinuousIntegrationBuild=true", "" },

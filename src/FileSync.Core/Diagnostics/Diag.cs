@@ -2,7 +2,7 @@ namespace FileSync.Diagnostics;
 
 /// <summary>
 /// One factory per message in Strings.resx; the method name is the resource name, so nothing is spelt twice.
-/// Codes: 0xxx configuration, 1xxx rules and sources, 2xxx Docker, 3xxx state, 4xxx directory target, 5xxx post-sync actions and the launcher, 6xxx ASP.NET Core, 8xxx skaffold.yaml.
+/// Codes: 0xxx configuration, 1xxx rules and sources, 2xxx Docker, 3xxx state, 4xxx directory target, 5xxx post-sync actions and the launcher, 6xxx ASP.NET Core, 8xxx skaffold.yaml, 9xxx Kubernetes.
 /// </summary>
 internal static class Diag
 {
@@ -11,7 +11,6 @@ internal static class Diag
     // Configuration
     public static Diagnostic NoTargetConfigured() => Make(nameof(NoTargetConfigured), null);
     public static Diagnostic UnknownRuntime(string runtime) => Make(nameof(UnknownRuntime), null, runtime);
-    public static Diagnostic RuntimeNotAvailable(string runtime) => Make(nameof(RuntimeNotAvailable), null, runtime);
     public static Diagnostic DirectoryNotSet() => Make(nameof(DirectoryNotSet), null);
     public static Diagnostic InvalidOwner(string owner) => Make(nameof(InvalidOwner), null, owner);
     public static Diagnostic InvalidSelector(string selector) => Make(nameof(InvalidSelector), null, selector);
@@ -190,4 +189,21 @@ internal static class Diag
     public static Diagnostic DockerIgnoreUnreadable(string file, string reason) => Make(nameof(DockerIgnoreUnreadable), file, file, reason);
     public static Diagnostic InferArchiveNotSynced(string dockerfile, int line, string source) => Make(nameof(InferArchiveNotSynced), dockerfile, dockerfile, line, source) with { Line = line };
     public static Diagnostic InferPatternInvalid(string file, int line, int column, string pattern, int at) => Make(nameof(InferPatternInvalid), file, file, line, column, pattern, at) with { Line = line, Column = column };
+    // Kubernetes
+    public static Diagnostic KubePodsNotNamed() => Make(nameof(KubePodsNotNamed), null);
+    public static Diagnostic KubePodWithoutRuntime(string pod) => Make(nameof(KubePodWithoutRuntime), null, pod);
+    public static Diagnostic KubeConfigUnreadable(string config, string reason) => Make(nameof(KubeConfigUnreadable), null, config, reason);
+    public static Diagnostic KubeApiUnreachable(string endpoint, string reason) => Make(nameof(KubeApiUnreachable), null, endpoint, reason);
+    public static Diagnostic KubeApiFailed(string endpoint, string operation, string reason) => Make(nameof(KubeApiFailed), null, endpoint, operation, reason);
+    public static Diagnostic KubePodNotFound(string pod, string ns, string endpoint) => Make(nameof(KubePodNotFound), null, pod, ns, endpoint);
+    public static Diagnostic KubeNoPodMatches(string what, string ns, string endpoint) => Make(nameof(KubeNoPodMatches), null, what, ns, endpoint);
+    public static Diagnostic KubePodNotReady(string pod, string container, string state) => Make(nameof(KubePodNotReady), null, pod, container, state);
+    public static Diagnostic KubePodTerminating(string pod) => Make(nameof(KubePodTerminating), null, pod);
+    public static Diagnostic KubeContainerNotFound(string container, string pod, string containers) => Make(nameof(KubeContainerNotFound), null, container, pod, containers);
+    public static Diagnostic KubeContainerAmbiguous(string pod, string containers) => Make(nameof(KubeContainerAmbiguous), null, pod, containers);
+    public static Diagnostic KubeUploadFailed(string pod, string container, string status, string output) => Make(nameof(KubeUploadFailed), null, pod, container, status, output);
+    public static Diagnostic KubeNoTar(string pod, string container, string candidates) => Make(nameof(KubeNoTar), null, pod, container, candidates);
+    public static Diagnostic KubeExecFailed(string command, string pod, string container, string reason) => Make(nameof(KubeExecFailed), null, command, pod, container, reason);
+    public static Diagnostic KubeStdinNotClosed(string endpoint, string pod, int seconds) => Make(nameof(KubeStdinNotClosed), null, endpoint, pod, seconds);
+    public static Diagnostic KubeRestartNotSupported(string pod) => Make(nameof(KubeRestartNotSupported), null, pod);
 }

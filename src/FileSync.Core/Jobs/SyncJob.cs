@@ -85,6 +85,7 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
             Container = request.Container, Selector = request.Selector, Image = request.Image, DockerHost = request.DockerHost,
             Directory = request.Directory is { } directory && !string.IsNullOrWhiteSpace(directory) ? Full(directory.Trim()) : request.Directory, Owner = owner,
             ComposeService = request.ComposeService, ComposeProject = ResolveComposeProject(context),
+            Pod = request.Pod, Namespace = request.Namespace, KubeContext = request.KubeContext, KubeConfig = KubeConfig(),
         };
         TargetDecision decision = settings.Decide();
         foreach (Diagnostic warning in decision.Warnings)
@@ -193,6 +194,12 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
 
         return kept;
     }
+
+    /// <summary>The build's kubeconfig: KUBECONFIG, else ~/.kube/config of the build's HOME (the server may run elsewhere).</summary>
+    private string? KubeConfig() =>
+        request.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } files ? string.Join(':', files.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(Full))
+        : request.GetEnvironmentVariable("HOME") is { Length: > 0 } home ? Path.Combine(home, ".kube", "config")
+        : null;
 
     /// <summary>Only when a Compose setting is present: no file look-ups for any other configuration.</summary>
     private ComposeProject? ResolveComposeProject(string context) =>

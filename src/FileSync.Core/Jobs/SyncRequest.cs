@@ -38,6 +38,12 @@ internal sealed record SyncRequest
 
     public string? Image { get; init; }
 
+    public string? Pod { get; init; }
+
+    public string? Namespace { get; init; }
+
+    public string? KubeContext { get; init; }
+
     public string? ComposeService { get; init; }
 
     public string? ComposeProject { get; init; }
@@ -74,8 +80,8 @@ internal sealed record SyncRequest
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Every environment variable a sync reads: the Docker endpoint and its TLS files, the Docker context and
-    /// the folder of the CLI's config (DOCKER_CONFIG, else the home folder's .docker), Compose's project name.</summary>
-    public static readonly string[] EnvironmentNames = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH", "DOCKER_CONTEXT", "DOCKER_CONFIG", "HOME", "USERPROFILE", "COMPOSE_PROJECT_NAME"];
+    /// the folder of the CLI's config (DOCKER_CONFIG, else the home folder's .docker), Compose's project name, the kubeconfig.</summary>
+    public static readonly string[] EnvironmentNames = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH", "DOCKER_CONTEXT", "DOCKER_CONFIG", "HOME", "USERPROFILE", "COMPOSE_PROJECT_NAME", "KUBECONFIG"];
 
     public string? GetEnvironmentVariable(string name) => Environment.TryGetValue(name, out string? value) ? value : null;
 

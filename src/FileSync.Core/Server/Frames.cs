@@ -141,7 +141,8 @@ internal static class Frames
         WriteItems(w, r.Actions);
         foreach (string? value in (string?[])[r.OutputDirectory, r.OutputDest, r.UnresolvedTargetFrameworks, r.ContextDirectory, r.ProjectDirectory, r.StateDirectory,
             r.Runtime, r.Container, r.Selector, r.Image, r.ComposeService, r.ComposeProject, r.ComposeFile, r.DockerHost, r.DockerTimeout, r.Directory,
-            r.WorkingDirectory, r.FallbackWorkingDirectory, r.Owner, r.StaticWebAssets, r.StaticWebAssetsManifest, r.StaticWebAssetsCompression, r.BaseDirectory])
+            r.WorkingDirectory, r.FallbackWorkingDirectory, r.Owner, r.StaticWebAssets, r.StaticWebAssetsManifest, r.StaticWebAssetsCompression, r.BaseDirectory,
+            r.Pod, r.Namespace, r.KubeContext])
         {
             WriteString(w, value);
         }
@@ -154,7 +155,7 @@ internal static class Frames
     public static SyncRequest ReadRequest(BinaryReader r)
     {
         IReadOnlyList<RequestItem> rules = ReadItems(r), outputs = ReadItems(r), actions = ReadItems(r);
-        string?[] s = new string?[23];
+        string?[] s = new string?[26];
         for (int i = 0; i < s.Length; i++)
         {
             s[i] = ReadString(r);
@@ -167,7 +168,7 @@ internal static class Frames
             StateDirectory = s[5] ?? "", Runtime = s[6] ?? "docker", Container = s[7], Selector = s[8], Image = s[9], ComposeService = s[10],
             ComposeProject = s[11], ComposeFile = s[12], DockerHost = s[13], DockerTimeout = s[14], Directory = s[15], WorkingDirectory = s[16],
             FallbackWorkingDirectory = s[17], Owner = s[18], StaticWebAssets = s[19], StaticWebAssetsManifest = s[20], StaticWebAssetsCompression = s[21],
-            BaseDirectory = s[22] ?? "/", DryRun = r.ReadBoolean(), Detailed = r.ReadBoolean(), Environment = ReadMap(r),
+            BaseDirectory = s[22] ?? "/", Pod = s[23], Namespace = s[24], KubeContext = s[25], DryRun = r.ReadBoolean(), Detailed = r.ReadBoolean(), Environment = ReadMap(r),
         };
     }
 

@@ -8,7 +8,8 @@ namespace FileSync.Targets;
 /// every container of an image (Skaffold's way), or a folder.</summary>
 internal static class TargetFactory
 {
-    public static async Task<IReadOnlyList<ISyncTarget>> ResolveAsync(TargetSettings settings, Func<string?, DockerClient> dockerClient, ILog log, CancellationToken cancellationToken)
+    /// <param name="kubeApi">The Kubernetes API for these settings; null: KubernetesClient on the kubeconfig (tests fake it).</param>
+    public static async Task<IReadOnlyList<ISyncTarget>> ResolveAsync(TargetSettings settings, Func<string?, DockerClient> dockerClient, ILog log, CancellationToken cancellationToken, Func<TargetSettings, Kubernetes.IKubeApi>? kubeApi = null)
     {
         TargetDecision decision = settings.Decide();
         switch (decision.Kind)
@@ -17,6 +18,9 @@ internal static class TargetFactory
                 return [new DirectoryTarget(settings.Directory!, workingDirectory: null, settings.Owner)];
             case TargetKind.Docker:
                 return await ResolveDockerAsync(settings, dockerClient, log, cancellationToken).ConfigureAwait(false);
+            case TargetKind.Kubernetes:
+                // Kept in its own method: KubernetesClient is loaded only by a Kubernetes sync.
+                return await Kubernetes.KubernetesTargets.ResolveAsync(settings, (kubeApi ?? Kubernetes.KubeApi.For)(settings), log, cancellationToken).ConfigureAwait(false);
             default:
                 // The caller decided first and logged the decision's warnings (FSYNC0001: nothing configured, no targets).
                 return decision.Error is { } error ? throw new FileSyncException(error) : [];

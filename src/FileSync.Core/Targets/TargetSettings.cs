@@ -20,6 +20,18 @@ internal sealed record TargetSettings(string Runtime)
 
     public string? DockerHost { get; init; }
 
+    /// <summary>FileSyncPod: one Kubernetes pod by name.</summary>
+    public string? Pod { get; init; }
+
+    /// <summary>FileSyncNamespace; null: the kubeconfig context's, else "default".</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>FileSyncKubeContext; null: the kubeconfig's current context.</summary>
+    public string? KubeContext { get; init; }
+
+    /// <summary>The build's KUBECONFIG (files separated by ':'); null: ~/.kube/config.</summary>
+    public string? KubeConfig { get; init; }
+
     public string? Directory { get; init; }
 
     public FileOwner? Owner { get; init; }
@@ -39,6 +51,11 @@ internal sealed record TargetSettings(string Runtime)
                 if (pickers.Length > 1)
                 {
                     return TargetDecision.Failed(Diag.TooManyTargetSettings(string.Join(", ", pickers)));
+                }
+
+                if (pickers.Length == 0 && IsSet(Pod))
+                {
+                    return TargetDecision.Failed(Diag.KubePodWithoutRuntime(Pod!.Trim()));
                 }
 
                 if (pickers.Length == 0)
@@ -63,10 +80,14 @@ internal sealed record TargetSettings(string Runtime)
                 return Chosen(TargetKind.Docker, "docker", Named(("FileSyncDirectory", Directory)));
             case "directory":
                 return IsSet(Directory)
-                    ? Chosen(TargetKind.Directory, "directory", [.. pickers, .. Named(("FileSyncDockerHost", DockerHost)), .. ComposeProjectAlone])
+                    ? Chosen(TargetKind.Directory, "directory", [.. pickers, .. Named(("FileSyncPod", Pod), ("FileSyncDockerHost", DockerHost)), .. ComposeProjectAlone])
                     : TargetDecision.Failed(Diag.DirectoryNotSet());
             case "kubernetes":
-                return TargetDecision.Failed(Diag.RuntimeNotAvailable(Runtime.Trim()));
+                // FileSyncContainer names the container in each pod; the pods are named by exactly one of these.
+                string[] pods = Named(("FileSyncPod", Pod), ("FileSyncSelector", Selector), ("FileSyncImage", Image));
+                return pods.Length > 1 ? TargetDecision.Failed(Diag.TooManyTargetSettings(string.Join(", ", pods)))
+                    : pods.Length == 0 ? TargetDecision.Failed(Diag.KubePodsNotNamed())
+                    : Chosen(TargetKind.Kubernetes, "kubernetes", [.. Named(("FileSyncDirectory", Directory), ("FileSyncDockerHost", DockerHost), ("FileSyncComposeService", ComposeService)), .. ComposeProjectAlone]);
             default:
                 return TargetDecision.Failed(Diag.UnknownRuntime(Runtime.Trim()));
         }
@@ -103,6 +124,7 @@ internal enum TargetKind
     None,
     Docker,
     Directory,
+    Kubernetes,
 }
 
 /// <summary>What <see cref="TargetSettings.Decide"/> concluded: a kind with warnings, or an error (then Kind is None).</summary>

@@ -100,6 +100,9 @@ internal sealed class ConsumerProject : IDisposable
     /// <summary><c>dotnet build -t:SyncToContainer</c> plus <paramref name="arguments"/>.</summary>
     public Task<ProcessResult> SyncAsync(params string[] arguments) => BuildAsync(["-t:SyncToContainer", .. arguments]);
 
+    /// <summary><c>dotnet build -t:SyncToContainer</c> with <paramref name="environment"/> (e.g. a KUBECONFIG).</summary>
+    public Task<ProcessResult> SyncAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments) => BuildAsync(["-t:SyncToContainer", .. arguments], environment);
+
     /// <summary>
     /// <c>dotnet build</c> with <paramref name="arguments"/>: restores on the first call, <c>--no-restore</c> after.
     /// <paramref name="environment"/> changes the child's environment (null value: removed), e.g. <see cref="WithoutCi"/>.

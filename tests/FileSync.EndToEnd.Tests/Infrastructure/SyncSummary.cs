@@ -25,7 +25,7 @@ internal sealed partial record SyncSummary(bool UpToDate, int Changed, int Delet
         return all[0];
     }
 
-    [GeneratedRegex(@"^\s*FileSync: (?:(?<uptodate>up to date)|(?<changed>\d+) changed, (?<deleted>\d+) deleted \([^)]*\)) -> (?<kind>docker|directory) (?<name>.+) \((?<id>[0-9a-f]{12})\) in \d+ ms\s*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*FileSync: (?:(?<uptodate>up to date)|(?<changed>\d+) changed, (?<deleted>\d+) deleted \([^)]*\)) -> (?<kind>docker|directory|kubernetes) (?<name>.+) \((?<id>[0-9a-f]{12})\) in \d+ ms\s*$", RegexOptions.Multiline)]
     private static partial Regex Line();
 }
 

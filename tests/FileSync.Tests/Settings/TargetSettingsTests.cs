@@ -27,8 +27,16 @@ public sealed class TargetSettingsTests
         { "The directory runtime with a blank folder", "directory", "Directory=  ", "FSYNC0004", "" },
         { "The directory runtime without a folder but with a container is still FSYNC0004", "directory", "Container=web", "FSYNC0004", "" },
         { "The directory runtime ignores Docker settings, with one warning", "directory", "Directory=/tmp/root;Container=web;DockerHost=tcp://h:1", "Directory", "FSYNC0009" },
-        { "Kubernetes is not available in this version, whatever is set", "kubernetes", "Container=web", "FSYNC0003", "" },
-        { "Kubernetes with nothing set", "kubernetes", "", "FSYNC0003", "" },
+        { "Kubernetes: one pod by name", "kubernetes", "Pod=web-0", "Kubernetes", "" },
+        { "Kubernetes: pods by label selector (set-based selectors go to the API server as written)", "kubernetes", "Selector=app in (web),tier!=db", "Kubernetes", "" },
+        { "Kubernetes: pods by image", "kubernetes", "Image=web:dev", "Kubernetes", "" },
+        { "Kubernetes: the container names the container in each pod, not the pods", "kubernetes", "Container=app", "FSYNC9001", "" },
+        { "Kubernetes: a pod and a container in it", "kubernetes", "Pod=web-0;Container=app", "Kubernetes", "" },
+        { "Kubernetes with nothing set names the three ways", "kubernetes", "", "FSYNC9001", "" },
+        { "Kubernetes: a pod and a selector, one way to pick only", "kubernetes", "Pod=web-0;Selector=app=web", "FSYNC0007", "" },
+        { "Kubernetes ignores Docker and folder settings, with one warning", "kubernetes", "Pod=web-0;DockerHost=tcp://h:1;Directory=/tmp/root", "Kubernetes", "FSYNC0009" },
+        { "A pod with the docker runtime is a half-made choice", "docker", "Pod=web-0", "FSYNC9002", "" },
+        { "The directory runtime ignores a pod, with a warning", "directory", "Directory=/tmp/root;Pod=web-0", "Directory", "FSYNC0009" },
         { "An unknown runtime", "podman", "Container=web", "FSYNC0002", "" },
         { "An unknown runtime with nothing set", "podman", "", "FSYNC0002", "" },
     };
@@ -85,6 +93,7 @@ public sealed class TargetSettingsTests
             Image = values.GetValueOrDefault("Image"),
             DockerHost = values.GetValueOrDefault("DockerHost"),
             Directory = values.GetValueOrDefault("Directory"),
+            Pod = values.GetValueOrDefault("Pod"),
         };
     }
 }
