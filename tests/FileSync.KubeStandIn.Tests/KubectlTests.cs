@@ -18,7 +18,8 @@ public sealed class KubectlTests(StandInFixture fixture) : IClassFixture<StandIn
         var server = json.RootElement.GetProperty("serverVersion");
         Assert.Equal("1", server.GetProperty("major").GetString());
         Assert.True(int.Parse(server.GetProperty("minor").GetString()!) >= 30, result.StdOut);
-        // The dispatcher asked the server its version (to run the bundled kubectl of that minor): a 1.32 client.
+        // The dispatcher asked the server its version to pick the bundled kubectl of that minor (1.32: the exec tests
+        // see its WebSocket GET, which a 1.29 kubectl, SPDY only, would never send).
         Assert.StartsWith("32", json.RootElement.GetProperty("clientVersion").GetProperty("minor").GetString(), StringComparison.Ordinal);
         Assert.Contains(fixture.StandIn.Requests, r => r.StartsWith("GET /version", StringComparison.Ordinal));
     }
@@ -50,6 +51,9 @@ public sealed class KubectlTests(StandInFixture fixture) : IClassFixture<StandIn
             "jsonpath={.metadata.uid} {.status.phase} {.spec.containers[0].workingDir} {.status.containerStatuses[1].containerID} {.status.containerStatuses[1].restartCount}");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal($"{pod.Uid} Running /tmp docker://{pod.DockerId("side")} 0", result.StdOut);
+        var image = await Kubectl.RunAsync("get", "pod", "db-1", "-o", "jsonpath={.spec.containers[1].image} {.status.containerStatuses[1].imageID}");
+        string imageId = (await Cli.DockerAsync("inspect", "--format", "{{.Image}}", pod.DockerId("side"))).StdOut.Trim();
+        Assert.Equal($"{StandInFixture.Image} docker://{imageId}", image.StdOut);
     }
 
     [Fact]
@@ -94,12 +98,50 @@ public sealed class KubectlTests(StandInFixture fixture) : IClassFixture<StandIn
     }
 
     [Fact]
+    public async Task Kubectl_cp_copies_a_folder_into_the_pod_and_back()
+    {
+        string local = Path.Combine(Path.GetTempPath(), "kstand-cp-" + Guid.NewGuid().ToString("N")[..8]);
+        string remote = "/app/cp-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(local, "in", "sub"));
+            await File.WriteAllTextAsync(Path.Combine(local, "in", "sub", "b.txt"), "kubectl cp\n", TestContext.Current.CancellationToken);
+            // kubectl cp execs `tar xmf - -C <dir>` with the tar on stdin and closes stdin with [255, 0].
+            var up = await Kubectl.RunAsync("cp", Path.Combine(local, "in"), $"web-1:{remote}", "-c", "app");
+            Assert.True(up.ExitCode == 0, up.ToString());
+            var pod = fixture.StandIn.GetPod(StandInFixture.Namespace, "web-1");
+            Assert.Equal("kubectl cp\n", (await Cli.DockerAsync("exec", pod.DockerId("app"), "cat", remote + "/sub/b.txt")).StdOut);
+
+            // And back: `tar cf - <dir>` streamed on stdout.
+            var down = await Kubectl.RunAsync("cp", $"web-1:{remote}", Path.Combine(local, "out"), "-c", "app");
+            Assert.True(down.ExitCode == 0, down.ToString());
+            Assert.Equal("kubectl cp\n", await File.ReadAllTextAsync(Path.Combine(local, "out", "sub", "b.txt"), TestContext.Current.CancellationToken));
+        }
+        finally
+        {
+            Directory.Delete(local, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Kubectl_exec_returns_the_commands_exit_code_and_output()
     {
         var result = await Kubectl.RunAsync("exec", "web-2", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
         Assert.Equal(3, result.ExitCode);
         Assert.Equal("out\n", result.StdOut);
         Assert.Contains("err\n", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kubectl_exec_passes_odd_arguments_byte_exact_and_never_through_a_shell()
+    {
+        string marker = "/app/pwned-" + Guid.NewGuid().ToString("N")[..8];
+        string[] odd = ["-rf", $"$(touch {marker})", "a b", "new\nline", "tab\there", ";", "*?[", "back\\slash", "%41", "é", ""];
+        var result = await Kubectl.RunAsync(["exec", "web-2", "--", "printf", "<%s>", .. odd]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(string.Concat(odd.Select(a => $"<{a}>")), result.StdOut);
+        var pod = fixture.StandIn.GetPod(StandInFixture.Namespace, "web-2");
+        Assert.NotEqual(0, (await Cli.DockerAsync("exec", pod.DockerId("app"), "test", "-e", marker)).ExitCode);
     }
 
     [Fact]

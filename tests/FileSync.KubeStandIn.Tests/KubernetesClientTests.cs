@@ -74,6 +74,38 @@ public sealed class KubernetesClientTests(StandInFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_command_that_fails_while_stdin_is_still_coming_reports_its_status()
+    {
+        using var socket = await _client.WebSocketNamespacedPodExecAsync("web-2", StandInFixture.Namespace, ["sh", "-c", "echo refused >&2; exit 5"], "app",
+            webSocketSubProtocol: "v5.channel.k8s.io", cancellationToken: Ct);
+        using var demuxer = new StreamDemuxer(socket, StreamType.RemoteCommand, ownsSocket: false, supportsClose: true);
+        demuxer.Start();
+        var status = ReadAllAsync(demuxer.GetStream(ChannelIndex.Error, null));
+        var stderr = ReadAllAsync(demuxer.GetStream(ChannelIndex.StdErr, null));
+
+        // Keep writing (as a sync streaming a large tar would) until the status arrives; the server must not wait
+        // for the end of stdin to report a command that has already ended.
+        var chunk = new byte[64 * 1024];
+        long written = 0;
+        try
+        {
+            while (!status.IsCompleted && written < 1L << 30)
+            {
+                await demuxer.Write(ChannelIndex.StdIn, chunk, 0, chunk.Length, Ct);
+                written += chunk.Length;
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
+        {
+            // The server closed the socket after the status: writing on is refused, as on a real cluster.
+        }
+
+        using var json = JsonDocument.Parse(await status.WaitAsync(Bound, Ct));
+        Assert.Equal("5", json.RootElement.GetProperty("details").GetProperty("causes")[0].GetProperty("message").GetString());
+        Assert.Equal("refused\n", await stderr.WaitAsync(Bound, Ct));
+    }
+
+    [Fact]
     public async Task The_clients_own_exec_helper_reads_the_exit_code()
     {
         int exitCode = await _client.NamespacedPodExecAsync("db-1", StandInFixture.Namespace, "main", ["sh", "-c", "exit 4"], tty: false,
@@ -104,6 +136,46 @@ public sealed class KubernetesClientTests(StandInFixture fixture) : IClassFixtur
         // Closing the socket is the only end of stdin under v4.
         await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, Ct);
         await WaitForAsync(async () => (await Cli.DockerAsync("exec", dockerId, "test", "-e", folder + "/done")).ExitCode == 0);
+    }
+
+    [Fact]
+    public async Task A_client_that_dies_mid_stream_ends_the_commands_stdin()
+    {
+        string folder = await NewFolderAsync("web-1");
+        string dockerId = fixture.StandIn.GetPod(StandInFixture.Namespace, "web-1").DockerId("app");
+        var socket = await _client.WebSocketNamespacedPodExecAsync("web-1", StandInFixture.Namespace,
+            ["sh", "-c", $"cat > {folder}/data; touch {folder}/done"], "app", webSocketSubProtocol: "v5.channel.k8s.io", cancellationToken: Ct);
+        using (var demuxer = new StreamDemuxer(socket, StreamType.RemoteCommand, ownsSocket: true, supportsClose: true))
+        {
+            demuxer.Start();
+            await demuxer.Write(ChannelIndex.StdIn, Encoding.ASCII.GetBytes("partial"), 0, 7, Ct);
+            await WaitForAsync(async () => (await Cli.DockerAsync("exec", dockerId, "cat", folder + "/data")).StdOut == "partial");
+            socket.Abort();
+        }
+
+        // No close message and no close handshake: the connection's end is the end of stdin, so the command finishes.
+        await WaitForAsync(async () => (await Cli.DockerAsync("exec", dockerId, "test", "-e", folder + "/done")).ExitCode == 0);
+    }
+
+    [Fact]
+    public async Task A_stalled_server_is_seen_by_the_client_as_a_timeout()
+    {
+        var never = new TaskCompletionSource();
+        await using var standIn = await KubeStandIn.StartAsync(Ct);
+        string kubeconfig = standIn.WriteKubeconfig(Path.Combine(Path.GetTempPath(), "kstand-stall-" + Guid.NewGuid().ToString("N")[..8], "kubeconfig"));
+        try
+        {
+            standIn.BeforeRequestAsync = _ => never.Task;
+            var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
+            config.HttpClientTimeout = TimeSpan.FromSeconds(2);
+            using var client = new Kubernetes(config);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.CoreV1.ListNamespacedPodAsync("default", cancellationToken: Ct));
+            Assert.Contains(standIn.Requests, r => r.StartsWith("GET /api/v1/namespaces/default/pods", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(kubeconfig)!, recursive: true);
+        }
     }
 
     private async Task<string> NewFolderAsync(string pod)

@@ -110,6 +110,33 @@ public sealed class LifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exec_into_a_container_gone_behind_the_pods_back_is_an_internal_error()
+    {
+        var pod = await AddAsync("api-1");
+        Assert.Equal(0, (await Cli.DockerAsync("rm", "-f", pod.DockerId("app"))).ExitCode);
+        var result = await _kubectl.RunAsync("exec", "api-1", "--", "true");
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error: Internal error occurred: error executing command in container:", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(pod.DockerId("app"), result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rbac_refusals_are_Forbidden_Statuses_kubectl_shows()
+    {
+        await AddAsync("api-1");
+        _standIn.ForbidList = true;
+        var list = await _kubectl.RunAsync("get", "pods");
+        Assert.NotEqual(0, list.ExitCode);
+        Assert.Contains("Error from server (Forbidden): pods is forbidden: User \"standin\" cannot list resource \"pods\" in API group \"\" in the namespace \"life\"", list.StdErr, StringComparison.Ordinal);
+
+        _standIn.ForbidList = false;
+        _standIn.ForbidExec = true;
+        var exec = await _kubectl.RunAsync("exec", "api-1", "--", "true");
+        Assert.NotEqual(0, exec.ExitCode);
+        Assert.Contains("pods \"api-1\" is forbidden: User \"standin\" cannot create resource \"pods/exec\" in API group \"\" in the namespace \"life\"", exec.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_removed_pod_is_not_found_and_its_container_is_gone()
     {
         var pod = await AddAsync("api-1");

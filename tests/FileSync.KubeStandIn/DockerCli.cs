@@ -47,10 +47,10 @@ internal static class DockerCli
     }
 
     /// <summary>
-    /// <c>docker run -d --network none</c>; returns the new container's id once it runs. The id file is written as soon
+    /// <c>docker run -d --network none</c>; returns the new container's id and its image's id once it runs. The id file is written as soon
     /// as the container exists, so <paramref name="started"/> learns a container that failed to start too (removed by id).
     /// </summary>
-    public static async Task<string> RunContainerAsync(string name, StandInContainer spec, Action<string> started, CancellationToken ct)
+    public static async Task<(string Id, string ImageId)> RunContainerAsync(string name, StandInContainer spec, Action<string> started, CancellationToken ct)
     {
         string idFile = Path.Combine(Path.GetTempPath(), name + ".cid");
         var args = new List<string> { "run", "-d", "--network", "none", "--name", name, "--label", "filesync.kstand=1", "--cidfile", idFile };
@@ -87,13 +87,13 @@ internal static class DockerCli
             }
 
             // Readiness: the container must be running now (an image whose command exits at once is a test error).
-            string running = (await RunCheckedAsync(["inspect", "--format", "{{.State.Running}}", id], ct)).Trim();
-            if (running != "true")
+            string[] state = (await RunCheckedAsync(["inspect", "--format", "{{.State.Running}} {{.Image}}", id], ct)).Trim().Split(' ');
+            if (state[0] != "true")
             {
                 throw new InvalidOperationException($"Container {name} ({spec.Image}) is not running after docker run: give it a long-running command.");
             }
 
-            return id;
+            return (id, state[1]);
         }
         finally
         {

@@ -67,14 +67,18 @@ internal sealed class ExecSession
                 {
                     await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
                 }
+
+                // The client answers our close; a client that never does is cut off below (bounded, not a sleep).
+                await receive.WaitAsync(TimeSpan.FromSeconds(30), ct);
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or TimeoutException)
+            {
+                // The client is gone or silent: the command has ended and its status was sent if it could be.
             }
             finally
             {
                 _sendLock.Release();
             }
-
-            // The client answers our close; a client that never does is cut off (bounded, not a sleep).
-            await receive.WaitAsync(TimeSpan.FromSeconds(30), ct);
         }
         catch (Exception) when (!process.HasExited)
         {
@@ -182,7 +186,7 @@ internal sealed class ExecSession
                 // Resize (4) and anything else carry nothing a non-tty exec needs.
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
         {
             // The client went away: the command's stdin ends, as on a real cluster.
         }

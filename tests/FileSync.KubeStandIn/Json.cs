@@ -132,7 +132,7 @@ internal static class Json
                 ["ready"] = ready,
                 ["restartCount"] = container?.RestartCount ?? 0,
                 ["image"] = spec.Image,
-                ["imageID"] = string.Empty,
+                ["imageID"] = container?.StatusImageId ?? string.Empty,
             };
             if (running && container is not null)
             {

@@ -10,10 +10,31 @@ public sealed partial class KubeStandIn
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        _requests.Enqueue($"{request.Method} {request.Path}{request.QueryString}");
+        string line = $"{request.Method} {request.Path}{request.QueryString}";
+        _requests.Enqueue(line);
         if (request.Headers.Authorization.ToString() != "Bearer " + Token)
         {
             await WriteAsync(context, 401, Json.Status(401, "Unauthorized", "Unauthorized"));
+            return;
+        }
+
+        if (BeforeRequestAsync is { } hook)
+        {
+            try
+            {
+                await hook(line).WaitAsync(context.RequestAborted).WaitAsync(_shutdown.Token);
+            }
+            catch (Exception) when (!context.RequestAborted.IsCancellationRequested && !_shutdown.IsCancellationRequested)
+            {
+                // A hook that throws stands for a server that dies mid-request: the connection is reset, no answer.
+                context.Abort();
+                return;
+            }
+        }
+
+        if (request.Query["watch"].ToString() is "true" or "1")
+        {
+            await WriteAsync(context, 400, Json.Status(400, "BadRequest", "the stand-in does not serve watches: list or get instead"));
             return;
         }
 
@@ -62,6 +83,12 @@ public sealed partial class KubeStandIn
 
     private async Task ListPodsAsync(HttpContext context, string? ns)
     {
+        if (ForbidList)
+        {
+            await WriteAsync(context, 403, Forbidden("list", "pods", ns, null));
+            return;
+        }
+
         Func<IReadOnlyDictionary<string, string>, bool> labels;
         Func<PodState, bool> fields;
         try
@@ -134,6 +161,12 @@ public sealed partial class KubeStandIn
             await hook(ns, name, command);
         }
 
+        if (ForbidExec)
+        {
+            await WriteAsync(context, 403, Forbidden("create", "pods/exec", ns, name));
+            return;
+        }
+
         string? container = query["container"];
         string? dockerId = null;
         string? refusal = null;
@@ -186,13 +219,23 @@ public sealed partial class KubeStandIn
             return;
         }
 
-        var offered = context.WebSockets.WebSocketRequestedProtocols;
-        string? protocol = offered.Contains(ExecSession.V5) ? ExecSession.V5 : offered.Contains(ExecSession.V4) ? ExecSession.V4 : null;
-        if (!context.WebSockets.IsWebSocketRequest || protocol is null)
+        if (!context.WebSockets.IsWebSocketRequest)
         {
-            // SPDY (kubectl's fallback) and the base64 protocols are not served: clients must use WebSocket v5 or v4.
+            // SPDY (kubectl's fallback after a failed WebSocket upgrade) is not served.
             await WriteAsync(context, 400, Json.Status(400, "BadRequest",
-                $"the stand-in serves exec only over WebSocket with {ExecSession.V5} or {ExecSession.V4}; offered: [{string.Join(", ", offered)}]"));
+                $"the stand-in serves exec only over WebSocket ({string.Join(", ", ExecProtocols)}), not SPDY"));
+            return;
+        }
+
+        // The first protocol the client offers that the server speaks, as the API server's handshake picks it; none is
+        // a bare 403, as the handshake of an API server that does not speak it (before 1.30: no v5) answers.
+        var offered = context.WebSockets.WebSocketRequestedProtocols;
+        string? protocol = offered.FirstOrDefault(p => ExecProtocols.Contains(p) && p is ExecSession.V5 or ExecSession.V4);
+        if (protocol is null)
+        {
+            // golang.org/x/net/websocket answers a failed sub-protocol handshake with a bare 403: no body, no
+            // Content-Type (unlike an RBAC refusal, a 403 with a Status).
+            context.Response.StatusCode = 403;
             return;
         }
 
@@ -206,6 +249,22 @@ public sealed partial class KubeStandIn
         {
             // The client went away or the stand-in is shutting down.
         }
+    }
+
+    /// <summary>An RBAC refusal as the API server words it for the kubeconfig's user.</summary>
+    private static JsonObject Forbidden(string verb, string resource, string? ns, string? name)
+    {
+        string[] parts = resource.Split('/');
+        string subject = name is null ? parts[0] : $"{parts[0]} \"{name}\"";
+        string scope = ns is null ? "at the cluster scope" : $"in the namespace \"{ns}\"";
+        var details = new JsonObject { ["kind"] = parts[0] };
+        if (name is not null)
+        {
+            details["name"] = name;
+        }
+
+        return Json.Status(403, "Forbidden",
+            $"{subject} is forbidden: User \"{User}\" cannot {verb} resource \"{resource}\" in API group \"\" {scope}", details);
     }
 
     private JsonObject NamespaceList()

@@ -24,6 +24,9 @@ public sealed partial class KubeStandIn : IAsyncDisposable
     /// <summary>The bearer token the kubeconfig carries and the server requires.</summary>
     public const string Token = "standin-secret-token";
 
+    /// <summary>The user the token stands for, as RBAC refusals name it.</summary>
+    public const string User = "standin";
+
     /// <summary>What <c>/version</c> reports (kubectl's dispatcher runs the bundled kubectl of this minor).</summary>
     public const string ServerVersion = "v1.32.4";
 
@@ -54,6 +57,21 @@ public sealed partial class KubeStandIn : IAsyncDisposable
 
     /// <summary>How an exec that cannot start (missing executable) is reported; containerd's way by default.</summary>
     public ExecStartFailure ExecStartFailure { get; set; } = ExecStartFailure.InternalError;
+
+    /// <summary>RBAC without <c>pods/exec</c> create: every exec is refused with 403 and a Forbidden Status.</summary>
+    public bool ForbidExec { get; set; }
+
+    /// <summary>RBAC without <c>pods</c> list: every pod list is refused with 403 and a Forbidden Status.</summary>
+    public bool ForbidList { get; set; }
+
+    /// <summary>The exec WebSocket sub-protocols the server speaks: <c>v5.channel.k8s.io</c> and <c>v4.channel.k8s.io</c>.
+    /// Leave out v5 to stand for an API server before 1.30: its upgrade of a v5-only request fails with a bare 403 (no
+    /// body, no Content-Type), which golang.org/x/net/websocket's handshake answers.</summary>
+    public IReadOnlyList<string> ExecProtocols { get; set; } = [ExecSession.V5, ExecSession.V4];
+
+    /// <summary>Called on every request with its "METHOD path?query" line, before anything else (after the token check):
+    /// a test can stall (a server that accepts and stays silent) or throw (the connection is reset) for any request.</summary>
+    public Func<string, Task>? BeforeRequestAsync { get; set; }
 
     /// <summary>Called on every exec request (namespace, pod, command) before the pod is looked up, e.g. to replace
     /// the pod in the middle of a sync.</summary>
@@ -132,15 +150,15 @@ public sealed partial class KubeStandIn : IAsyncDisposable
         await StartContainersAsync(pod);
         lock (_lock)
         {
-            if (!_pods.TryAdd((ns, name), pod))
+            if (_pods.TryAdd((ns, name), pod))
             {
-                _ = RemoveContainersAsync(pod.Containers);
-                throw new InvalidOperationException($"Pod {ns}/{name} exists already.");
+                pod.ResourceVersion = ++_resourceVersion;
+                return pod.Snapshot();
             }
-
-            pod.ResourceVersion = ++_resourceVersion;
-            return pod.Snapshot();
         }
+
+        await RemoveContainersAsync(pod.Containers);
+        throw new InvalidOperationException($"Pod {ns}/{name} exists already.");
     }
 
     /// <summary>The current state of a pod.</summary>
@@ -169,11 +187,11 @@ public sealed partial class KubeStandIn : IAsyncDisposable
         }
 
         await RemoveContainersAsync([old]);
-        var (id, started) = await StartContainerAsync(state, spec);
+        var (id, imageId, started) = await StartContainerAsync(state, spec);
         lock (_lock)
         {
             int index = state.Containers.FindIndex(c => c.Name == container);
-            state.Containers[index] = old with { DockerId = id, RestartCount = old.RestartCount + 1 };
+            state.Containers[index] = old with { DockerId = id, RestartCount = old.RestartCount + 1, ImageId = imageId };
             state.StartedAt[container] = started;
             state.ResourceVersion = ++_resourceVersion;
         }
@@ -272,16 +290,16 @@ public sealed partial class KubeStandIn : IAsyncDisposable
         for (int i = 0; i < starts.Length; i++)
         {
             var spec = pod.Specs[i];
-            pod.Containers.Add(new StandInPodContainer(spec.Name, spec.Image, starts[i].Result.Id, 0, spec.WorkingDir));
+            pod.Containers.Add(new StandInPodContainer(spec.Name, spec.Image, starts[i].Result.Id, 0, spec.WorkingDir, starts[i].Result.ImageId));
             pod.StartedAt[spec.Name] = starts[i].Result.Started;
         }
     }
 
-    private async Task<(string Id, DateTimeOffset Started)> StartContainerAsync(PodState pod, StandInContainer spec)
+    private async Task<(string Id, string ImageId, DateTimeOffset Started)> StartContainerAsync(PodState pod, StandInContainer spec)
     {
         string name = $"kstand-{Sanitize(pod.Name)}-{Sanitize(spec.Name)}-{Guid.NewGuid().ToString("N")[..8]}";
-        string id = await DockerCli.RunContainerAsync(name, spec, started => _containers.TryAdd(started, 0), _shutdown.Token);
-        return (id, DateTimeOffset.UtcNow);
+        var (id, imageId) = await DockerCli.RunContainerAsync(name, spec, started => _containers.TryAdd(started, 0), _shutdown.Token);
+        return (id, imageId, DateTimeOffset.UtcNow);
     }
 
     private async Task RemoveContainersAsync(IEnumerable<StandInPodContainer> containers)

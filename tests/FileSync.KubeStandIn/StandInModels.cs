@@ -4,11 +4,15 @@ namespace FileSync.KubeStandIn;
 /// spec's <c>command</c> does); <paramref name="WorkingDir"/> is the spec's <c>workingDir</c>.</summary>
 public sealed record StandInContainer(string Name, string Image, IReadOnlyList<string>? Command = null, string? WorkingDir = null);
 
-/// <summary>A running container of a stand-in pod: the Docker container behind it and how often it was replaced.</summary>
-public sealed record StandInPodContainer(string Name, string Image, string DockerId, int RestartCount, string? WorkingDir)
+/// <summary>A running container of a stand-in pod: the Docker container behind it, how often it was replaced, and
+/// its image's id (<c>sha256:...</c>).</summary>
+public sealed record StandInPodContainer(string Name, string Image, string DockerId, int RestartCount, string? WorkingDir, string ImageId = "")
 {
     /// <summary>The <c>containerID</c> the pod's <c>containerStatuses</c> report: <c>docker://&lt;id&gt;</c>.</summary>
     public string ContainerId => "docker://" + DockerId;
+
+    /// <summary>The <c>imageID</c> the pod's <c>containerStatuses</c> report, as cri-dockerd gives it for a local image.</summary>
+    public string StatusImageId => ImageId.Length == 0 ? string.Empty : "docker://" + ImageId;
 }
 
 /// <summary>A snapshot of a stand-in pod (the stand-in keeps the live state; ask it again after a change).</summary>
