@@ -74,6 +74,26 @@ public sealed class DefaultConfigTests
         Assert.Equal("FSYNC8006", Assert.Single(broken.Errors).Code);
     }
 
+    [Fact]
+    public void Dotnet_watch_watches_the_files_of_the_yaml_the_sync_reads_and_only_those()
+    {
+        using var read = Create(Directory, OneArtifact, "DotNetWatchBuild=true");
+        read.Folder.WriteFile("site/b.md", "not matched");
+        BuildRun listed = read.Build("_FileSyncConfigWatchItems");
+        Assert.True(listed.Succeeded, listed.Log);
+        Assert.Equal(
+            [read.Folder.PathOf("site/a.txt"), read.Folder.PathOf("skaffold.yaml")],
+            listed.State.GetItems("Watch").Select(item => item.EvaluatedInclude).Order(StringComparer.Ordinal));
+
+        // Not read by the sync (items, and the yaml not named): not watched either, and no problem in it is reported here.
+        using var notRead = Create(Directory + "<ItemGroup><FileSyncRule Include=\"site/*.md\" Dest=\"/items\" /></ItemGroup>\n", TwoArtifacts, "DotNetWatchBuild=true");
+        notRead.Folder.WriteFile("site/b.md", "an item");
+        BuildRun items = notRead.Build("_FileSyncConfigWatchItems");
+        Assert.True(items.Succeeded, items.Log);
+        Assert.Empty(items.Warnings);
+        Assert.DoesNotContain(items.State.GetItems("Watch"), item => item.EvaluatedInclude.EndsWith("a.txt", StringComparison.Ordinal));
+    }
+
     private static TestProject Create(string body, string yaml, string globals = "")
     {
         var project = new TestProject(body, globals);

@@ -133,7 +133,16 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
             KeptOutputs = outputScanner is null ? OutputsKept.All : OutputsKept.Skipped(outputScanner.Skipped),
             States = States,
         };
-        IReadOnlyList<SyncOutcome> outcomes = await new Syncer(log).SyncAsync(sources, targets, options, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SyncOutcome> outcomes;
+        try
+        {
+            outcomes = await new Syncer(log).SyncAsync(sources, targets, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Kubernetes.KubernetesTargets.Release(targets); // a warm server would otherwise keep each sync's connections
+        }
+
         if (!request.DryRun)
         {
             var check = new StaticWebAssetsCheck(log, stateDirectory, NullIfEmpty(request.StaticWebAssetsManifest), workingDirectory ?? NullIfEmpty(request.FallbackWorkingDirectory));

@@ -33,6 +33,8 @@ internal sealed partial class KubernetesTarget(IKubeApi api, KubePod pod, KubeCo
     /// <summary>The container's workingDir from the pod spec (the API does not show the image's WORKDIR).</summary>
     public string? WorkingDirectory => container.WorkingDir;
 
+    internal IKubeApi Api => api;
+
     internal KubePod Pod => pod;
 
     internal KubeContainer Container => container;

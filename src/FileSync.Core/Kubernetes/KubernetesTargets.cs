@@ -11,7 +11,35 @@ namespace FileSync.Kubernetes;
 /// </summary>
 internal static class KubernetesTargets
 {
-    public static async Task<IReadOnlyList<ISyncTarget>> ResolveAsync(TargetSettings settings, IKubeApi api, ILog log, CancellationToken cancellationToken)
+    /// <summary>The API is the targets' (disposed with <see cref="Release"/>), or disposed here when none is returned.</summary>
+    /// <param name="connect">null: KubernetesClient on the settings' kubeconfig (named only here, so that no other sync loads it).</param>
+    public static async Task<IReadOnlyList<ISyncTarget>> ResolveAsync(TargetSettings settings, Func<TargetSettings, IKubeApi>? connect, ILog log, CancellationToken cancellationToken)
+    {
+        IKubeApi api = connect is null ? KubeApi.For(settings) : connect(settings);
+        IReadOnlyList<ISyncTarget>? targets = null;
+        try
+        {
+            return targets = await ResolveAsync(settings, api, log, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (targets is not { Count: > 0 })
+            {
+                (api as IDisposable)?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Closes the API client the targets share (its connections), once their sync is over.</summary>
+    public static void Release(IEnumerable<ISyncTarget> targets)
+    {
+        foreach (IKubeApi api in targets.OfType<KubernetesTarget>().Select(target => target.Api).Distinct())
+        {
+            (api as IDisposable)?.Dispose();
+        }
+    }
+
+    private static async Task<IReadOnlyList<ISyncTarget>> ResolveAsync(TargetSettings settings, IKubeApi api, ILog log, CancellationToken cancellationToken)
     {
         string ns = Trimmed(settings.Namespace) ?? api.ContextNamespace ?? "default";
         try

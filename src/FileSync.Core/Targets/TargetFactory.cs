@@ -20,7 +20,7 @@ internal static class TargetFactory
                 return await ResolveDockerAsync(settings, dockerClient, log, cancellationToken).ConfigureAwait(false);
             case TargetKind.Kubernetes:
                 // Kept in its own method: KubernetesClient is loaded only by a Kubernetes sync.
-                return await Kubernetes.KubernetesTargets.ResolveAsync(settings, (kubeApi ?? Kubernetes.KubeApi.For)(settings), log, cancellationToken).ConfigureAwait(false);
+                return await Kubernetes.KubernetesTargets.ResolveAsync(settings, kubeApi, log, cancellationToken).ConfigureAwait(false);
             default:
                 // The caller decided first and logged the decision's warnings (FSYNC0001: nothing configured, no targets).
                 return decision.Error is { } error ? throw new FileSyncException(error) : [];

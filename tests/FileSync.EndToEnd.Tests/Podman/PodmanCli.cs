@@ -50,12 +50,17 @@ internal sealed class PodmanContainer : IAsyncDisposable
     public string Name { get; }
 
     /// <param name="command">The container's command instead of the image's (<c>sleep infinity</c>).</param>
-    public static async Task<PodmanContainer> StartAsync(string? user = null, string[]? command = null, string? image = null, CancellationToken ct = default)
+    public static async Task<PodmanContainer> StartAsync(string? user = null, string[]? command = null, string? image = null, string? label = null, CancellationToken ct = default)
     {
         string name = "filesync-podman-" + Guid.NewGuid().ToString("N")[..12];
         string idFile = Path.Combine(Path.GetTempPath(), name + ".cid");
         List<string> args = ["run", "-d", "--network", "none", "--name", name, "--label", "filesync.test=1", "--cidfile", idFile,
             "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"];
+        if (label is not null)
+        {
+            args.AddRange(["--label", label]);
+        }
+
         if (user is not null)
         {
             args.AddRange(["--user", user]);

@@ -203,14 +203,15 @@ public sealed class PodmanSyncTests(PackageFixture package, PodmanService podman
         (await PodmanCli.RunCheckedAsync(["inspect", "-f", "{{.State.StartedAt}} {{.State.Running}}", container.Id], TestContext.Current.CancellationToken)).Trim();
 
     [Fact]
-    public async Task FileSyncImage_finds_the_Podman_container_of_a_local_image_Podman_names_localhost()
+    public async Task FileSyncImage_finds_the_Podman_container_of_a_local_image_Podman_names_localhost_and_FileSyncSelector_by_label()
     {
-        // A tag of this test's own, so that no other container matches; Podman lists it as localhost/<tag>.
-        string image = "filesync-podman-image:" + Guid.NewGuid().ToString("N")[..8];
+        // A tag and a label of this test's own, so that no other container matches; Podman lists the tag as localhost/<tag>.
+        string unique = Guid.NewGuid().ToString("N")[..8];
+        string image = "filesync-podman-image:" + unique;
         await PodmanCli.RunCheckedAsync(["tag", PodmanCli.Image, image], TestContext.Current.CancellationToken);
         try
         {
-            await using var container = await PodmanContainer.StartAsync(image: image, ct: TestContext.Current.CancellationToken);
+            await using var container = await PodmanContainer.StartAsync(image: image, label: "filesync.podman=" + unique, ct: TestContext.Current.CancellationToken);
             using var project = new ConsumerProject(package, "podman-image")
                 .Property("FileSyncDockerHost", podman.Host)
                 .Property("FileSyncImage", image)
@@ -221,6 +222,13 @@ public sealed class PodmanSyncTests(PackageFixture package, PodmanService podman
 
             Assert.Equal((1, container.Name), (synced.Changed, synced.Name));
             Assert.Equal("by image\n", await container.ExecAsync("cat", "/app/a.txt"));
+
+            project.Property("FileSyncImage", "").Property("FileSyncSelector", "filesync.podman=" + unique);
+            project.WriteFile("a.txt", "by label\n");
+            var selected = SyncSummary.Single((await project.SyncAsync()).Succeeded());
+
+            Assert.Equal((1, container.Name), (selected.Changed, selected.Name));
+            Assert.Equal("by label\n", await container.ExecAsync("cat", "/app/a.txt"));
         }
         finally
         {
