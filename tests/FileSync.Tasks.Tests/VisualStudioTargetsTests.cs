@@ -70,8 +70,12 @@ public sealed class VisualStudioTargetsTests
     {
         ProjectUsingTaskElement[] declared = [.. ProjectRootElement.Open(Repo.TargetsFile).UsingTasks];
 
-        Assert.Equal(["FileSync.Tasks.ShutdownSyncServer", "FileSync.Tasks.SyncFiles"], declared.Select(task => task.TaskName).Order(StringComparer.Ordinal));
-        Assert.All(declared, task => Assert.Equal(
+        Assert.Equal(["FileSync.Tasks.ListConfigFiles", "FileSync.Tasks.ShutdownSyncServer", "FileSync.Tasks.SyncFiles"], declared.Select(task => task.TaskName).Order(StringComparer.Ordinal));
+
+        // dotnet watch's item collection runs only in the .NET CLI's MSBuild (or VS 2026's task host), never in the twin.
+        ProjectUsingTaskElement list = declared.Single(task => task.TaskName == "FileSync.Tasks.ListConfigFiles");
+        Assert.Equal(("$(FileSyncTasksAssembly)", "$(_FileSyncTaskRuntime)", "$(_FileSyncTaskFactory)", ""), (list.AssemblyFile, list.Runtime, list.TaskFactory, list.Condition));
+        Assert.All(declared.Where(task => task != list), task => Assert.Equal(
             ("$(_FileSyncTaskAssembly)", "$(_FileSyncTaskRuntime)", "$(_FileSyncTaskFactory)", ""),
             (task.AssemblyFile, task.Runtime, task.TaskFactory, task.Condition)));
     }
