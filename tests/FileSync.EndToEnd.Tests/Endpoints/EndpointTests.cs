@@ -125,6 +125,18 @@ public sealed class EndpointTests(PackageFixture package) : IDisposable
         Assert.DoesNotContain("MSB4018", result.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task No_ssh_client_on_the_PATH_fails_with_FSYNC2054()
+    {
+        string emptyBin = Directory.CreateDirectory(Path.Combine(_home, "bin")).FullName;
+        using var project = new ConsumerProject(package, "endpoint-no-ssh").WithTree().Property("FileSyncContainer", "filesync-e2e-none");
+
+        var result = (await project.BuildAsync(["-t:SyncToContainer"], Environment(("DOCKER_HOST", "ssh://me@build-host.invalid"), ("PATH", emptyBin)))).Failed();
+
+        Assert.Contains("error FSYNC2054: Cannot start 'ssh' for the Docker engine at 'ssh://me@build-host.invalid'", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("MSB4018", result.Output, StringComparison.Ordinal);
+    }
+
     private static string SshPath(LocalSshd sshd) => sshd.BinFolder + ":" + System.Environment.GetEnvironmentVariable("PATH");
 
     /// <summary>No endpoint from the test's own environment; the given variables set.</summary>
