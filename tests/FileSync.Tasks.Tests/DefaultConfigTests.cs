@@ -75,6 +75,18 @@ public sealed class DefaultConfigTests
     }
 
     [Fact]
+    public void A_no_op_build_of_a_project_with_items_skips_the_task_whatever_yaml_lies_beside_it()
+    {
+        using var project = Create(Directory + Items, OneArtifact);
+        Assert.True(project.Build("Build").Succeeded);
+
+        BuildRun noOp = project.Build("Build");
+
+        Assert.True(noOp.Succeeded, noOp.Log);
+        Assert.Equal(0, noOp.SyncTaskRuns); // MSBuild decides, as for a project without the yaml: no task, no target contacted
+    }
+
+    [Fact]
     public void Dotnet_watch_watches_the_files_of_the_yaml_the_sync_reads_and_only_those()
     {
         using var read = Create(Directory, OneArtifact, "DotNetWatchBuild=true");

@@ -92,16 +92,10 @@ internal sealed partial class DockerEndpoint
                     throw new FileSyncException(Diag.DockerContextInvalid(context.Name, context.ChosenBy, context.MetaFile, e.Message), e);
                 }
 
-                return new DockerEndpoint(endpoint.Transport, endpoint.Display, endpoint.SocketPath, endpoint.Host, endpoint.Port, endpoint.BasePath, endpoint.CertPath)
-                {
-                    User = endpoint.User,
-                    SkipTlsVerify = context.SkipTlsVerify && endpoint.Transport == DockerTransport.Https,
-                    Source = $"Docker context '{context.Name}' ({context.ChosenBy})",
-                };
+                return endpoint.ChosenBy($"Docker context '{context.Name}' ({context.ChosenBy})", context.SkipTlsVerify && endpoint.Transport == DockerTransport.Https);
             }
 
-            DockerEndpoint platform = Parse(null, tls: false, certPath: null);
-            return platform;
+            return Parse(null, tls: false, certPath: null);
         }
 
         // Like the docker CLI: any non-empty DOCKER_TLS_VERIFY turns TLS with verification on. DOCKER_TLS (TLS without
@@ -113,13 +107,12 @@ internal sealed partial class DockerEndpoint
             certPath = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
         }
 
-        DockerEndpoint parsed = Parse(value, tls, certPath);
-        return new DockerEndpoint(parsed.Transport, parsed.Display, parsed.SocketPath, parsed.Host, parsed.Port, parsed.BasePath, parsed.CertPath)
-        {
-            User = parsed.User,
-            Source = source,
-        };
+        return Parse(value, tls, certPath).ChosenBy(source, skipTlsVerify: false);
     }
+
+    /// <summary>This endpoint, saying what chose it.</summary>
+    private DockerEndpoint ChosenBy(string source, bool skipTlsVerify) =>
+        new(Transport, Display, SocketPath, Host, Port, BasePath, CertPath) { User = User, SkipTlsVerify = skipTlsVerify, Source = source };
 
     /// <summary>Parses <c>unix:///path</c>, <c>tcp://host[:port][/prefix]</c>, <c>npipe:////./pipe/name</c> or
     /// <c>ssh://[user@]host[:port][/socket]</c>; null or blank means the platform default.</summary>

@@ -19,21 +19,4 @@ internal sealed record HostPaths(bool BackslashIsSeparator, bool HasUnixModes)
 
     /// <summary>A host path (or a part of one: a relative path, an item's Dest or Strip) with '/' between names.</summary>
     public string ToUnix(string path) => BackslashIsSeparator ? path.Replace('\\', '/') : path;
-
-    /// <summary>
-    /// The '/'-separated path of <paramref name="fullPath"/> below <paramref name="folder"/> (both full host paths),
-    /// or null when it is not below it. The comparison is ordinal, as everywhere in FileSync.
-    /// </summary>
-    public string? Below(string fullPath, string folder)
-    {
-        string root = folder.TrimEnd('/', BackslashIsSeparator ? '\\' : '/');
-        if (fullPath.Length <= root.Length + 1 || !fullPath.StartsWith(root, StringComparison.Ordinal) || !IsSeparator(fullPath[root.Length]))
-        {
-            return null;
-        }
-
-        return ToUnix(fullPath[(root.Length + 1)..]);
-    }
-
-    private bool IsSeparator(char c) => c == '/' || (BackslashIsSeparator && c == '\\');
 }

@@ -125,6 +125,38 @@ public sealed class EndpointTests(PackageFixture package) : IDisposable
         Assert.DoesNotContain("MSB4018", result.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task No_ssh_client_on_the_PATH_fails_with_FSYNC2054()
+    {
+        string emptyBin = Directory.CreateDirectory(Path.Combine(_home, "bin")).FullName;
+        using var project = new ConsumerProject(package, "endpoint-no-ssh").WithTree().Property("FileSyncContainer", "filesync-e2e-none");
+
+        var result = (await project.BuildAsync(["-t:SyncToContainer"], Environment(("DOCKER_HOST", "ssh://me@build-host.invalid"), ("PATH", emptyBin)))).Failed();
+
+        Assert.Contains("error FSYNC2054: Cannot start 'ssh' for the Docker engine at 'ssh://me@build-host.invalid'", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("MSB4018", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_ssh_that_never_answers_fails_with_the_response_timeout_and_is_ended()
+    {
+        // An ssh stuck before the remote side answers (a prompt nobody sees, a hung remote docker): it says nothing.
+        string bin = Directory.CreateDirectory(Path.Combine(_home, "bin")).FullName;
+        string pidFile = Path.Combine(_home, "ssh.pid");
+        string ssh = Path.Combine(bin, "ssh");
+        File.WriteAllText(ssh, $"#!/bin/sh\necho $$ > '{pidFile}'\nexec sleep 300\n");
+        File.SetUnixFileMode(ssh, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using var project = new ConsumerProject(package, "endpoint-ssh-silent").WithTree()
+            .Property("FileSyncContainer", "filesync-e2e-none")
+            .Property("FileSyncDockerTimeout", "1");
+
+        var result = (await project.BuildAsync(["-t:SyncToContainer"], Environment(("DOCKER_HOST", "ssh://me@build-host.invalid"), ("PATH", bin + ":" + System.Environment.GetEnvironmentVariable("PATH"))))).Failed();
+
+        Assert.Contains("error FSYNC2021: The Docker engine at 'ssh://me@build-host.invalid' did not answer 'GET /containers/filesync-e2e-none/json' within 1 s", result.Output, StringComparison.Ordinal);
+        string pid = File.ReadAllText(pidFile).Trim();
+        Assert.False(Directory.Exists("/proc/" + pid) && File.ReadAllText($"/proc/{pid}/cmdline").StartsWith("sleep", StringComparison.Ordinal), $"the silent ssh (pid {pid}) outlived the build");
+    }
+
     private static string SshPath(LocalSshd sshd) => sshd.BinFolder + ":" + System.Environment.GetEnvironmentVariable("PATH");
 
     /// <summary>No endpoint from the test's own environment; the given variables set.</summary>

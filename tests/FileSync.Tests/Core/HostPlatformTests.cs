@@ -35,26 +35,6 @@ public sealed class HostPlatformTests : IDisposable
 
     private static string Destination(SourceFile source) => Assert.Single(source.Rules).MapDestination(source.RelativePath, "/app");
 
-    // sentence, host, full path, folder, below it ('/'-separated) or null
-    public static TheoryData<string, bool, string, string, string?> Below => new()
-    {
-        { "Windows: '\\' separates", true, "C:\\src\\app\\wwwroot\\css\\a.css", "C:\\src\\app", "wwwroot/css/a.css" },
-        { "Windows: '/' separates too", true, "C:\\src\\app/wwwroot/a.css", "C:\\src\\app\\", "wwwroot/a.css" },
-        { "Windows: a sibling that starts like the folder is not below it", true, "C:\\src\\app2\\a.css", "C:\\src\\app", null },
-        { "Unix: '\\' is part of a name", false, "/src/app/a\\b.txt", "/src/app", "a\\b.txt" },
-        { "Unix: the folder itself is not below it", false, "/src/app", "/src/app", null },
-        { "Unix: '\\' after the folder's name is not a separator", false, "/src/app\\x.txt", "/src/app", null },
-    };
-
-    [Theory]
-    [MemberData(nameof(Below))]
-    public void A_path_below_a_folder_is_split_where_the_host_splits_it(string sentence, bool windows, string fullPath, string folder, string? expected)
-    {
-        HostPaths host = windows ? HostPaths.Windows : HostPaths.Unix;
-
-        Assert.True(expected == host.Below(fullPath, folder), $"{sentence}: got '{host.Below(fullPath, folder)}'");
-    }
-
     [Fact]
     public void A_backslash_in_an_item_path_is_a_folder_on_Windows_and_a_name_elsewhere()
     {
