@@ -26,7 +26,8 @@ public sealed class HostSemanticsTests(PackageFixture package)
             .Rule("*.txt", dest: "/items")
             .Rule("sub/**/*.txt", dest: "/items")
             .Property("FileSyncRuntime", "directory")
-            .Property("FileSyncDirectory", root);
+            .Property("FileSyncDirectory", root)
+            .Property("FileSyncConfig", "skaffold.yaml"); // named: a project with items reads a skaffold.yaml only then (FSYNC8056)
         project.WriteFile("skaffold.yaml", "apiVersion: skaffold/v4beta11\nbuild:\n  artifacts:\n  - image: app\n    sync:\n      manual:\n      - src: '*.txt'\n        dest: /yaml\n");
         project.WriteFile("low.txt", "low\n");
         project.WriteFile("UP.TXT", "up\n");
