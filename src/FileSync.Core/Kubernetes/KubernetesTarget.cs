@@ -95,7 +95,8 @@ internal sealed partial class KubernetesTarget(IKubeApi api, KubePod pod, KubeCo
     private async Task<string[]> ExtractCommandAsync(string root, CancellationToken cancellationToken)
     {
         KubeExecResult probe = await ExecAsync(["tar", "--help"], null, cancellationToken).ConfigureAwait(false);
-        string[] tarOwner = explicitOwner is null ? ["--no-same-owner"] : ["--same-owner", "--numeric-owner"];
+        // FileSyncOwner: the archive's owner, which tar running as root keeps by default (busybox has no --same-owner).
+        string[] tarOwner = explicitOwner is null ? ["--no-same-owner"] : ["--numeric-owner"];
         if (!probe.CommandNotFound)
         {
             return ["tar", "xmf", "-", "-C", root, .. tarOwner];
