@@ -111,3 +111,51 @@ public sealed class KubernetesPodGoneMidSyncTests(PackageFixture package)
         Assert.Equal("a\n", await InContainer.CatAsync(replacement.DockerId("app"), "/app/a.txt"));
     }
 }
+
+/// <summary>What the API server refuses: exec over v5 (a server before 1.30, which answers a bare 403), RBAC.</summary>
+public sealed class KubernetesRefusalsTests(PackageFixture package)
+{
+    private static ConsumerProject Project(PackageFixture package, string name, string file = "a.txt")
+    {
+        var project = new ConsumerProject(package, name)
+            .Rule(file, dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncSelector", "app=web");
+        project.WriteFile(file, "a\n");
+        return project;
+    }
+
+    [Fact]
+    public async Task A_server_without_v5_is_used_over_v4_where_it_can_and_tar_is_bounded_with_a_clear_error()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        await cluster.AddWebPodAsync("web-0");
+        cluster.StandIn.ExecProtocols = ["v4.channel.k8s.io"];
+        using var project = Project(package, "kube-v4-only");
+
+        ProcessResult result = (await project.SyncAsync(cluster.Environment)).Failed();
+
+        Assert.Contains("error FSYNC9015", result.Output, StringComparison.Ordinal);
+        Assert.Contains("v4.channel.k8s.io", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("FSYNC9005", result.Output, StringComparison.Ordinal); // the bare 403 was not taken for RBAC
+        Assert.Empty(SyncSummary.All(result.Output));
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task An_RBAC_refusal_is_FSYNC9005_naming_what_is_needed(bool forbidList, bool forbidExec)
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        await cluster.AddWebPodAsync("web-0");
+        cluster.StandIn.ForbidList = forbidList;
+        cluster.StandIn.ForbidExec = forbidExec;
+        using var project = Project(package, "kube-rbac");
+
+        ProcessResult result = (await project.SyncAsync(cluster.Environment)).Failed();
+
+        Assert.Contains("error FSYNC9005", result.Output, StringComparison.Ordinal);
+        Assert.Contains("pods/exec", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(KubeCluster.Token, result.Output, StringComparison.Ordinal);
+    }
+}

@@ -60,3 +60,31 @@ public sealed class KubernetesOnePodTests(PackageFixture package)
         Assert.DoesNotContain(KubeCluster.Token, result.Output, StringComparison.Ordinal);
     }
 }
+
+/// <summary>FileSyncOwner on Kubernetes: tar (busybox's too) keeps the archive's owner when the container runs as root.</summary>
+public sealed class KubernetesOwnerTests(PackageFixture package)
+{
+    [Fact]
+    public async Task FileSyncOwner_gives_the_files_that_owner_and_by_default_they_are_the_container_users()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        StandInPod pod = await cluster.AddWebPodAsync("web-0");
+        string id = pod.DockerId("app");
+        using var project = new ConsumerProject(package, "kube-owner")
+            .Rule("a.txt", dest: "/app")
+            .Rule("b.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncPod", "web-0");
+        project.WriteFile("a.txt", "a\n");
+        SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded());
+        Assert.Equal("0:0", await InContainer.StatAsync(id, "%u:%g", "/app/a.txt")); // the exec's user: root here
+
+        project.Property("FileSyncOwner", "1000:1000");
+        project.WriteFile("b.txt", "b\n");
+        var owned = SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded());
+
+        Assert.Equal(2, owned.Changed); // a new owner resends what was synced
+        Assert.Equal("1000:1000", await InContainer.StatAsync(id, "%u:%g", "/app/a.txt"));
+        Assert.Equal("1000:1000", await InContainer.StatAsync(id, "%u:%g", "/app/b.txt"));
+    }
+}

@@ -83,9 +83,10 @@ internal sealed partial class KubeApi
             {
                 return (await OpenAsync(ns, pod, container, argv, stdin, V5, cancellationToken).ConfigureAwait(false), V5);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { Failure: KubeFailure.BadRequest })
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { Failure: KubeFailure.BadRequest or KubeFailure.Refused })
             {
-                // A server before 1.30 refuses the v5 upgrade (400: no protocol it speaks was asked for); v4 it may take.
+                // A server before 1.30 refuses a v5-only upgrade with a bare 403 (its WebSocket handshake's answer), which
+                // only the v4 attempt tells from an RBAC refusal: that one is refused again, and reported as such.
             }
         }
 

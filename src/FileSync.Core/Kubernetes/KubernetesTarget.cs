@@ -95,7 +95,8 @@ internal sealed partial class KubernetesTarget(IKubeApi api, KubePod pod, KubeCo
     private async Task<string[]> ExtractCommandAsync(string root, CancellationToken cancellationToken)
     {
         KubeExecResult probe = await ExecAsync(["tar", "--help"], null, cancellationToken).ConfigureAwait(false);
-        string[] tarOwner = explicitOwner is null ? ["--no-same-owner"] : ["--same-owner", "--numeric-owner"];
+        // FileSyncOwner: the archive's owner, which tar running as root keeps by default (busybox has no --same-owner).
+        string[] tarOwner = explicitOwner is null ? ["--no-same-owner"] : ["--numeric-owner"];
         if (!probe.CommandNotFound)
         {
             return ["tar", "xmf", "-", "-C", root, .. tarOwner];
@@ -162,7 +163,7 @@ internal sealed partial class KubernetesTarget(IKubeApi api, KubePod pod, KubeCo
         var kept = new List<string>();
         foreach (string folder in folders)
         {
-            if (_hasStat == false || await StatAsync(folder, cancellationToken).ConfigureAwait(false) != PathKind.Missing)
+            if (await KnownKindAsync(folder, cancellationToken).ConfigureAwait(false) != PathKind.Missing)
             {
                 kept.Add(folder); // without stat, a failed rmdir keeps every folder of it (conservative: retried later)
             }
@@ -177,7 +178,7 @@ internal sealed partial class KubernetesTarget(IKubeApi api, KubePod pod, KubeCo
         var remaining = new List<string>();
         foreach (string path in batch)
         {
-            PathKind kind = _hasStat == false ? PathKind.File : await StatAsync(path, cancellationToken).ConfigureAwait(false);
+            PathKind kind = await KnownKindAsync(path, cancellationToken).ConfigureAwait(false);
             if (kind == PathKind.Folder)
             {
                 log.Warning(Diag.DeletedFileIsNowFolder(DisplayName, path));
@@ -189,6 +190,14 @@ internal sealed partial class KubernetesTarget(IKubeApi api, KubePod pod, KubeCo
         }
 
         return remaining;
+    }
+
+    /// <summary>What is at a path after a failed rm/rmdir; without stat (it says "missing" then) it counts as still there,
+    /// so nothing a failed command left is ever taken as gone.</summary>
+    private async Task<PathKind> KnownKindAsync(string path, CancellationToken cancellationToken)
+    {
+        PathKind kind = await StatAsync(path, cancellationToken).ConfigureAwait(false);
+        return _hasStat == false ? PathKind.Other : kind;
     }
 
     /// <summary>One exec in this container; the API's failures become coded errors naming the pod.</summary>

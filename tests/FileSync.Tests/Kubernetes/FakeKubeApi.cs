@@ -24,6 +24,9 @@ internal sealed class FakeKubeApi : IKubeApi
 
     public HashSet<string> Failing { get; } = [];
 
+    /// <summary>Pods where every rm of a path fails (exit 1), deleting nothing.</summary>
+    public HashSet<string> FailingRm { get; } = [];
+
     public KubeApiException? ListFailure { get; set; }
 
     public string Endpoint => "https://fake.cluster:6443";
@@ -107,6 +110,8 @@ internal sealed class FakeKubeApi : IKubeApi
                 return target is "/app" or "/etc" or "/" || files.ContainsKey(target + "/") ? new KubeExecResult(0, "directory\n", "")
                     : files.ContainsKey(target) ? new KubeExecResult(0, "regular file\n", "")
                     : new KubeExecResult(1, "", $"stat: can't stat '{target}': No such file or directory");
+            case "rm" when FailingRm.Contains(pod) && argv[^1] != "--":
+                return new KubeExecResult(1, "", "filesync-launcher: cannot remove: Permission denied");
             case "rm":
                 foreach (string path in argv.SkipWhile(arg => arg != "--").Skip(1))
                 {

@@ -129,6 +129,28 @@ public sealed class KubernetesSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failed_delete_in_an_image_without_stat_stays_pending_and_is_tried_again()
+    {
+        _api.Pods.Add(Pod("web-0"));
+        _api.NoTar.Add("web-0"); // no tar, stat or rm: everything goes through the launcher
+        _api.Launcher.Add("web-0");
+        await SyncAsync();
+        File.Delete(_temp.Combine("ctx/wwwroot/index.html"));
+        _api.FailingRm.Add("web-0");
+
+        IReadOnlyList<SyncOutcome> failed = await SyncAsync();
+        _api.FailingRm.Clear();
+        _api.Execs.Clear();
+        IReadOnlyList<SyncOutcome> retried = await SyncAsync();
+
+        Assert.Equal(0, Assert.Single(failed).Deleted);
+        Assert.Contains("FSYNC2007", _log.Codes); // the failed rm, named
+        Assert.Equal(1, Assert.Single(retried).Deleted);
+        Assert.Contains(_api.Execs, exec => exec.Argv.Contains("--fsync-rm") && exec.Argv.Contains("/app/wwwroot/index.html"));
+        Assert.False(_api.Files["web-0"].ContainsKey("/app/wwwroot/index.html"));
+    }
+
+    [Fact]
     public async Task The_restart_action_is_refused_with_the_reason_and_exec_runs_as_argv()
     {
         _api.Pods.Add(Pod("web-0"));
