@@ -58,7 +58,8 @@ public sealed class SkaffoldInferTests(PackageFixture package)
         using var project = new ConsumerProject(package, "infer-docker")
             .Rule("web/secret.html", dest: "/srv")
             .Rule("web/index.html", dest: "/srv")
-            .Property("FileSyncContainer", container.Name);
+            .Property("FileSyncContainer", container.Name)
+            .Property("FileSyncConfig", "skaffold.yaml"); // named: a project with items reads one only then (FSYNC8056)
         project.WriteFile("web/index.html", "<p>index</p>\n");
         project.WriteFile("web/secret.html", "<p>secret</p>\n");
         project.WriteFile("web/css/site.css", "body{}\n");

@@ -132,7 +132,8 @@ public sealed partial class VisualStudioToolTaskTests(PackageFixture package)
         using var project = new ConsumerProject(package, "vs-twin-errors")
             .Property("FileSyncServer", "false")
             .Property("FileSyncRuntime", "directory")
-            .Property("FileSyncDirectory", root);
+            .Property("FileSyncDirectory", root)
+            .Property("FileSyncConfig", "skaffold.yaml"); // named, so its problems are errors (FSYNC8057 otherwise)
         project.WriteFile("skaffold.yaml", "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n  - image: web\n    sync:\n      manual: [\n");
 
         ProcessResult inProcess = (await project.SyncAsync()).Failed();
