@@ -38,15 +38,7 @@ if [ "$(docker image inspect --format '{{ index .Config.Labels "filesync.test-im
   echo "setup-docker: building $IMAGE from /bin/busybox" >&2
   root=$(mktemp -d)
   trap 'rm -rf "$root"' EXIT
-  chmod 755 "$root" # mktemp makes it 0700: a non-root container user could not even run /bin/sleep
-  mkdir -p "$root/bin" "$root/app" "$root/etc" "$root/tmp"
-  cp /bin/busybox "$root/bin/busybox"
-  for applet in $(/bin/busybox --list); do
-    [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
-  done
-  printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n' >"$root/etc/passwd"
-  printf 'root:x:0:\napp:x:1000:\n' >"$root/etc/group"
-  chmod 1777 "$root/tmp"
+  bash "$(dirname "$0")/busybox-rootfs.sh" "$root"
   tar -C "$root" -c . | docker import \
     --change 'WORKDIR /app' \
     --change "LABEL filesync.test-image=$IMAGE_VERSION" \
