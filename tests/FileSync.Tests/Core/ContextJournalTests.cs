@@ -65,8 +65,14 @@ public sealed class ContextJournalTests : IDisposable
         Assert.Contains("a full scan (simulated overflow)", await journal.PrepareAsync(Ct), StringComparison.Ordinal);
         Assert.Contains("named since the last sync", await journal.PrepareAsync(Ct), StringComparison.Ordinal);
 
+        Assert.Equal(["site/d/a.txt"], journal.Scanner.Scan([Item("site/d/a.txt")]).Select(source => source.RelativePath));
         Directory.Move(_temp.Combine("ctx/site/d"), _temp.Combine("ctx/site/e"));
-        Assert.Contains("a full scan (a folder moved)", await journal.PrepareAsync(Ct), StringComparison.Ordinal);
+        string moved = await journal.PrepareAsync(Ct);
+
+        // inotify's two halves of a rename are one Renamed event when .NET reads them together (a full scan), else a
+        // delete and a create of the folders (both named, each forgotten with all below it): the old file is gone either way.
+        Assert.True(moved.Contains("a full scan (a folder moved)", StringComparison.Ordinal) || moved.Contains("2 path(s) named", StringComparison.Ordinal), moved);
+        Assert.Equal(["site/e/a.txt"], journal.Scanner.Scan([Item("site/d/a.txt"), Item("site/e/a.txt")]).Select(source => source.RelativePath));
     }
 
     [Fact]
