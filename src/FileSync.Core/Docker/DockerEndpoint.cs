@@ -104,7 +104,7 @@ internal sealed partial class DockerEndpoint
         string? certPath = getEnvironmentVariable("DOCKER_CERT_PATH");
         if (string.IsNullOrEmpty(certPath) && tls)
         {
-            certPath = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
+            certPath = DockerContexts.ConfigFolder(getEnvironmentVariable); // the CLI's default: its config folder
         }
 
         return Parse(value, tls, certPath).ChosenBy(source, skipTlsVerify: false);
