@@ -66,7 +66,7 @@ internal sealed class SshConnection : Stream
     public static Task<HttpConnection> ConnectAsync(string[] argv, DockerEndpoint endpoint, DockerTimeouts timeouts, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var start = new ProcessStartInfo("ssh")
+        var start = new ProcessStartInfo(Program(endpoint.SshSearchPath))
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -77,6 +77,21 @@ internal sealed class SshConnection : Stream
         foreach (string argument in argv)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        // The build's PATH and agent (the same as this process's, except in the sync server).
+        if (endpoint.SshSearchPath is { } searchPath)
+        {
+            start.Environment["PATH"] = searchPath;
+        }
+
+        if (endpoint.SshAgent is { } agent)
+        {
+            start.Environment["SSH_AUTH_SOCK"] = agent;
+        }
+        else
+        {
+            start.Environment.Remove("SSH_AUTH_SOCK");
         }
 
         Process process;
@@ -204,6 +219,28 @@ internal sealed class SshConnection : Stream
         {
             Diagnostic = Diag.SshFailed(_endpoint.Display, code, said),
         };
+    }
+
+    /// <summary>The <c>ssh</c> the build's PATH names: Process.Start searches this process's PATH, which in the sync
+    /// server is another build's. Plain "ssh" when the build's PATH is this process's (or names none).</summary>
+    internal static string Program(string? searchPath)
+    {
+        if (searchPath is null || searchPath == Environment.GetEnvironmentVariable("PATH"))
+        {
+            return "ssh";
+        }
+
+        string name = OperatingSystem.IsWindows() ? "ssh.exe" : "ssh";
+        foreach (string folder in searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = Path.Combine(folder, name);
+            if (Path.IsPathFullyQualified(folder) && File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return "ssh";
     }
 
     /// <summary>A word for a POSIX shell: as is when plain, else in single quotes.</summary>
