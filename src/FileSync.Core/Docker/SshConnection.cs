@@ -40,7 +40,7 @@ internal sealed class SshConnection : Stream
         process.BeginErrorReadLine();
     }
 
-    /// <summary>The docker CLI's argv: <c>[-l user] [-p port] -o ConnectTimeout=N -T -- host docker [--host=unix://path] system dial-stdio</c>
+    /// <summary>The docker CLI's argv: <c>[-l user] [-p port] -o BatchMode=yes -o ConnectTimeout=N -T -- host docker [--host=unix://path] system dial-stdio</c>
     /// (the remote command is one string: ssh hands it to the remote shell, so each word is quoted for it).</summary>
     public static string[] Arguments(DockerEndpoint endpoint, DockerTimeouts timeouts)
     {
@@ -56,6 +56,9 @@ internal sealed class SshConnection : Stream
         }
 
         int seconds = (int)Math.Max(1, Math.Ceiling(timeouts.Connect.TotalSeconds));
+        // BatchMode: a build has nobody to answer a password or host-key prompt (on a terminal ssh asked in the middle of
+        // the build's output and the build waited the response timeout); ssh fails at once, saying why.
+        argv.AddRange(["-o", "BatchMode=yes"]);
         argv.AddRange(["-o", "ConnectTimeout=" + seconds.ToString(CultureInfo.InvariantCulture), "-T", "--", endpoint.Host!]);
         string[] remote = endpoint.SocketPath is { } path ? ["docker", "--host=unix://" + path, "system", "dial-stdio"] : ["docker", "system", "dial-stdio"];
         argv.Add(string.Join(' ', remote.Select(ShellQuote)));
