@@ -199,7 +199,16 @@ internal sealed partial class DockerEndpoint
     /// platform: on Unix .NET connects to the socket <c>CoreFxPipe_&lt;name&gt;</c> in the temp folder.</summary>
     private async Task<HttpConnection> ConnectPipeAsync(DockerTimeouts timeouts, CancellationToken ct)
     {
-        var pipe = new NamedPipeClientStream(Host!, SocketPath!, PipeDirection.InOut, PipeOptions.Asynchronous);
+        NamedPipeClientStream pipe;
+        try
+        {
+            pipe = new NamedPipeClientStream(Host!, SocketPath!, PipeDirection.InOut, PipeOptions.Asynchronous);
+        }
+        catch (ArgumentException ex)
+        {
+            throw PipeNameUnusable(ex); // "anonymous" is reserved
+        }
+
         try
         {
             await pipe.ConnectAsync((int)Math.Min(int.MaxValue, timeouts.Connect.TotalMilliseconds), ct).ConfigureAwait(false);
@@ -218,10 +227,18 @@ internal sealed partial class DockerEndpoint
                 }
                 : new DockerException($"Cannot connect to the Docker engine at {Display}: {(ex is UnauthorizedAccessException ? "access to the named pipe '" + SocketPath + "' is denied (is this user allowed to use Docker?)" : ex.Message)}", unreachable: true, innerException: ex);
         }
+        catch (ArgumentException ex) when (!ct.IsCancellationRequested)
+        {
+            await pipe.DisposeAsync().ConfigureAwait(false);
+            throw PipeNameUnusable(ex); // on Unix: a name too long for the socket path .NET maps it to
+        }
         catch
         {
             await pipe.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
+
+    private DockerException PipeNameUnusable(ArgumentException ex) =>
+        new($"Invalid Docker endpoint '{Display}': {ex.Message}", invalidEndpoint: true, innerException: ex);
 }
