@@ -116,6 +116,19 @@ internal sealed partial class DockerEndpoint
         return ex is AuthenticationException ? "the TLS handshake failed: " + inner.Message : ex.Message.Contains(inner.Message, StringComparison.Ordinal) ? ex.Message : ex.Message + " " + inner.Message;
     }
 
+    /// <summary>Https: when each of ca.pem, cert.pem and key.pem was written, and its size; empty for other transports. A
+    /// client kept by the sync server is replaced when this changes (certificates made again in the same folder).</summary>
+    internal string TlsFilesStamp()
+    {
+        if (Transport != DockerTransport.Https || CertPath is null)
+        {
+            return "";
+        }
+
+        return string.Join(",", ((string[])["ca.pem", "cert.pem", "key.pem"]).Select(name => new FileInfo(Path.Combine(CertPath, name)))
+            .Select(file => file.Exists ? file.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture) + ":" + file.Length.ToString(CultureInfo.InvariantCulture) : "-"));
+    }
+
     /// <summary>Https: trust <c>ca.pem</c> only (else the system roots), present <c>cert.pem</c>/<c>key.pem</c>, check the host name.</summary>
     internal SslClientAuthenticationOptions CreateSslOptions()
     {
