@@ -15,8 +15,8 @@ public sealed class SshServerTests(PackageFixture package)
     [Fact]
     public async Task A_server_started_by_another_build_syncs_over_ssh_with_the_builds_own_ssh()
     {
-        await using var sandbox = new ServerSandbox();
         await using var sshd = await LocalSshd.StartAsync(Ct);
+        await using var sandbox = new ServerSandbox(); // ended first: the server keeps its ssh connection (and sshd's session) open
         await using var container = await TestContainer.StartAsync(ct: Ct);
         using var project = new ConsumerProject(package, "ssh-server").WithTree().Property("FileSyncContainer", container.Name);
         (await sandbox.SyncAsync(project)).Succeeded(); // starts the server, PATH without the test's ssh
