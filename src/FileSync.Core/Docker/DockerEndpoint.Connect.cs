@@ -116,6 +116,19 @@ internal sealed partial class DockerEndpoint
         return ex is AuthenticationException ? "the TLS handshake failed: " + inner.Message : ex.Message.Contains(inner.Message, StringComparison.Ordinal) ? ex.Message : ex.Message + " " + inner.Message;
     }
 
+    /// <summary>Https: when each of ca.pem, cert.pem and key.pem was written, and its size; empty for other transports. A
+    /// client kept by the sync server is replaced when this changes (certificates made again in the same folder).</summary>
+    internal string TlsFilesStamp()
+    {
+        if (Transport != DockerTransport.Https || CertPath is null)
+        {
+            return "";
+        }
+
+        return string.Join(",", ((string[])["ca.pem", "cert.pem", "key.pem"]).Select(name => new FileInfo(Path.Combine(CertPath, name)))
+            .Select(file => file.Exists ? file.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture) + ":" + file.Length.ToString(CultureInfo.InvariantCulture) : "-"));
+    }
+
     /// <summary>Https: trust <c>ca.pem</c> only (else the system roots), present <c>cert.pem</c>/<c>key.pem</c>, check the host name.</summary>
     internal SslClientAuthenticationOptions CreateSslOptions()
     {
@@ -199,7 +212,16 @@ internal sealed partial class DockerEndpoint
     /// platform: on Unix .NET connects to the socket <c>CoreFxPipe_&lt;name&gt;</c> in the temp folder.</summary>
     private async Task<HttpConnection> ConnectPipeAsync(DockerTimeouts timeouts, CancellationToken ct)
     {
-        var pipe = new NamedPipeClientStream(Host!, SocketPath!, PipeDirection.InOut, PipeOptions.Asynchronous);
+        NamedPipeClientStream pipe;
+        try
+        {
+            pipe = new NamedPipeClientStream(Host!, SocketPath!, PipeDirection.InOut, PipeOptions.Asynchronous);
+        }
+        catch (ArgumentException ex)
+        {
+            throw PipeNameUnusable(ex); // "anonymous" is reserved
+        }
+
         try
         {
             await pipe.ConnectAsync((int)Math.Min(int.MaxValue, timeouts.Connect.TotalMilliseconds), ct).ConfigureAwait(false);
@@ -218,10 +240,18 @@ internal sealed partial class DockerEndpoint
                 }
                 : new DockerException($"Cannot connect to the Docker engine at {Display}: {(ex is UnauthorizedAccessException ? "access to the named pipe '" + SocketPath + "' is denied (is this user allowed to use Docker?)" : ex.Message)}", unreachable: true, innerException: ex);
         }
+        catch (ArgumentException ex) when (!ct.IsCancellationRequested)
+        {
+            await pipe.DisposeAsync().ConfigureAwait(false);
+            throw PipeNameUnusable(ex); // on Unix: a name too long for the socket path .NET maps it to
+        }
         catch
         {
             await pipe.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
+
+    private DockerException PipeNameUnusable(ArgumentException ex) =>
+        new($"Invalid Docker endpoint '{Display}': {ex.Message}", invalidEndpoint: true, innerException: ex);
 }

@@ -62,6 +62,13 @@ internal sealed partial class DockerEndpoint
     /// <summary>Https from a Docker context with SkipTLSVerify: the engine's certificate is not checked.</summary>
     public bool SkipTlsVerify { get; private init; }
 
+    /// <summary>Ssh: the build's PATH (which <c>ssh</c> runs) and SSH_AUTH_SOCK (its agent); the sync server runs in the
+    /// environment of whichever build started it, so these come from the build's.</summary>
+    public string? SshSearchPath { get; private init; }
+
+    /// <inheritdoc cref="SshSearchPath"/>
+    public string? SshAgent { get; private init; }
+
     /// <summary>What chose this endpoint, for the detail log: FileSyncDockerHost, DOCKER_HOST, a context, or the default.</summary>
     public string Source { get; private init; } = "the platform default";
 
@@ -92,7 +99,7 @@ internal sealed partial class DockerEndpoint
                     throw new FileSyncException(Diag.DockerContextInvalid(context.Name, context.ChosenBy, context.MetaFile, e.Message), e);
                 }
 
-                return endpoint.ChosenBy($"Docker context '{context.Name}' ({context.ChosenBy})", context.SkipTlsVerify && endpoint.Transport == DockerTransport.Https);
+                return endpoint.ChosenBy($"Docker context '{context.Name}' ({context.ChosenBy})", context.SkipTlsVerify && endpoint.Transport == DockerTransport.Https, getEnvironmentVariable);
             }
 
             return Parse(null, tls: false, certPath: null);
@@ -104,15 +111,22 @@ internal sealed partial class DockerEndpoint
         string? certPath = getEnvironmentVariable("DOCKER_CERT_PATH");
         if (string.IsNullOrEmpty(certPath) && tls)
         {
-            certPath = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
+            certPath = DockerContexts.ConfigFolder(getEnvironmentVariable); // the CLI's default: its config folder
         }
 
-        return Parse(value, tls, certPath).ChosenBy(source, skipTlsVerify: false);
+        return Parse(value, tls, certPath).ChosenBy(source, skipTlsVerify: false, getEnvironmentVariable);
     }
 
     /// <summary>This endpoint, saying what chose it.</summary>
-    private DockerEndpoint ChosenBy(string source, bool skipTlsVerify) =>
-        new(Transport, Display, SocketPath, Host, Port, BasePath, CertPath) { User = User, SkipTlsVerify = skipTlsVerify, Source = source };
+    private DockerEndpoint ChosenBy(string source, bool skipTlsVerify, Func<string, string?> getEnvironmentVariable) =>
+        new(Transport, Display, SocketPath, Host, Port, BasePath, CertPath)
+        {
+            User = User,
+            SkipTlsVerify = skipTlsVerify,
+            Source = source,
+            SshSearchPath = Transport == DockerTransport.Ssh ? getEnvironmentVariable("PATH") : null,
+            SshAgent = Transport == DockerTransport.Ssh ? getEnvironmentVariable("SSH_AUTH_SOCK") : null,
+        };
 
     /// <summary>Parses <c>unix:///path</c>, <c>tcp://host[:port][/prefix]</c>, <c>npipe:////./pipe/name</c> or
     /// <c>ssh://[user@]host[:port][/socket]</c>; null or blank means the platform default.</summary>

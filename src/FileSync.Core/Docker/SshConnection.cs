@@ -40,7 +40,7 @@ internal sealed class SshConnection : Stream
         process.BeginErrorReadLine();
     }
 
-    /// <summary>The docker CLI's argv: <c>[-l user] [-p port] -o ConnectTimeout=N -T -- host docker [--host=unix://path] system dial-stdio</c>
+    /// <summary>The docker CLI's argv: <c>[-l user] [-p port] -o BatchMode=yes -o ConnectTimeout=N -T -- host docker [--host=unix://path] system dial-stdio</c>
     /// (the remote command is one string: ssh hands it to the remote shell, so each word is quoted for it).</summary>
     public static string[] Arguments(DockerEndpoint endpoint, DockerTimeouts timeouts)
     {
@@ -56,6 +56,9 @@ internal sealed class SshConnection : Stream
         }
 
         int seconds = (int)Math.Max(1, Math.Ceiling(timeouts.Connect.TotalSeconds));
+        // BatchMode: a build has nobody to answer a password or host-key prompt (on a terminal ssh asked in the middle of
+        // the build's output and the build waited the response timeout); ssh fails at once, saying why.
+        argv.AddRange(["-o", "BatchMode=yes"]);
         argv.AddRange(["-o", "ConnectTimeout=" + seconds.ToString(CultureInfo.InvariantCulture), "-T", "--", endpoint.Host!]);
         string[] remote = endpoint.SocketPath is { } path ? ["docker", "--host=unix://" + path, "system", "dial-stdio"] : ["docker", "system", "dial-stdio"];
         argv.Add(string.Join(' ', remote.Select(ShellQuote)));
@@ -66,7 +69,7 @@ internal sealed class SshConnection : Stream
     public static Task<HttpConnection> ConnectAsync(string[] argv, DockerEndpoint endpoint, DockerTimeouts timeouts, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var start = new ProcessStartInfo("ssh")
+        var start = new ProcessStartInfo(Program(endpoint.SshSearchPath))
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -77,6 +80,21 @@ internal sealed class SshConnection : Stream
         foreach (string argument in argv)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        // The build's PATH and agent (the same as this process's, except in the sync server).
+        if (endpoint.SshSearchPath is { } searchPath)
+        {
+            start.Environment["PATH"] = searchPath;
+        }
+
+        if (endpoint.SshAgent is { } agent)
+        {
+            start.Environment["SSH_AUTH_SOCK"] = agent;
+        }
+        else
+        {
+            start.Environment.Remove("SSH_AUTH_SOCK");
         }
 
         Process process;
@@ -204,6 +222,28 @@ internal sealed class SshConnection : Stream
         {
             Diagnostic = Diag.SshFailed(_endpoint.Display, code, said),
         };
+    }
+
+    /// <summary>The <c>ssh</c> the build's PATH names: Process.Start searches this process's PATH, which in the sync
+    /// server is another build's. Plain "ssh" when the build's PATH is this process's (or names none).</summary>
+    internal static string Program(string? searchPath)
+    {
+        if (searchPath is null || searchPath == Environment.GetEnvironmentVariable("PATH"))
+        {
+            return "ssh";
+        }
+
+        string name = OperatingSystem.IsWindows() ? "ssh.exe" : "ssh";
+        foreach (string folder in searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = Path.Combine(folder, name);
+            if (Path.IsPathFullyQualified(folder) && File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return "ssh";
     }
 
     /// <summary>A word for a POSIX shell: as is when plain, else in single quotes.</summary>

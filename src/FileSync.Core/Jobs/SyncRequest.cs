@@ -80,10 +80,16 @@ internal sealed record SyncRequest
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Every environment variable a sync reads: the Docker endpoint and its TLS files, the Docker context and
-    /// the folder of the CLI's config (DOCKER_CONFIG, else the home folder's .docker), Compose's project name, the kubeconfig.</summary>
-    public static readonly string[] EnvironmentNames = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH", "DOCKER_CONTEXT", "DOCKER_CONFIG", "HOME", "USERPROFILE", "COMPOSE_PROJECT_NAME", "KUBECONFIG"];
+    /// the folder of the CLI's config (DOCKER_CONFIG, else the home folder's .docker), Compose's project name, the kubeconfig,
+    /// the ssh an ssh:// endpoint runs (PATH) and its agent (SSH_AUTH_SOCK).</summary>
+    public static readonly string[] EnvironmentNames = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH", "DOCKER_CONTEXT", "DOCKER_CONFIG", "HOME", "USERPROFILE", "COMPOSE_PROJECT_NAME", "KUBECONFIG", "PATH", "SSH_AUTH_SOCK"];
 
-    public string? GetEnvironmentVariable(string name) => Environment.TryGetValue(name, out string? value) ? value : null;
+    /// <summary>The build's value; a relative DOCKER_CONFIG or DOCKER_CERT_PATH is the build folder's, as the docker CLI
+    /// beside the build reads it (the server runs in another folder).</summary>
+    public string? GetEnvironmentVariable(string name) =>
+        !Environment.TryGetValue(name, out string? value) ? null
+        : name is "DOCKER_CONFIG" or "DOCKER_CERT_PATH" && value.Length > 0 ? Path.GetFullPath(value, BaseDirectory)
+        : value;
 
     /// <summary>The current process's values of <see cref="EnvironmentNames"/>.</summary>
     public static Dictionary<string, string> CaptureEnvironment()

@@ -115,7 +115,7 @@ internal sealed class SyncServer(ServerEndpoint endpoint, TimeSpan idle)
     {
         DockerEndpoint docker = DockerEndpoint.Resolve(host, request.GetEnvironmentVariable);
         log.Detail($"FileSync: Docker endpoint {docker.Display}, from {docker.Source}");
-        string key = string.Join("|", docker.Display, docker.CertPath, docker.SkipTlsVerify, timeouts.Connect.Ticks, timeouts.Response.Ticks, timeouts.Stall.Ticks);
+        string key = string.Join("|", docker.Display, docker.CertPath, docker.TlsFilesStamp(), docker.SkipTlsVerify, docker.SshSearchPath, docker.SshAgent, timeouts.Connect.Ticks, timeouts.Response.Ticks, timeouts.Stall.Ticks);
         if (_clients.TryGetValue(key, out DockerClient? cached))
         {
             log.Detail($"FileSync: reusing the Docker client for {cached.Endpoint}");

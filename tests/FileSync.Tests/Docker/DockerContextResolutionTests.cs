@@ -230,6 +230,42 @@ public sealed class DockerContextResolutionTests : IDisposable
         Assert.Equal("unix:///x.sock", Resolve("unix:///x.sock").Display);
     }
 
+    [Fact]
+    public void DOCKER_TLS_VERIFY_without_DOCKER_CERT_PATH_reads_the_TLS_files_from_DOCKER_CONFIG()
+    {
+        // The CLI's default cert path is its config folder (DOCKER_CONFIG), not always ~/.docker.
+        string other = Path.Combine(_home, "elsewhere");
+        _env["DOCKER_CONFIG"] = other;
+        _env["DOCKER_HOST"] = "tcp://build-host:2376";
+        _env["DOCKER_TLS_VERIFY"] = "1";
+
+        Assert.Equal(other, Resolve(null).CertPath);
+    }
+
+    [Fact]
+    public void A_relative_DOCKER_CONFIG_is_the_build_folder_s_even_in_the_sync_server()
+    {
+        // The server runs in another folder: the build's relative DOCKER_CONFIG must still name the build's config.
+        var request = new FileSync.Jobs.SyncRequest { BaseDirectory = _home, Environment = new Dictionary<string, string> { ["DOCKER_CONFIG"] = ".docker" } };
+
+        DockerEndpoint endpoint = DockerEndpoint.Resolve(null, request.GetEnvironmentVariable);
+
+        Assert.Equal("unix:///home/me/.colima/default/docker.sock", endpoint.Display);
+        Assert.Equal($"Docker context 'colima' (currentContext in {ConfigFile})", endpoint.Source);
+    }
+
+    [Fact]
+    public void A_relative_DOCKER_CERT_PATH_is_the_build_folder_s_even_in_the_sync_server()
+    {
+        var request = new FileSync.Jobs.SyncRequest
+        {
+            BaseDirectory = _home,
+            Environment = new Dictionary<string, string> { ["DOCKER_HOST"] = "tcp://build-host:2376", ["DOCKER_TLS_VERIFY"] = "1", ["DOCKER_CERT_PATH"] = "certs" },
+        };
+
+        Assert.Equal(Path.Combine(_home, "certs"), DockerEndpoint.Resolve(null, request.GetEnvironmentVariable).CertPath);
+    }
+
     private DockerEndpoint Resolve(string? host) => DockerEndpoint.Resolve(host, name => _env.GetValueOrDefault(name));
 
     private void WriteConfig(string json) => File.WriteAllText(ConfigFile, json);

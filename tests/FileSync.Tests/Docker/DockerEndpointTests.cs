@@ -92,13 +92,24 @@ public sealed class DockerEndpointTests
     }
 
     [Fact]
+    public void Ssh_never_prompts_a_build_for_a_password_or_a_host_key()
+    {
+        // On a terminal ssh asked for the password in the middle of the build's output, and the build waited the whole
+        // response timeout, then said the engine did not answer (FSYNC2021). A build has nobody to answer a prompt.
+        string[] argv = SshConnection.Arguments(DockerEndpoint.Resolve("ssh://me@build-host", _ => null), DockerTimeouts.Default);
+
+        int batch = Array.IndexOf(argv, "BatchMode=yes");
+        Assert.True(batch > 0 && argv[batch - 1] == "-o" && batch < Array.IndexOf(argv, "--"), string.Join(' ', argv));
+    }
+
+    [Fact]
     public void The_ssh_argv_is_the_docker_CLIs()
     {
         var endpoint = DockerEndpoint.Resolve("ssh://me@build-host:2222", _ => null);
         var remoteSocket = DockerEndpoint.Resolve("ssh://build-host/run/my docker.sock", _ => null);
 
-        Assert.Equal(["-l", "me", "-p", "2222", "-o", "ConnectTimeout=10", "-T", "--", "build-host", "docker system dial-stdio"], SshConnection.Arguments(endpoint, DockerTimeouts.Default));
-        Assert.Equal(["-o", "ConnectTimeout=10", "-T", "--", "build-host", "docker '--host=unix:///run/my docker.sock' system dial-stdio"], SshConnection.Arguments(remoteSocket, DockerTimeouts.Default));
+        Assert.Equal(["-l", "me", "-p", "2222", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-T", "--", "build-host", "docker system dial-stdio"], SshConnection.Arguments(endpoint, DockerTimeouts.Default));
+        Assert.Equal(["-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-T", "--", "build-host", "docker '--host=unix:///run/my docker.sock' system dial-stdio"], SshConnection.Arguments(remoteSocket, DockerTimeouts.Default));
     }
 
     [Theory]

@@ -26,6 +26,20 @@ public sealed class DockerUnreachableTests
         Assert.Equal(SocketError.AddressNotAvailable, Assert.IsType<SocketException>(ex.InnerException).SocketErrorCode);
     }
 
+    [Theory]
+    [InlineData("anonymous")] // reserved by .NET on every platform
+    [InlineData("a-pipe-name-too-long-for-a-unix-socket-path-once-dotnet-maps-it-to-its-temp-folder-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")]
+    public async Task A_pipe_name_dotnet_cannot_use_is_an_invalid_endpoint_naming_it_not_an_unhandled_exception(string name)
+    {
+        // Both were MSB4018 (ArgumentOutOfRangeException from NamedPipeClientStream) instead of FSYNC2001.
+        using var client = DockerClient.Create(DockerEndpoint.Parse("npipe:////./pipe/" + name, tls: false, certPath: null), new DockerTimeouts(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
+
+        var ex = await Assert.ThrowsAsync<DockerException>(() => client.InspectContainerAsync("web", Ct));
+
+        Assert.True(ex.InvalidEndpoint);
+        Assert.Contains("npipe:////./pipe/" + name, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_socket_nobody_listens_on_is_unreachable()
     {
