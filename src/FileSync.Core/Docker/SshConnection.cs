@@ -220,7 +220,7 @@ internal sealed class SshConnection : Stream
 
         return new DockerException($"ssh for {_endpoint.Display} exited with code {code}: {said}", unreachable: true, innerException: inner)
         {
-            Diagnostic = Diag.SshFailed(_endpoint.Display, code, said),
+            Diagnostic = Diag.SshFailed(_endpoint.Display, code, said.TrimEnd('.')), // the message adds its own full stop
         };
     }
 
