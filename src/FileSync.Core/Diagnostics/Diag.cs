@@ -168,7 +168,7 @@ internal static class Diag
     public static Diagnostic HookBeforeFailed(string hook, string command, string target, int exitCode, string output) => Make(nameof(HookBeforeFailed), null, hook, command, target, exitCode, output);
     public static Diagnostic HookAfterFailed(string hook, string command, string target, int exitCode, string output) => Make(nameof(HookAfterFailed), null, hook, command, target, exitCode, output);
     public static Diagnostic HookNotStarted(string hook, string command, string reason, string synced) => Make(nameof(HookNotStarted), null, hook, command, reason, synced);
-    public static Diagnostic DefaultConfigRead(string file, string image, string context) => Make(nameof(DefaultConfigRead), null, file, image, context);
+    public static Diagnostic DefaultConfigRead(string file, string image, string context, string synced) => Make(nameof(DefaultConfigRead), null, file, image, context, synced);
     public static Diagnostic DefaultConfigNotRead(string file) => Make(nameof(DefaultConfigNotRead), null, file);
     public static Diagnostic DefaultConfigIgnored(string file, string problem) => Make(nameof(DefaultConfigIgnored), null, file, problem);
     public static Diagnostic HookNeedsContainer(string hook, string command, string target) => Make(nameof(HookNeedsContainer), null, hook, command, target);
