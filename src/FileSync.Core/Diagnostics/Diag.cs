@@ -184,6 +184,7 @@ internal static class Diag
     public static Diagnostic DockerfileSyntax(string dockerfile, int line, string reason) => Make(nameof(DockerfileSyntax), dockerfile, dockerfile, line, reason) with { Line = line };
     public static Diagnostic ConfigInferWithManual(string file, int line, int column, string image) => Make(nameof(ConfigInferWithManual), file, file, line, column, image) with { Line = line, Column = column };
     public static Diagnostic InferSourceOutsideContext(string dockerfile, int line, string source, string context) => Make(nameof(InferSourceOutsideContext), dockerfile, dockerfile, line, source, context) with { Line = line };
+    public static Diagnostic ConfigBuildArgTemplate(string file, int line, int column, string image, string name) => Make(nameof(ConfigBuildArgTemplate), file, file, line, column, image, name) with { Line = line, Column = column };
     public static Diagnostic ConfigInferNoDockerfile(string file, int line, int column, string image, string builder) => Make(nameof(ConfigInferNoDockerfile), file, file, line, column, image, builder) with { Line = line, Column = column };
     public static Diagnostic DockerIgnorePatternInvalid(string file, int line, string pattern) => Make(nameof(DockerIgnorePatternInvalid), file, file, line, pattern) with { Line = line };
     public static Diagnostic DockerIgnoreUnreadable(string file, string reason) => Make(nameof(DockerIgnoreUnreadable), file, file, reason);
