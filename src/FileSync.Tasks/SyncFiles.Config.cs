@@ -60,7 +60,11 @@ public sealed partial class SyncFiles
                 return [];
             }
 
-            log.Summary(Diag.DefaultConfigRead(file, artifact.Image, artifact.Context).ToString());
+            // Which of its rules apply (manual rules win over infer, as in Skaffold): the file may have none at all.
+            string synced = artifact.Rules.Count > 0 ? "its sync.manual rules are synced"
+                : artifact.Infer.Count > 0 ? "its sync.infer rules are synced"
+                : "its artifact has no sync rules FileSync acts on, so nothing is synced";
+            log.Summary(Diag.DefaultConfigRead(file, artifact.Image, artifact.Context, synced).ToString());
         }
 
         _configFile = file;

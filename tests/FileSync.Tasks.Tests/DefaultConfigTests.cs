@@ -52,6 +52,24 @@ public sealed class DefaultConfigTests
         Assert.Empty(project.Folder.FilesUnder("root"));
     }
 
+    [Theory]
+    [InlineData("    sync:\n      infer: ['*.txt']\n", "sync.infer", "yaml/a.txt")]
+    [InlineData("", "no sync rules", null)]
+    public void A_yaml_picked_up_by_default_says_which_of_its_rules_are_synced(string sync, string said, string? synced)
+    {
+        // adv9: FSYNC8055 said "Syncing the sync.manual rules" of a file whose artifact has only sync.infer, or nothing to sync.
+        using var project = Create(Directory, "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n  - image: app\n    context: site\n" + sync);
+        project.Folder.WriteFile("site/Dockerfile", "FROM busybox\nCOPY a.txt /yaml/\n");
+
+        BuildRun run = project.Build("SyncToContainer");
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Equal(synced is null ? [] : [synced], project.Folder.FilesUnder("root"));
+        BuildMessageEventArgs message = Assert.Single(run.Messages, message => message.Message!.StartsWith("FSYNC8055: ", StringComparison.Ordinal));
+        Assert.Contains(said, message.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sync.manual", message.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_yaml_picked_up_by_default_is_said_and_one_FileSyncConfig_names_keeps_its_errors_and_combines_with_items()
     {

@@ -168,7 +168,7 @@ internal static class Diag
     public static Diagnostic HookBeforeFailed(string hook, string command, string target, int exitCode, string output) => Make(nameof(HookBeforeFailed), null, hook, command, target, exitCode, output);
     public static Diagnostic HookAfterFailed(string hook, string command, string target, int exitCode, string output) => Make(nameof(HookAfterFailed), null, hook, command, target, exitCode, output);
     public static Diagnostic HookNotStarted(string hook, string command, string reason, string synced) => Make(nameof(HookNotStarted), null, hook, command, reason, synced);
-    public static Diagnostic DefaultConfigRead(string file, string image, string context) => Make(nameof(DefaultConfigRead), null, file, image, context);
+    public static Diagnostic DefaultConfigRead(string file, string image, string context, string synced) => Make(nameof(DefaultConfigRead), null, file, image, context, synced);
     public static Diagnostic DefaultConfigNotRead(string file) => Make(nameof(DefaultConfigNotRead), null, file);
     public static Diagnostic DefaultConfigIgnored(string file, string problem) => Make(nameof(DefaultConfigIgnored), null, file, problem);
     public static Diagnostic HookNeedsContainer(string hook, string command, string target) => Make(nameof(HookNeedsContainer), null, hook, command, target);
@@ -184,6 +184,7 @@ internal static class Diag
     public static Diagnostic DockerfileSyntax(string dockerfile, int line, string reason) => Make(nameof(DockerfileSyntax), dockerfile, dockerfile, line, reason) with { Line = line };
     public static Diagnostic ConfigInferWithManual(string file, int line, int column, string image) => Make(nameof(ConfigInferWithManual), file, file, line, column, image) with { Line = line, Column = column };
     public static Diagnostic InferSourceOutsideContext(string dockerfile, int line, string source, string context) => Make(nameof(InferSourceOutsideContext), dockerfile, dockerfile, line, source, context) with { Line = line };
+    public static Diagnostic ConfigBuildArgTemplate(string file, int line, int column, string image, string name) => Make(nameof(ConfigBuildArgTemplate), file, file, line, column, image, name) with { Line = line, Column = column };
     public static Diagnostic ConfigInferNoDockerfile(string file, int line, int column, string image, string builder) => Make(nameof(ConfigInferNoDockerfile), file, file, line, column, image, builder) with { Line = line, Column = column };
     public static Diagnostic DockerIgnorePatternInvalid(string file, int line, string pattern) => Make(nameof(DockerIgnorePatternInvalid), file, file, line, pattern) with { Line = line };
     public static Diagnostic DockerIgnoreUnreadable(string file, string reason) => Make(nameof(DockerIgnoreUnreadable), file, file, reason);

@@ -10,6 +10,9 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
     /// <summary>Skaffold's builders other than docker (one per artifact; docker when none is named).</summary>
     private static readonly string[] OtherBuilders = ["jib", "kaniko", "buildpacks", "custom", "bazel", "ko"];
 
+    /// <summary>The build args of the artifact being read whose template FileSync could not evaluate (FSYNC8080).</summary>
+    private readonly List<UnsupportedField> _templates = [];
+
     public SkaffoldArtifact Read(YamlNode node, string path)
     {
         YamlMappingNode artifact = fields.AsMapping(node, path);
@@ -25,6 +28,7 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
 
         var rules = new List<ManualRule>();
         Glob[] infer = [];
+        _templates.Clear();
         (string dockerfile, IReadOnlyDictionary<string, string?> buildArgs, string? noDockerfile) = Builder(artifact, path);
         SyncHooks hooks = SyncHooks.None;
         if (fields.Mapping(artifact, "sync", path + ".sync") is { } sync)
@@ -49,6 +53,7 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
                 else
                 {
                     infer = [.. ReadInfer(patterns, path + ".sync.infer")];
+                    warnings.AddRange(_templates); // build args matter only to inference
                 }
             }
 
@@ -120,6 +125,12 @@ internal sealed class ArtifactReader(YamlFields fields, string configFolder)
             {
                 string name = (key as YamlScalarNode)?.Value ?? throw fields.WrongType(key, path, "a string");
                 args[name] = YamlFields.IsNull(value) ? null : EnvTemplate.Evaluate((value as YamlScalarNode ?? throw fields.WrongType(value, $"{path}.{name}", "a string")).Value ?? "");
+                if (args[name]?.Contains("{{", StringComparison.Ordinal) == true)
+                {
+                    // A template FileSync does not evaluate would name a folder after itself: the Dockerfile's default instead, said.
+                    _templates.Add(At("buildArgs:" + name, value));
+                    args[name] = null;
+                }
             }
         }
 

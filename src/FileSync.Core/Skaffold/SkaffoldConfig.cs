@@ -97,6 +97,9 @@ internal static partial class SkaffoldConfig
                 case "sync.infer+manual":
                     log.Warning(Diag.ConfigInferWithManual(file, field.Line, field.Column, chosen.Image));
                     break;
+                case { } name when name.StartsWith("buildArgs:", StringComparison.Ordinal):
+                    log.Warning(Diag.ConfigBuildArgTemplate(file, field.Line, field.Column, chosen.Image, name["buildArgs:".Length..]));
+                    break;
                 case { } name when name.StartsWith("sync.infer:", StringComparison.Ordinal):
                     log.Warning(Diag.ConfigInferNoDockerfile(file, field.Line, field.Column, chosen.Image, name["sync.infer:".Length..]));
                     break;

@@ -25,6 +25,22 @@ public sealed class InferConfigTests
         Assert.Equal(["**/*.html", "conf/*"], artifact.Infer.Select(glob => glob.Pattern));
     }
 
+    [Fact]
+    public void A_build_arg_template_FileSync_cannot_evaluate_is_FSYNC8080_at_its_line_and_the_Dockerfile_default_applies()
+    {
+        // adv9: '{{default "/app" .X}}' was passed on as written, so COPYs below 'WORKDIR $BASE' went to a folder named after the template.
+        using var folder = new TempFolder();
+        string config = folder.Write("skaffold.yaml", Header + "  - image: app\n    docker:\n      buildArgs:\n        BASE: '{{default \"/app\" .FILESYNC_NOT_SET}}'\n        OK: '{{.FILESYNC_NOT_SET}}'\n    sync:\n      infer: ['*']\n");
+        var log = new RecordingLog();
+
+        SkaffoldArtifact artifact = SkaffoldConfig.Select(SkaffoldConfig.Load(config, null, log), null, config, log);
+
+        Assert.Equal(new Dictionary<string, string?> { ["BASE"] = null, ["OK"] = "" }, artifact.BuildArgs);
+        Diagnostic warning = Assert.Single(log.Warnings);
+        Assert.Equal(("FSYNC8080", config, 8), (warning.Code, warning.File, warning.Line));
+        Assert.Contains("BASE", warning.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("kaniko: {dockerfile: k.Dockerfile, buildArgs: {K: v}}", "k.Dockerfile", "K")]
     [InlineData("custom: {buildCommand: ./b.sh, dependencies: {dockerfile: {path: c.Dockerfile, buildArgs: {K: v}}}}", "c.Dockerfile", "K")]
