@@ -1,0 +1,197 @@
+using System.Runtime.Versioning;
+using FileSync.EndToEnd.Tests.Infrastructure;
+using FileSync.KubeStandIn;
+
+namespace FileSync.EndToEnd.Tests;
+
+/// <summary>Adversary findings on the Kubernetes runtime: many deletes in a few execs, kubeconfig corner cases.</summary>
+public sealed class KubernetesAdversaryTests(PackageFixture package)
+{
+    [Fact]
+    public async Task Deleting_two_thousand_files_keeps_each_exec_request_within_an_8_KB_request_line()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        StandInPod pod = await cluster.AddWebPodAsync("web-0");
+        string id = pod.DockerId("app");
+        using var project = new ConsumerProject(package, "kube-many-deletes")
+            .Rule("site/**/*", dest: "/app/www", strip: "site/")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncPod", "web-0");
+        for (int i = 0; i < 2000; i++)
+        {
+            project.WriteFile($"site/pages/página {i:D5} ü.txt", "x\n");
+        }
+
+        SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded());
+        Assert.True(await InContainer.ExistsAsync(id, "/app/www/pages/página 01999 ü.txt"));
+        Directory.Delete(project.PathOf("site/pages"), recursive: true);
+        project.WriteFile("site/keep.txt", "k\n");
+
+        var deleted = SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded());
+
+        Assert.Equal(2000, deleted.Deleted);
+        Assert.False(await InContainer.ExistsAsync(id, "/app/www/pages/página 00000 ü.txt"));
+        Assert.False(await InContainer.ExistsAsync(id, "/app/www/pages/página 01999 ü.txt"));
+        Assert.Equal("k\n", await InContainer.CatAsync(id, "/app/www/keep.txt"));
+    }
+
+    [Fact]
+    public async Task A_missing_context_is_a_coded_error_naming_the_kubeconfig()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        await cluster.AddWebPodAsync("web-0");
+        using var project = new ConsumerProject(package, "kube-missing-context")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncKubeContext", "nowhere")
+            .Property("FileSyncPod", "web-0");
+        project.WriteFile("a.txt", "a\n");
+
+        ProcessResult result = (await project.SyncAsync(cluster.Environment)).Failed();
+
+        Assert.Contains("error FSYNC9003", result.Output, StringComparison.Ordinal);
+        Assert.Contains("nowhere", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("MSB4018", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task An_exec_credential_plugin_gives_the_token_and_it_never_reaches_the_diagnostic_log()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        StandInPod pod = await cluster.AddWebPodAsync("web-0");
+        string plugin = Path.Combine(Path.GetDirectoryName(cluster.KubeconfigPath)!, "token plugin.sh");
+        File.WriteAllText(plugin, "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"" + KubeCluster.Token + "\"}}'\n");
+        File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string config = File.ReadAllText(cluster.KubeconfigPath).Replace(
+            $"    token: \"{KubeCluster.Token}\"",
+            $"    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: \"{plugin}\"\n      interactiveMode: Never",
+            StringComparison.Ordinal);
+        File.WriteAllText(cluster.KubeconfigPath, config);
+        using var project = new ConsumerProject(package, "kube-exec-plugin")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncPod", "web-0");
+        project.WriteFile("a.txt", "a\n");
+
+        ProcessResult result = (await project.SyncAsync(cluster.Environment, "-v:diag")).Succeeded();
+
+        Assert.Equal("a\n", await InContainer.CatAsync(pod.DockerId("app"), "/app/a.txt"));
+        Assert.DoesNotContain(KubeCluster.Token, result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failing_exec_credential_plugin_is_a_coded_error()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        await cluster.AddWebPodAsync("web-0");
+        string config = File.ReadAllText(cluster.KubeconfigPath).Replace(
+            $"    token: \"{KubeCluster.Token}\"",
+            "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: /nonexistent/plugin\n      interactiveMode: Never",
+            StringComparison.Ordinal);
+        File.WriteAllText(cluster.KubeconfigPath, config);
+        using var project = new ConsumerProject(package, "kube-exec-plugin-missing")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncPod", "web-0");
+        project.WriteFile("a.txt", "a\n");
+
+        ProcessResult result = (await project.SyncAsync(cluster.Environment)).Failed();
+
+        Assert.Matches("error FSYNC90[0-9][0-9]", result.Output);
+        Assert.DoesNotContain("MSB4018", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_certificate_file_that_is_missing_is_a_coded_error()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        await cluster.AddWebPodAsync("web-0");
+        string config = File.ReadAllText(cluster.KubeconfigPath).Replace(
+            $"    token: \"{KubeCluster.Token}\"",
+            "    client-certificate: missing/client.crt\n    client-key: missing/client.key",
+            StringComparison.Ordinal);
+        File.WriteAllText(cluster.KubeconfigPath, config);
+        using var project = new ConsumerProject(package, "kube-client-cert")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncPod", "web-0");
+        project.WriteFile("a.txt", "a\n");
+
+        ProcessResult result = (await project.SyncAsync(cluster.Environment)).Failed();
+
+        Assert.Contains("error FSYNC9003", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("MSB4018", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_set_based_selector_with_spaces_and_a_negation_picks_the_matching_pods()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        StandInPod web = await cluster.StandIn.AddPodAsync(KubeCluster.Namespace, "web-0", new Dictionary<string, string> { ["app"] = "web" }, new StandInContainer("app", FileSync.Tests.Infrastructure.DockerCli.Image));
+        StandInPod api = await cluster.StandIn.AddPodAsync(KubeCluster.Namespace, "api-0", new Dictionary<string, string> { ["app"] = "api", ["canary"] = "yes" }, new StandInContainer("app", FileSync.Tests.Infrastructure.DockerCli.Image));
+        using var project = new ConsumerProject(package, "kube-set-selector")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncSelector", " app in (web, api) , !canary ");
+        project.WriteFile("a.txt", "a\n");
+
+        SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded());
+
+        Assert.Equal("a\n", await InContainer.CatAsync(web.DockerId("app"), "/app/a.txt"));
+        Assert.False(await InContainer.ExistsAsync(api.DockerId("app"), "/app/a.txt"));
+    }
+
+    [Theory]
+    [InlineData("echo 'not json at all'")]
+    [InlineData("echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\"}'")]
+    [InlineData("echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"wrong\"}}'")]
+    [UnsupportedOSPlatform("windows")]
+    public async Task An_exec_credential_plugin_with_a_useless_answer_is_a_coded_error(string body)
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        await cluster.AddWebPodAsync("web-0");
+        string plugin = Path.Combine(Path.GetDirectoryName(cluster.KubeconfigPath)!, "plugin.sh");
+        File.WriteAllText(plugin, "#!/bin/sh\n" + body + "\n");
+        File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string config = File.ReadAllText(cluster.KubeconfigPath).Replace(
+            $"    token: \"{KubeCluster.Token}\"",
+            $"    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: \"{plugin}\"\n      interactiveMode: Never",
+            StringComparison.Ordinal);
+        File.WriteAllText(cluster.KubeconfigPath, config);
+        using var project = new ConsumerProject(package, "kube-plugin-useless")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncSelector", "app=web");
+        project.WriteFile("a.txt", "a\n");
+
+        ProcessResult result = (await project.SyncAsync(cluster.Environment)).Failed();
+
+        Assert.Matches("error FSYNC90[0-9][0-9]", result.Output);
+        Assert.DoesNotContain("MSB4018", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task The_sync_server_follows_KUBECONFIG_to_another_cluster_between_builds()
+    {
+        await using var sandbox = new Server.ServerSandbox();
+        await using KubeCluster first = await KubeCluster.StartAsync();
+        await using KubeCluster second = await KubeCluster.StartAsync();
+        StandInPod one = await first.AddWebPodAsync("web-0");
+        StandInPod two = await second.AddWebPodAsync("web-0");
+        using var project = new ConsumerProject(package, "kube-server-switch")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncSelector", "app=web");
+        project.WriteFile("a.txt", "one\n");
+        (await sandbox.SyncAsync(project, ("KUBECONFIG", first.KubeconfigPath))).Succeeded();
+
+        project.WriteFile("a.txt", "two\n");
+        var switched = (await sandbox.SyncAsync(project, ("KUBECONFIG", second.KubeconfigPath))).Succeeded();
+
+        Assert.Contains("FSYNC7020", switched.Output, StringComparison.Ordinal);
+        Assert.Equal("two\n", await InContainer.CatAsync(two.DockerId("app"), "/app/a.txt"));
+        Assert.Equal("one\n", await InContainer.CatAsync(one.DockerId("app"), "/app/a.txt"));
+    }
+}
