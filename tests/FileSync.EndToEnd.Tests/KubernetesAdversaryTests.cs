@@ -194,4 +194,77 @@ public sealed class KubernetesAdversaryTests(PackageFixture package)
         Assert.Equal("two\n", await InContainer.CatAsync(two.DockerId("app"), "/app/a.txt"));
         Assert.Equal("one\n", await InContainer.CatAsync(one.DockerId("app"), "/app/a.txt"));
     }
+
+    [Fact]
+    public async Task Odd_names_are_added_and_deleted_byte_exact_through_exec_argv()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        StandInPod pod = await cluster.AddWebPodAsync("web-0", workingDir: "/app");
+        string id = pod.DockerId("app");
+        string[] names = ["-rf", "--help", "a\nb.txt", "$(touch x)", "sp ace;|&.txt", "tab\there", "*?[x]"];
+        using var project = new ConsumerProject(package, "kube-odd-deletes")
+            .Rule("site/**/*", dest: "www", strip: "site/")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncSelector", "app=web");
+        foreach (string name in names)
+        {
+            project.WriteFile($"site/-d {name}/{name}", name);
+        }
+
+        project.WriteFile("site/keep.txt", "k");
+        SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded());
+        foreach (string name in names)
+        {
+            Assert.Equal(name, await InContainer.CatAsync(id, $"/app/www/-d {name}/{name}"));
+        }
+
+        foreach (string name in names)
+        {
+            Directory.Delete(project.PathOf($"site/-d {name}"), recursive: true);
+        }
+
+        var deleted = SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded());
+
+        Assert.Equal(names.Length, deleted.Deleted);
+        foreach (string name in names)
+        {
+            Assert.False(await InContainer.ExistsAsync(id, $"/app/www/-d {name}/{name}"));
+        }
+
+        Assert.Equal("k", await InContainer.CatAsync(id, "/app/www/keep.txt"));
+        Assert.False(await InContainer.ExistsAsync(id, "/app/x"));
+        Assert.True(SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded()).UpToDate);
+    }
+
+    [Fact]
+    public async Task An_exec_action_runs_in_every_replica_in_the_pod_specs_working_directory_and_a_failure_names_the_pod()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        StandInPod a = await cluster.AddWebPodAsync("web-0", workingDir: "/app");
+        StandInPod b = await cluster.AddWebPodAsync("web-1", workingDir: "/app");
+        using var project = new ConsumerProject(package, "kube-exec-action")
+            .Rule("conf/*.json", dest: "conf", strip: "conf/")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncSelector", "app=web")
+            .Element(new System.Xml.Linq.XElement("ItemGroup", new System.Xml.Linq.XElement("FileSyncAction",
+                new System.Xml.Linq.XAttribute("Include", "exec"),
+                new System.Xml.Linq.XAttribute("Command", "cp;conf/a.json;done %24(x).json"),
+                new System.Xml.Linq.XAttribute("Match", "conf/*.json"))));
+        project.WriteFile("conf/a.json", "{}");
+
+        (await project.SyncAsync(cluster.Environment)).Succeeded();
+
+        Assert.Equal("{}", await InContainer.CatAsync(a.DockerId("app"), "/app/done $(x).json"));
+        Assert.Equal("{}", await InContainer.CatAsync(b.DockerId("app"), "/app/done $(x).json"));
+
+        await InContainer.ExecAsync(b.DockerId("app"), "rm", "-f", "/app/done $(x).json");
+        await InContainer.ExecAsync(b.DockerId("app"), "mkdir", "/app/done $(x).json");
+        await InContainer.ExecAsync(b.DockerId("app"), "mkdir", "/app/done $(x).json/a.json");
+        project.WriteFile("conf/a.json", "{\"b\":1}");
+        ProcessResult failed = (await project.SyncAsync(cluster.Environment)).Failed();
+
+        Assert.Contains("FSYNC5004", failed.Output, StringComparison.Ordinal);
+        Assert.Contains("web-1", failed.Output, StringComparison.Ordinal);
+        Assert.Equal("{\"b\":1}", await InContainer.CatAsync(a.DockerId("app"), "/app/done $(x).json"));
+    }
 }
