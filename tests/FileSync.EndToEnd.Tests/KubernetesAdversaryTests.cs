@@ -267,4 +267,81 @@ public sealed class KubernetesAdversaryTests(PackageFixture package)
         Assert.Contains("web-1", failed.Output, StringComparison.Ordinal);
         Assert.Equal("{\"b\":1}", await InContainer.CatAsync(a.DockerId("app"), "/app/done $(x).json"));
     }
+
+    [Fact]
+    public async Task A_certificate_authority_and_token_file_relative_to_the_kubeconfig_are_found_from_the_projects_folder()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        StandInPod pod = await cluster.AddWebPodAsync("web-0");
+        string folder = Path.GetDirectoryName(cluster.KubeconfigPath)!;
+        Directory.CreateDirectory(Path.Combine(folder, "certs"));
+        File.WriteAllText(Path.Combine(folder, "certs", "ca.crt"), cluster.StandIn.CertificateAuthorityPem);
+        File.WriteAllText(Path.Combine(folder, "certs", "token"), KubeCluster.Token);
+        string[] lines = File.ReadAllLines(cluster.KubeconfigPath);
+        string config = string.Join('\n', lines.Select(line =>
+            line.TrimStart().StartsWith("certificate-authority-data:", StringComparison.Ordinal) ? "    certificate-authority: certs/ca.crt"
+            : line.TrimStart().StartsWith("token:", StringComparison.Ordinal) ? "    tokenFile: certs/token"
+            : line)) + "\n";
+        File.WriteAllText(cluster.KubeconfigPath, config);
+        using var project = new ConsumerProject(package, "kube-relative-files")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncPod", "web-0");
+        project.WriteFile("a.txt", "a\n");
+
+        ProcessResult result = (await project.SyncAsync(cluster.Environment, "-v:diag")).Succeeded();
+
+        Assert.Equal("a\n", await InContainer.CatAsync(pod.DockerId("app"), "/app/a.txt"));
+        Assert.DoesNotContain(KubeCluster.Token, result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FileSyncKubeContext_picks_a_context_other_than_the_current_one_and_its_namespace()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        StandInPod pod = await cluster.StandIn.AddPodAsync("other", "web-0", new Dictionary<string, string> { ["app"] = "web" }, new StandInContainer("app", FileSync.Tests.Infrastructure.DockerCli.Image));
+        string second = cluster.StandIn.WriteKubeconfig(Path.Combine(Path.GetDirectoryName(cluster.KubeconfigPath)!, "second"), "other", "second");
+        string[] secondLines = File.ReadAllLines(second);
+        string Section(string[] lines, string name) =>
+            string.Join('\n', lines.SkipWhile(line => line != name + ":").Skip(1).TakeWhile(line => line.StartsWith('-') || line.StartsWith(' ')));
+        string[] firstLines = File.ReadAllLines(cluster.KubeconfigPath);
+        string merged = "apiVersion: v1\nkind: Config\n"
+            + "clusters:\n" + Section(firstLines, "clusters") + "\n" + Section(secondLines, "clusters") + "\n"
+            + "users:\n" + Section(firstLines, "users") + "\n" + Section(secondLines, "users") + "\n"
+            + "contexts:\n" + Section(firstLines, "contexts") + "\n" + Section(secondLines, "contexts") + "\n"
+            + "current-context: \"standin\"\n";
+        File.WriteAllText(cluster.KubeconfigPath, merged);
+        using var project = new ConsumerProject(package, "kube-second-context")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncKubeContext", " second ")
+            .Property("FileSyncSelector", "app=web");
+        project.WriteFile("a.txt", "a\n");
+
+        var summary = SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded());
+
+        Assert.Equal("other/web-0", summary.Name);
+        Assert.Equal("a\n", await InContainer.CatAsync(pod.DockerId("app"), "/app/a.txt"));
+    }
+
+    [Fact]
+    public async Task A_token_file_that_is_missing_is_a_coded_error_naming_it()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        await cluster.AddWebPodAsync("web-0");
+        string config = File.ReadAllText(cluster.KubeconfigPath).Replace(
+            $"    token: \"{KubeCluster.Token}\"", "    tokenFile: gone/token", StringComparison.Ordinal);
+        File.WriteAllText(cluster.KubeconfigPath, config);
+        using var project = new ConsumerProject(package, "kube-token-file-missing")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncPod", "web-0");
+        project.WriteFile("a.txt", "a\n");
+
+        ProcessResult result = (await project.SyncAsync(cluster.Environment)).Failed();
+
+        Assert.Contains("error FSYNC9003", result.Output, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(Path.GetDirectoryName(cluster.KubeconfigPath)!, "gone", "token"), result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("MSB4018", result.Output, StringComparison.Ordinal);
+    }
 }
