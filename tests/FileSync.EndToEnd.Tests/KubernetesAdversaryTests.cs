@@ -344,4 +344,23 @@ public sealed class KubernetesAdversaryTests(PackageFixture package)
         Assert.Contains(Path.Combine(Path.GetDirectoryName(cluster.KubeconfigPath)!, "gone", "token"), result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("MSB4018", result.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task FileSyncImage_as_the_running_images_id_matches_a_pod_whose_imageID_carries_the_runtimes_scheme()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        StandInPod pod = await cluster.AddWebPodAsync("web-0");
+        string imageId = (await FileSync.Tests.Infrastructure.DockerCli.RunCheckedAsync(["image", "inspect", "--format", "{{.Id}}", FileSync.Tests.Infrastructure.DockerCli.Image], TestContext.Current.CancellationToken)).Trim();
+        Assert.StartsWith("sha256:", imageId, StringComparison.Ordinal);
+        using var project = new ConsumerProject(package, "kube-image-id")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncImage", imageId[..19]);
+        project.WriteFile("a.txt", "a\n");
+
+        var summary = SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded());
+
+        Assert.Equal("shop/web-0", summary.Name);
+        Assert.Equal("a\n", await InContainer.CatAsync(pod.DockerId("app"), "/app/a.txt"));
+    }
 }
