@@ -363,4 +363,42 @@ public sealed class KubernetesAdversaryTests(PackageFixture package)
         Assert.Equal("shop/web-0", summary.Name);
         Assert.Equal("a\n", await InContainer.CatAsync(pod.DockerId("app"), "/app/a.txt"));
     }
+
+    [Fact]
+    public async Task A_container_restarted_during_the_upload_gets_every_file_on_the_next_sync()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        await cluster.AddWebPodAsync("web-0");
+        using var project = new ConsumerProject(package, "kube-restart-mid-sync")
+            .Rule("site/**/*", dest: "/app/www", strip: "site/")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncSelector", "app=web");
+        project.WriteFile("site/a.txt", "a\n");
+        project.WriteFile("site/b.txt", "b\n");
+        project.WriteFile("site/gone.txt", "gone\n");
+        SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded());
+
+        bool restarted = false;
+        cluster.StandIn.BeforeExecAsync = async (ns, pod, command) =>
+        {
+            if (!restarted && command.Contains("xmf"))
+            {
+                restarted = true;
+                await cluster.StandIn.ReplaceContainerAsync(ns, pod, "app");
+            }
+        };
+        project.WriteFile("site/b.txt", "b2\n");
+        project.DeleteFile("site/gone.txt");
+        await project.SyncAsync(cluster.Environment); // whatever it says: the container it planned for is gone
+        Assert.True(restarted);
+
+        var next = SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded());
+
+        string id = cluster.StandIn.GetPod(KubeCluster.Namespace, "web-0").DockerId("app");
+        Assert.Equal(id[..12], next.ShortId);
+        Assert.Equal("a\n", await InContainer.CatAsync(id, "/app/www/a.txt"));
+        Assert.Equal("b2\n", await InContainer.CatAsync(id, "/app/www/b.txt"));
+        Assert.False(await InContainer.ExistsAsync(id, "/app/www/gone.txt"));
+        Assert.True(SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded()).UpToDate);
+    }
 }
