@@ -401,4 +401,26 @@ public sealed class KubernetesAdversaryTests(PackageFixture package)
         Assert.False(await InContainer.ExistsAsync(id, "/app/www/gone.txt"));
         Assert.True(SyncSummary.Single((await project.SyncAsync(cluster.Environment)).Succeeded()).UpToDate);
     }
+
+    [Fact]
+    public async Task A_100_MB_file_reaches_two_replicas_byte_exact()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        StandInPod[] pods = await Task.WhenAll(cluster.AddWebPodAsync("web-0"), cluster.AddWebPodAsync("web-1"));
+        using var project = new ConsumerProject(package, "kube-big-file")
+            .Rule("big.bin", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncSelector", "app=web");
+        byte[] content = new byte[100 * 1024 * 1024];
+        new Random(10).NextBytes(content);
+        project.WriteFile("big.bin", content);
+        string expected = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(content));
+
+        Assert.Equal(2, SyncSummary.All((await project.SyncAsync(cluster.Environment)).Succeeded().Output).Count);
+
+        foreach (StandInPod pod in pods)
+        {
+            Assert.StartsWith(expected, await InContainer.ExecAsync(pod.DockerId("app"), "md5sum", "/app/big.bin"), StringComparison.Ordinal);
+        }
+    }
 }
