@@ -423,4 +423,30 @@ public sealed class KubernetesAdversaryTests(PackageFixture package)
             Assert.StartsWith(expected, await InContainer.ExecAsync(pod.DockerId("app"), "md5sum", "/app/big.bin"), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task A_KUBECONFIG_list_is_merged_as_kubectl_does_with_each_files_relative_paths_from_its_own_folder()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        StandInPod pod = await cluster.StandIn.AddPodAsync("other", "web-0", new Dictionary<string, string> { ["app"] = "web" }, new StandInContainer("app", FileSync.Tests.Infrastructure.DockerCli.Image));
+        string folder = Path.Combine(Path.GetDirectoryName(cluster.KubeconfigPath)!, "b");
+        string second = cluster.StandIn.WriteKubeconfig(Path.Combine(folder, "config"), "other", "second");
+        File.WriteAllText(Path.Combine(folder, "ca.crt"), cluster.StandIn.CertificateAuthorityPem);
+        File.WriteAllText(second, string.Join('\n', File.ReadAllLines(second).Select(line =>
+            line.TrimStart().StartsWith("certificate-authority-data:", StringComparison.Ordinal) ? "    certificate-authority: ca.crt"
+            : line.StartsWith("current-context:", StringComparison.Ordinal) ? "current-context: \"second\""
+            : line)) + "\n");
+        var environment = new Dictionary<string, string?> { ["KUBECONFIG"] = $"{cluster.KubeconfigPath}.missing:{cluster.KubeconfigPath}:{second}" };
+        using var project = new ConsumerProject(package, "kube-merged-configs")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncKubeContext", "second")
+            .Property("FileSyncSelector", "app=web");
+        project.WriteFile("a.txt", "a\n");
+
+        var summary = SyncSummary.Single((await project.SyncAsync(environment)).Succeeded());
+
+        Assert.Equal("other/web-0", summary.Name);
+        Assert.Equal("a\n", await InContainer.CatAsync(pod.DockerId("app"), "/app/a.txt"));
+    }
 }

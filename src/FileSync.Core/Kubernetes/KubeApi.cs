@@ -26,8 +26,6 @@ internal sealed partial class KubeApi : IKubeApi, IDisposable
     /// <summary>At most this many execs in flight to the API server: replicas are synced in parallel, within a bound.</summary>
     internal const int MaxParallelExecs = 6;
 
-    private static readonly YamlDotNet.Serialization.IDeserializer ConfigReader = new YamlDotNet.Serialization.DeserializerBuilder().IgnoreUnmatchedProperties().Build();
-
     private readonly k8s.Kubernetes _client;
     private readonly SemaphoreSlim _gate = new(MaxParallelExecs);
 
@@ -48,7 +46,7 @@ internal sealed partial class KubeApi : IKubeApi, IDisposable
 
     private static string DefaultConfig() => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
 
-    /// <summary>Reads the kubeconfig (the first file of KUBECONFIG's ':'-separated list that exists) and picks the
+    /// <summary>Reads the kubeconfig (KUBECONFIG's ':'-separated files that exist, merged as kubectl does) and picks the
     /// context (null: the current one). Any failure is FSYNC9003 naming the files, never the file's content.</summary>
     public static KubeApi Create(string kubeConfig, string? context)
     {
@@ -62,14 +60,7 @@ internal sealed partial class KubeApi : IKubeApi, IDisposable
 
         try
         {
-            // KubernetesClient merges no list: the first file that exists is read (README says so). Read with a plain
-            // YamlDotNet deserializer: KubernetesClient's own (LoadKubeConfig) first builds converters for every API model,
-            // measured here at ~0.5 s of a cold build; the config models are plain YAML-attributed classes.
-            string yaml = File.ReadAllText(present[0].FullName);
-            K8SConfiguration parsed = ConfigReader.Deserialize<K8SConfiguration>(yaml)
-                ?? throw new KubeConfigException("the file is empty");
-            parsed.FileName = present[0].FullName; // relative certificate and token paths are taken from its folder
-            ReadTokenFile(parsed, yaml, string.IsNullOrWhiteSpace(context) ? parsed.CurrentContext : context.Trim(), present[0].DirectoryName!);
+            K8SConfiguration parsed = KubeConfigFiles.Load(present, string.IsNullOrWhiteSpace(context) ? null : context.Trim());
             KubernetesClientConfiguration config = KubernetesClientConfiguration.BuildConfigFromConfigObject(parsed, string.IsNullOrWhiteSpace(context) ? null : context.Trim());
             return new KubeApi(config, Credentials.Redact(config.Host ?? "(no server)"));
         }
@@ -77,47 +68,6 @@ internal sealed partial class KubeApi : IKubeApi, IDisposable
             or ArgumentException or YamlDotNet.Core.YamlException or System.Security.Cryptography.CryptographicException)
         {
             throw new FileSyncException(Diag.KubeConfigUnreadable(described, Redacted(e.Message)), e);
-        }
-    }
-
-    /// <summary>kubectl's user `tokenFile` (a service account's, a CI runner's): KubernetesClient reads it only inside a
-    /// cluster and otherwise finds "no appropriate auth credentials", so its token is read here (once per sync) for the
-    /// context's user; a relative path is taken from the kubeconfig's folder, as kubectl does.</summary>
-    private static void ReadTokenFile(K8SConfiguration parsed, string yaml, string? contextName, string folder)
-    {
-        string? userName = parsed.Contexts?.FirstOrDefault(c => c.Name == contextName)?.ContextDetails?.User;
-        UserCredentials? credentials = parsed.Users?.FirstOrDefault(u => u.Name == userName)?.UserCredentials;
-        if (credentials is null || !string.IsNullOrEmpty(credentials.Token) || !yaml.Contains("tokenFile", StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        string? file = ConfigReader.Deserialize<TokenFileUsers>(yaml)?.Users?.FirstOrDefault(u => u.Name == userName)?.User?.TokenFile;
-        if (!string.IsNullOrWhiteSpace(file))
-        {
-            credentials.Token = File.ReadAllText(Path.Combine(folder, file.Trim())).Trim();
-        }
-    }
-
-    /// <summary>The part of a kubeconfig KubernetesClient's model lacks: users[].user.tokenFile.</summary>
-    private sealed class TokenFileUsers
-    {
-        [YamlDotNet.Serialization.YamlMember(Alias = "users")]
-        public List<NamedUser>? Users { get; set; }
-
-        public sealed class NamedUser
-        {
-            [YamlDotNet.Serialization.YamlMember(Alias = "name")]
-            public string? Name { get; set; }
-
-            [YamlDotNet.Serialization.YamlMember(Alias = "user")]
-            public TokenUser? User { get; set; }
-        }
-
-        public sealed class TokenUser
-        {
-            [YamlDotNet.Serialization.YamlMember(Alias = "tokenFile")]
-            public string? TokenFile { get; set; }
         }
     }
 
