@@ -144,6 +144,7 @@ public sealed class KubernetesAdversaryTests(PackageFixture package)
 
     [Theory]
     [InlineData("echo 'not json at all'")]
+    [InlineData("echo 'plugin: not logged in' >&2; exit 3")]
     [InlineData("echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\"}'")]
     [InlineData("echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"wrong\"}}'")]
     [UnsupportedOSPlatform("windows")]
@@ -165,10 +166,12 @@ public sealed class KubernetesAdversaryTests(PackageFixture package)
             .Property("FileSyncSelector", "app=web");
         project.WriteFile("a.txt", "a\n");
 
-        ProcessResult result = (await project.SyncAsync(cluster.Environment)).Failed();
+        ProcessResult result = (await project.SyncAsync(cluster.Environment, "-v:diag")).Failed();
 
         Assert.Matches("error FSYNC90[0-9][0-9]", result.Output);
         Assert.DoesNotContain("MSB4018", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(KubeCluster.Token, result.Output, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"error FSYNC90[0-9][0-9]:\s+(at |--->)", result.Output); // one message, never a stack trace
     }
 
     [Fact]

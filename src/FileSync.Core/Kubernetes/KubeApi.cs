@@ -67,7 +67,7 @@ internal sealed partial class KubeApi : IKubeApi, IDisposable
         catch (Exception e) when (e is KubeConfigException or IOException or UnauthorizedAccessException or FormatException or InvalidOperationException
             or ArgumentException or YamlDotNet.Core.YamlException or System.Security.Cryptography.CryptographicException)
         {
-            throw new FileSyncException(Diag.KubeConfigUnreadable(described, Redacted(e.Message)), e);
+            throw new FileSyncException(Diag.KubeConfigUnreadable(described, Redacted(FirstLine(e.Message))), e);
         }
     }
 
@@ -172,11 +172,14 @@ internal sealed partial class KubeApi : IKubeApi, IDisposable
             case KubernetesException kube:
                 return new KubeApiException(KubeFailure.Other, Redacted(kube.Status?.Message ?? kube.Message), e);
             case KubeConfigException config:
-                return new KubeApiException(KubeFailure.Refused, Redacted(config.Message), e); // an exec plugin or token file that failed
+                return new KubeApiException(KubeFailure.Refused, Redacted(FirstLine(config.Message)), e); // an exec plugin or token file that failed
             default:
                 return null;
         }
     }
+
+    /// <summary>KubernetesClient puts a plugin failure's inner exception, stack and all, into its message: its first line is the message.</summary>
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd('\r');
 
     private static Exception Innermost(Exception e)
     {
