@@ -452,4 +452,39 @@ public sealed class KubernetesAdversaryTests(PackageFixture package)
         Assert.Equal("other/web-0", summary.Name);
         Assert.Equal("a\n", await InContainer.CatAsync(pod.DockerId("app"), "/app/a.txt"));
     }
+
+    [Fact]
+    public async Task Two_containers_need_FileSyncContainer_and_an_unready_or_terminating_replica_is_reported_while_the_others_sync()
+    {
+        await using KubeCluster cluster = await KubeCluster.StartAsync();
+        string image = FileSync.Tests.Infrastructure.DockerCli.Image;
+        var labels = new Dictionary<string, string> { ["app"] = "web" };
+        StandInPod two = await cluster.StandIn.AddPodAsync(KubeCluster.Namespace, "web-0", labels, new StandInContainer("app", image), new StandInContainer("sidecar", image));
+        StandInPod unready = await cluster.StandIn.AddPodAsync(KubeCluster.Namespace, "web-1", labels, new StandInContainer("app", image));
+        StandInPod leaving = await cluster.StandIn.AddPodAsync(KubeCluster.Namespace, "web-2", labels, new StandInContainer("app", image));
+        cluster.StandIn.SetPhase(KubeCluster.Namespace, "web-1", "Running", ready: false);
+        cluster.StandIn.SetPhase(KubeCluster.Namespace, "web-2", "Running", terminating: true);
+        using var project = new ConsumerProject(package, "kube-two-containers")
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncSelector", "app=web");
+        project.WriteFile("a.txt", "a\n");
+
+        ProcessResult ambiguous = (await project.SyncAsync(cluster.Environment)).Failed();
+
+        Assert.Contains("error FSYNC9011", ambiguous.Output, StringComparison.Ordinal);
+        Assert.Contains("error FSYNC9008", ambiguous.Output, StringComparison.Ordinal);
+        Assert.Contains("warning FSYNC9009", ambiguous.Output, StringComparison.Ordinal);
+        Assert.Empty(SyncSummary.All(ambiguous.Output));
+
+        project.Property("FileSyncContainer", "sidecar");
+        ProcessResult named = (await project.SyncAsync(cluster.Environment)).Failed();
+
+        Assert.Equal(["shop/web-0/sidecar"], SyncSummary.All(named.Output).Select(line => line.Name));
+        Assert.Contains("FSYNC9010", named.Output, StringComparison.Ordinal); // web-1 and web-2 have no sidecar
+        Assert.Equal("a\n", await InContainer.CatAsync(two.DockerId("sidecar"), "/app/a.txt"));
+        Assert.False(await InContainer.ExistsAsync(two.DockerId("app"), "/app/a.txt"));
+        Assert.False(await InContainer.ExistsAsync(unready.DockerId("app"), "/app/a.txt"));
+        Assert.False(await InContainer.ExistsAsync(leaving.DockerId("app"), "/app/a.txt"));
+    }
 }
