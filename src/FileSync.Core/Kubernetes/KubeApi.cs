@@ -26,8 +26,6 @@ internal sealed partial class KubeApi : IKubeApi, IDisposable
     /// <summary>At most this many execs in flight to the API server: replicas are synced in parallel, within a bound.</summary>
     internal const int MaxParallelExecs = 6;
 
-    private static readonly YamlDotNet.Serialization.IDeserializer ConfigReader = new YamlDotNet.Serialization.DeserializerBuilder().IgnoreUnmatchedProperties().Build();
-
     private readonly k8s.Kubernetes _client;
     private readonly SemaphoreSlim _gate = new(MaxParallelExecs);
 
@@ -48,7 +46,7 @@ internal sealed partial class KubeApi : IKubeApi, IDisposable
 
     private static string DefaultConfig() => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
 
-    /// <summary>Reads the kubeconfig (the first file of KUBECONFIG's ':'-separated list that exists) and picks the
+    /// <summary>Reads the kubeconfig (KUBECONFIG's ':'-separated files that exist, merged as kubectl does) and picks the
     /// context (null: the current one). Any failure is FSYNC9003 naming the files, never the file's content.</summary>
     public static KubeApi Create(string kubeConfig, string? context)
     {
@@ -62,19 +60,14 @@ internal sealed partial class KubeApi : IKubeApi, IDisposable
 
         try
         {
-            // KubernetesClient merges no list: the first file that exists is read (README says so). Read with a plain
-            // YamlDotNet deserializer: KubernetesClient's own (LoadKubeConfig) first builds converters for every API model,
-            // measured here at ~0.5 s of a cold build; the config models are plain YAML-attributed classes.
-            K8SConfiguration parsed = ConfigReader.Deserialize<K8SConfiguration>(File.ReadAllText(present[0].FullName))
-                ?? throw new KubeConfigException("the file is empty");
-            parsed.FileName = present[0].FullName; // relative certificate and token paths are taken from its folder
+            K8SConfiguration parsed = KubeConfigFiles.Load(present, string.IsNullOrWhiteSpace(context) ? null : context.Trim());
             KubernetesClientConfiguration config = KubernetesClientConfiguration.BuildConfigFromConfigObject(parsed, string.IsNullOrWhiteSpace(context) ? null : context.Trim());
             return new KubeApi(config, Credentials.Redact(config.Host ?? "(no server)"));
         }
         catch (Exception e) when (e is KubeConfigException or IOException or UnauthorizedAccessException or FormatException or InvalidOperationException
             or ArgumentException or YamlDotNet.Core.YamlException or System.Security.Cryptography.CryptographicException)
         {
-            throw new FileSyncException(Diag.KubeConfigUnreadable(described, Redacted(e.Message)), e);
+            throw new FileSyncException(Diag.KubeConfigUnreadable(described, Redacted(FirstLine(e.Message))), e);
         }
     }
 
@@ -179,11 +172,14 @@ internal sealed partial class KubeApi : IKubeApi, IDisposable
             case KubernetesException kube:
                 return new KubeApiException(KubeFailure.Other, Redacted(kube.Status?.Message ?? kube.Message), e);
             case KubeConfigException config:
-                return new KubeApiException(KubeFailure.Refused, Redacted(config.Message), e); // an exec plugin or token file that failed
+                return new KubeApiException(KubeFailure.Refused, Redacted(FirstLine(config.Message)), e); // an exec plugin or token file that failed
             default:
                 return null;
         }
     }
+
+    /// <summary>KubernetesClient puts a plugin failure's inner exception, stack and all, into its message: its first line is the message.</summary>
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd('\r');
 
     private static Exception Innermost(Exception e)
     {

@@ -13,8 +13,10 @@ namespace FileSync.Kubernetes;
 /// </summary>
 internal sealed partial class KubernetesTarget(IKubeApi api, KubePod pod, KubeContainer container, FileOwner? explicitOwner, ILog log) : ISyncTarget
 {
-    /// <summary>Arguments per rm exec: far below Linux's ARG_MAX (and the API server's URL limits: argv goes in the query).</summary>
-    private const int DeleteBatchChars = 16 * 1024;
+    /// <summary>Escaped query characters of the paths per rm exec: argv goes in the exec's URL (`&amp;command=` each, escaped, a
+    /// non-ASCII character as 6 to 12), and a request line over 8 KB is refused (414) by common front ends of an API
+    /// server (nginx's default buffers, Kestrel); far below Linux's ARG_MAX too.</summary>
+    private const int DeleteBatchQueryChars = 6 * 1024;
 
     private bool? _hasStat;
 
@@ -227,7 +229,8 @@ internal sealed partial class KubernetesTarget(IKubeApi api, KubePod pod, KubeCo
         int chars = 0;
         foreach (string path in paths)
         {
-            if (batch.Count > 0 && chars + path.Length > DeleteBatchChars)
+            int cost = "&command=".Length + Uri.EscapeDataString(path).Length;
+            if (batch.Count > 0 && chars + cost > DeleteBatchQueryChars)
             {
                 yield return batch;
                 batch = [];
@@ -235,7 +238,7 @@ internal sealed partial class KubernetesTarget(IKubeApi api, KubePod pod, KubeCo
             }
 
             batch.Add(path);
-            chars += path.Length + 1;
+            chars += cost;
         }
 
         if (batch.Count > 0)

@@ -127,13 +127,16 @@ internal static class KubernetesTargets
         : null;
 
     /// <summary>Skaffold's image match: the spec's image as users write it, or a digest against the running image's id
-    /// (containerStatuses[].imageID: "sha256:...", or "repo@sha256:..." and "docker-pullable://repo@sha256:...").</summary>
+    /// (containerStatuses[].imageID: "sha256:...", "repo@sha256:...", or with the runtime's scheme, as cri-dockerd
+    /// (minikube's default) reports it: "docker://sha256:..." for a locally built image, "docker-pullable://repo@sha256:...").</summary>
     internal static bool ImageMatches(string wanted, KubeContainer container)
     {
         string imageId = container.ImageId ?? "";
+        int scheme = imageId.IndexOf("://", StringComparison.Ordinal);
+        imageId = scheme >= 0 ? imageId[(scheme + 3)..] : imageId;
         int at = imageId.LastIndexOf('@');
         return ImageReference.Matches(wanted, container.Image, at >= 0 ? imageId[(at + 1)..] : imageId)
-            || (at >= 0 && wanted.Trim().Contains('@', StringComparison.Ordinal) && ImageReference.Matches(wanted, imageId.Replace("docker-pullable://", "", StringComparison.Ordinal), ""));
+            || (at >= 0 && wanted.Trim().Contains('@', StringComparison.Ordinal) && ImageReference.Matches(wanted, imageId, ""));
     }
 
     private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
