@@ -40,16 +40,7 @@ public sealed class KubernetesKubeconfigAdversaryTests(PackageFixture package)
             $"    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: \"{plugin}\"\n      interactiveMode: Never",
             StringComparison.Ordinal);
         File.WriteAllText(cluster.KubeconfigPath, config);
-        using var project = new ConsumerProject(package, "kube-exec-plugin")
-            .Rule("a.txt", dest: "/app")
-            .Property("FileSyncRuntime", "kubernetes")
-            .Property("FileSyncPod", "web-0");
-        project.WriteFile("a.txt", "a\n");
-
-        ProcessResult result = (await project.SyncAsync(cluster.Environment, "-v:diag")).Succeeded();
-
-        Assert.Equal("a\n", await InContainer.CatAsync(pod.DockerId("app"), "/app/a.txt"));
-        Assert.DoesNotContain(KubeCluster.Token, result.Output, StringComparison.Ordinal);
+        await SyncsWithoutShowingTheTokenAsync(cluster, pod, "kube-exec-plugin");
     }
 
     [Fact]
@@ -167,16 +158,7 @@ public sealed class KubernetesKubeconfigAdversaryTests(PackageFixture package)
             : line.TrimStart().StartsWith("token:", StringComparison.Ordinal) ? "    tokenFile: certs/token"
             : line)) + "\n";
         File.WriteAllText(cluster.KubeconfigPath, config);
-        using var project = new ConsumerProject(package, "kube-relative-files")
-            .Rule("a.txt", dest: "/app")
-            .Property("FileSyncRuntime", "kubernetes")
-            .Property("FileSyncPod", "web-0");
-        project.WriteFile("a.txt", "a\n");
-
-        ProcessResult result = (await project.SyncAsync(cluster.Environment, "-v:diag")).Succeeded();
-
-        Assert.Equal("a\n", await InContainer.CatAsync(pod.DockerId("app"), "/app/a.txt"));
-        Assert.DoesNotContain(KubeCluster.Token, result.Output, StringComparison.Ordinal);
+        await SyncsWithoutShowingTheTokenAsync(cluster, pod, "kube-relative-files");
     }
 
     [Fact]
@@ -253,5 +235,20 @@ public sealed class KubernetesKubeconfigAdversaryTests(PackageFixture package)
 
         Assert.Equal("other/web-0", summary.Name);
         Assert.Equal("a\n", await InContainer.CatAsync(pod.DockerId("app"), "/app/a.txt"));
+    }
+
+    /// <summary>Syncs a.txt into pod web-0 at -v:diag: it lands, and the token is nowhere in the build's output.</summary>
+    private async Task SyncsWithoutShowingTheTokenAsync(KubeCluster cluster, StandInPod pod, string name)
+    {
+        using var project = new ConsumerProject(package, name)
+            .Rule("a.txt", dest: "/app")
+            .Property("FileSyncRuntime", "kubernetes")
+            .Property("FileSyncPod", "web-0");
+        project.WriteFile("a.txt", "a\n");
+
+        ProcessResult result = (await project.SyncAsync(cluster.Environment, "-v:diag")).Succeeded();
+
+        Assert.Equal("a\n", await InContainer.CatAsync(pod.DockerId("app"), "/app/a.txt"));
+        Assert.DoesNotContain(KubeCluster.Token, result.Output, StringComparison.Ordinal);
     }
 }
