@@ -108,5 +108,46 @@ internal sealed class PodmanContainer : IAsyncDisposable
         {
             throw new InvalidOperationException($"Could not remove Podman test container {Id}: {result.StdErr.Trim()}");
         }
+
+        EndMonitors(Id);
+    }
+
+    /// <summary>
+    /// Podman leaves a <c>conmon</c> per exec session running for its exit delay (5 minutes) after the container is
+    /// gone; the test ends those of this container (their argv names it: <c>-c &lt;id&gt;</c>), by pid.
+    /// </summary>
+    private static void EndMonitors(string containerId)
+    {
+        foreach (string folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out int pid))
+            {
+                continue;
+            }
+
+            string[] argv;
+            try
+            {
+                argv = File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // ended meanwhile
+            }
+
+            int c = Array.IndexOf(argv, "-c");
+            if (argv.Length > 0 && Path.GetFileName(argv[0]) == "conmon" && c >= 0 && c + 1 < argv.Length && argv[c + 1] == containerId)
+            {
+                try
+                {
+                    using var monitor = System.Diagnostics.Process.GetProcessById(pid);
+                    monitor.Kill();
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                {
+                    // ended meanwhile
+                }
+            }
+        }
     }
 }
