@@ -110,6 +110,9 @@ public sealed partial class SyncFiles
 
     public bool DryRun { get; set; }
 
+    /// <summary>FileSyncDirectWrite (default true): a local engine's container is written through /proc/&lt;pid&gt;/root when the build runs as root.</summary>
+    public bool DirectWrite { get; set; } = true;
+
     /// <summary>@(FileSyncAction): Include = restart, process or exec; metadata Match (glob over destinations), Command (argv, ';'-separated).</summary>
     public ITaskItem[] Actions { get; set; } = [];
     /// <summary>ASP.NET Core static web assets: empty (the project has none), reload (a FileSync dev build: compression off,

@@ -148,6 +148,7 @@ public sealed partial class SyncFiles : Microsoft.Build.Utilities.Task, ICancela
         FallbackWorkingDirectory = FallbackWorkingDirectory,
         Owner = Owner,
         DryRun = DryRun,
+        DirectWrite = DirectWrite,
         StaticWebAssets = StaticWebAssets,
         StaticWebAssetsManifest = StaticWebAssetsManifest,
         StaticWebAssetsCompression = StaticWebAssetsCompression,

@@ -14,12 +14,17 @@ internal sealed class DockerClient : IDisposable
     private readonly HttpConnectionPool _http;
     private readonly string _basePath;
 
-    private DockerClient(HttpConnectionPool http, string basePath, string endpoint)
+    private DockerClient(HttpConnectionPool http, string basePath, string endpoint, bool unixSocket)
     {
         _http = http;
         _basePath = basePath;
         Endpoint = endpoint;
+        IsUnixSocket = unixSocket;
     }
+
+    /// <summary>The engine listens on a Unix socket of this host's file system (it may still run elsewhere: a VM's
+    /// socket forwarded here, so a container's pid is checked before it is trusted, see Targets.ContainerRoot).</summary>
+    public bool IsUnixSocket { get; }
 
     /// <summary>For messages, e.g. <c>unix:///var/run/docker.sock</c>.</summary>
     public string Endpoint { get; }
@@ -32,7 +37,7 @@ internal sealed class DockerClient : IDisposable
 
     /// <summary>Test seam: an endpoint as parsed, and (tests) short bounds.</summary>
     internal static DockerClient Create(DockerEndpoint endpoint, DockerTimeouts? timeouts = null) =>
-        new(new HttpConnectionPool(endpoint.CreateConnector(timeouts ?? DockerTimeouts.Default)), endpoint.BasePath, endpoint.Display);
+        new(new HttpConnectionPool(endpoint.CreateConnector(timeouts ?? DockerTimeouts.Default)), endpoint.BasePath, endpoint.Display, endpoint.Transport == DockerTransport.Unix);
 
     public void Dispose() => _http.Dispose();
 

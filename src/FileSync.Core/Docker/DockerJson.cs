@@ -20,6 +20,7 @@ internal static class DockerJson
         var reader = new Utf8JsonReader(json);
         string? id = null, name = null, imageId = null, status = null, image = null, workingDir = null, user = null;
         bool running = false, paused = false;
+        int pid = 0;
         IReadOnlyDictionary<string, string>? labels = null;
         var env = new System.Text.StringBuilder();
         for (bool any = StartObject(ref reader); any && NextProperty(ref reader);)
@@ -34,6 +35,7 @@ internal static class DockerJson
                     if (reader.ValueTextEquals("Status"u8)) status = ReadString(ref reader);
                     else if (reader.ValueTextEquals("Running"u8)) running = ReadBool(ref reader);
                     else if (reader.ValueTextEquals("Paused"u8)) paused = ReadBool(ref reader);
+                    else if (reader.ValueTextEquals("Pid"u8)) pid = ReadInt(ref reader) ?? 0;
                     else reader.Skip();
                 }
             }
@@ -58,7 +60,7 @@ internal static class DockerJson
             else reader.Skip();
         }
 
-        return new ContainerInfo(id ?? "", TrimSlash(name), image ?? "", imageId ?? "", running, status ?? "", workingDir ?? "", user ?? "", labels ?? NoLabels) { Paused = paused, Env = env.ToString() };
+        return new ContainerInfo(id ?? "", TrimSlash(name), image ?? "", imageId ?? "", running, status ?? "", workingDir ?? "", user ?? "", labels ?? NoLabels) { Paused = paused, Pid = pid, Env = env.ToString() };
     }
 
     /// <summary>GET /containers/json.</summary>

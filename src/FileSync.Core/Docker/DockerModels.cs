@@ -16,6 +16,9 @@ internal sealed record ContainerInfo(
     /// <summary>State.Paused: a paused container also reports Running, but its processes (and exec) are frozen.</summary>
     public bool Paused { get; init; }
 
+    /// <summary>State.Pid: the container's first process as the engine's host sees it (0 when not running).</summary>
+    public int Pid { get; init; }
+
     /// <summary>Config.Env, each "NAME=value" ended by a NUL (no variable can hold one): a string, so that two
     /// inspections of the same container stay equal records.</summary>
     public string Env { get; init; } = "";

@@ -86,6 +86,7 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
             Directory = request.Directory is { } directory && !string.IsNullOrWhiteSpace(directory) ? Full(directory.Trim()) : request.Directory, Owner = owner,
             ComposeService = request.ComposeService, ComposeProject = ResolveComposeProject(context),
             Pod = request.Pod, Namespace = request.Namespace, KubeContext = request.KubeContext, KubeConfig = KubeConfig(),
+            DirectWrite = request.DirectWrite,
         };
         TargetDecision decision = settings.Decide();
         foreach (Diagnostic warning in decision.Warnings)

@@ -64,6 +64,9 @@ internal sealed record SyncRequest
 
     public bool DryRun { get; init; }
 
+    /// <summary>FileSyncDirectWrite: see <see cref="Targets.TargetSettings.DirectWrite"/>.</summary>
+    public bool DirectWrite { get; init; } = true;
+
     public string? StaticWebAssets { get; init; }
 
     public string? StaticWebAssetsManifest { get; init; }

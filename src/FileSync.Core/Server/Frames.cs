@@ -149,6 +149,7 @@ internal static class Frames
 
         w.Write(r.DryRun);
         w.Write(r.Detailed);
+        w.Write(r.DirectWrite);
         WriteMap(w, r.Environment);
     }
 
@@ -168,7 +169,7 @@ internal static class Frames
             StateDirectory = s[5] ?? "", Runtime = s[6] ?? "docker", Container = s[7], Selector = s[8], Image = s[9], ComposeService = s[10],
             ComposeProject = s[11], ComposeFile = s[12], DockerHost = s[13], DockerTimeout = s[14], Directory = s[15], WorkingDirectory = s[16],
             FallbackWorkingDirectory = s[17], Owner = s[18], StaticWebAssets = s[19], StaticWebAssetsManifest = s[20], StaticWebAssetsCompression = s[21],
-            BaseDirectory = s[22] ?? "/", Pod = s[23], Namespace = s[24], KubeContext = s[25], DryRun = r.ReadBoolean(), Detailed = r.ReadBoolean(), Environment = ReadMap(r),
+            BaseDirectory = s[22] ?? "/", Pod = s[23], Namespace = s[24], KubeContext = s[25], DryRun = r.ReadBoolean(), Detailed = r.ReadBoolean(), DirectWrite = r.ReadBoolean(), Environment = ReadMap(r),
         };
     }
 

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using FileSync.Archive;
 using FileSync.Diagnostics;
 
 namespace FileSync.Targets;
@@ -17,10 +18,10 @@ internal sealed partial class DirectoryTarget
     private async Task ExtractAsync(string[] rootSegments, Stream archive, CancellationToken cancellationToken)
     {
         var created = new Dictionary<string, CreatedFolder>(StringComparer.Ordinal);
-        using TargetFolder top = OpenOrFail(() => TargetFolder.OpenRoot(_realRoot), _root);
+        using TargetFolder top = OpenOrFail(_openTop, []);
         try
         {
-            WalkResult rootWalk = OpenOrFail(() => Walk(top, rootSegments, rootSegments.Length, createFrom: int.MaxValue, created: null), HostPath(rootSegments));
+            WalkResult rootWalk = OpenOrFail(() => Walk(top, rootSegments, rootSegments.Length, createFrom: int.MaxValue, created: null), rootSegments);
             using TargetFolder uploadRoot = rootWalk.Folder ?? throw Refusal(rootWalk, rootSegments, rootWalk.At, Shown(rootSegments), uploadRoot: Shown(rootSegments));
             using var reader = new TarReader(archive, leaveOpen: true);
             while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
@@ -43,7 +44,7 @@ internal sealed partial class DirectoryTarget
         if (entry.EntryType is not (TarEntryType.Directory or TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.SymbolicLink)
             || (below.Length == 0 && entry.EntryType != TarEntryType.Directory))
         {
-            throw new FileSyncException(Diag.UnsafeEntry(entry.Name, _root)); // before any folder is made for it
+            throw new FileSyncException(_report.UnsafeEntry(entry.Name)); // before any folder is made for it
         }
 
         if (below.Length == 0)
@@ -66,12 +67,12 @@ internal sealed partial class DirectoryTarget
                     CreateFolderEntry(parent, segments, shown, entry, created);
                     break;
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
-                    await PlaceAsync(parent, name, shown, "file", temporary => parent.WriteNewFileAsync(temporary, entry.DataStream, entry.Mode, _explicitOwner, mtime, cancellationToken)).ConfigureAwait(false);
+                    await PlaceAsync(parent, name, shown, "file", temporary => parent.WriteNewFileAsync(temporary, entry.DataStream, entry.Mode, OwnerOf(entry), mtime, cancellationToken)).ConfigureAwait(false);
                     break;
                 default:
                     await PlaceAsync(parent, name, shown, "symbolic link", temporary =>
                     {
-                        parent.CreateLink(temporary, entry.LinkName, _explicitOwner, mtime);
+                        parent.CreateLink(temporary, entry.LinkName, OwnerOf(entry), mtime);
                         return Task.CompletedTask;
                     }).ConfigureAwait(false);
                     break;
@@ -79,7 +80,7 @@ internal sealed partial class DirectoryTarget
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FileSyncException(Diag.DirectoryWriteFailed(HostPath(segments), e.Message), e);
+            throw new FileSyncException(_report.WriteFailed(segments, e), e);
         }
     }
 
@@ -87,7 +88,7 @@ internal sealed partial class DirectoryTarget
     private void CreateFolderEntry(TargetFolder parent, string[] segments, string shown, TarEntry entry, Dictionary<string, CreatedFolder> created)
     {
         string key = string.Join('/', segments);
-        if (parent.TryCreateFolder(segments[^1], _explicitOwner) || created.ContainsKey(key))
+        if (parent.TryCreateFolder(segments[^1], OwnerOf(entry)) || created.ContainsKey(key))
         {
             created[key] = new CreatedFolder(segments, entry.Mode, entry.ModificationTime.UtcDateTime);
         }
@@ -98,9 +99,9 @@ internal sealed partial class DirectoryTarget
                 folder!.Dispose();
                 return;
             case FolderLookup.Link:
-                throw new FileSyncException(Diag.LinkInTarget(shown, shown, _root));
+                throw new FileSyncException(_report.LinkInTarget(shown, shown));
             case FolderLookup.NotFolder:
-                throw new FileSyncException(Diag.KindConflict(shown, "file", "folder", _root));
+                throw new FileSyncException(_report.KindConflict(shown, "file", "folder"));
             default:
                 throw new IOException($"'{segments[^1]}' vanished while it was created");
         }
@@ -118,7 +119,7 @@ internal sealed partial class DirectoryTarget
             placed = parent.TryReplace(temporary, name);
             if (!placed)
             {
-                throw new FileSyncException(Diag.KindConflict(shown, "folder", kind, _root));
+                throw new FileSyncException(_report.KindConflict(shown, "folder", kind));
             }
         }
         finally
@@ -204,14 +205,14 @@ internal sealed partial class DirectoryTarget
         string stoppedAt = Shown(segments[..(at + 1)]);
         return walk.Stop switch
         {
-            FolderLookup.Link => new FileSyncException(Diag.LinkInTarget(shown, stoppedAt, _root)),
-            _ when uploadRoot is not null => new FileSyncException(Diag.UploadRootMissing(uploadRoot, _root)),
-            FolderLookup.NotFolder => new FileSyncException(Diag.KindConflict(stoppedAt, "file", "folder", _root)),
+            FolderLookup.Link => new FileSyncException(_report.LinkInTarget(shown, stoppedAt)),
+            _ when uploadRoot is not null => new FileSyncException(_report.UploadRootMissing(uploadRoot)),
+            FolderLookup.NotFolder => new FileSyncException(_report.KindConflict(stoppedAt, "file", "folder")),
             _ => throw new IOException($"'{stoppedAt}' vanished while it was created"),
         };
     }
 
-    private static T OpenOrFail<T>(Func<T> open, string hostPath)
+    private T OpenOrFail<T>(Func<T> open, string[] segments)
     {
         try
         {
@@ -219,7 +220,7 @@ internal sealed partial class DirectoryTarget
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FileSyncException(Diag.DirectoryWriteFailed(hostPath, e.Message), e);
+            throw new FileSyncException(_report.WriteFailed(segments, e), e);
         }
     }
 
@@ -228,10 +229,11 @@ internal sealed partial class DirectoryTarget
     {
         char[] separators = OperatingSystem.IsWindows() ? ['/', '\\'] : ['/']; // a backslash is a name's own byte on Unix
         string[] segments = [.. path.Split(separators, StringSplitOptions.RemoveEmptyEntries).Where(segment => segment != ".")];
-        return segments.Contains("..") ? throw new FileSyncException(Diag.UnsafeEntry(shownAs, _root)) : segments;
+        return segments.Contains("..") ? throw new FileSyncException(_report.UnsafeEntry(shownAs)) : segments;
     }
 
-    private string HostPath(string[] segments) => Path.Combine([_root, .. segments]);
+    /// <summary>The owner an entry's file, link or folder gets.</summary>
+    private FileOwner? OwnerOf(TarEntry entry) => _ownersFromEntries ? new FileOwner(entry.Uid, entry.Gid) : _explicitOwner;
 
     private static string Shown(string[] segments) => "/" + string.Join('/', segments);
 }

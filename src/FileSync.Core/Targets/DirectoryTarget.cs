@@ -15,6 +15,12 @@ internal sealed partial class DirectoryTarget : ISyncTarget
 {
     private readonly string _root;
     private readonly FileOwner? _explicitOwner;
+    private readonly Func<TargetFolder> _openTop;
+    private readonly IExtractReporting _report;
+
+    /// <summary>Files, links and the folders of entries get the owner their tar entry names (a container's files, as the
+    /// engine's archive API gives them), instead of <see cref="_explicitOwner"/>.</summary>
+    private readonly bool _ownersFromEntries;
 
     public DirectoryTarget(string root, string? workingDirectory, FileOwner? explicitOwner)
     {
@@ -27,6 +33,21 @@ internal sealed partial class DirectoryTarget : ISyncTarget
         WorkingDirectory = workingDirectory;
         _explicitOwner = explicitOwner;
         _realRoot = Planning.SourceScanner.RealPath(_root);
+        _openTop = () => TargetFolder.OpenRoot(_realRoot);
+        _report = new DirectoryReporting(_root);
+    }
+
+    /// <summary>A running container's '/' on this host (see <see cref="ContainerRoot"/>), with the container's words for
+    /// refusals and failures; folders the extraction implies are root's, as the engine makes them.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    internal DirectoryTarget(ContainerRoot root, IExtractReporting report)
+    {
+        _root = root.Display;
+        _realRoot = root.Display;
+        _explicitOwner = FileOwner.Root;
+        _ownersFromEntries = true;
+        _openTop = () => root.TryOpen(out string why) ?? throw new IOException($"the container's root file system cannot be opened any more: {why}");
+        _report = report;
     }
 
     private readonly string _realRoot;
@@ -100,7 +121,7 @@ internal sealed partial class DirectoryTarget : ISyncTarget
 
         try
         {
-            using TargetFolder top = TargetFolder.OpenRoot(_realRoot);
+            using TargetFolder top = _openTop();
             TargetFolder? parent = Walk(top, segments, segments.Length - 1, createFrom: int.MaxValue, created: null).Folder;
             using (parent)
             {
@@ -110,7 +131,7 @@ internal sealed partial class DirectoryTarget : ISyncTarget
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FileSyncException(Diag.DirectoryReadFailed(HostPath(segments), e.Message), e);
+            throw new FileSyncException(_report.ReadFailed(segments, e), e);
         }
     }
 
@@ -133,7 +154,7 @@ internal sealed partial class DirectoryTarget : ISyncTarget
         TargetFolder top;
         try
         {
-            top = TargetFolder.OpenRoot(_realRoot);
+            top = _openTop();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -166,7 +187,13 @@ internal sealed partial class DirectoryTarget : ISyncTarget
         try
         {
             using TargetFolder? parent = Walk(top, segments, segments.Length - 1, createFrom: int.MaxValue, created: null).Folder;
-            return parent is null || parent.Remove(segments[^1], folder) != Removal.NotEmpty;
+            Removal removal = parent?.Remove(segments[^1], folder) ?? Removal.Missing;
+            if (removal == Removal.IsFolder)
+            {
+                _report.FileBecameFolder(path);
+            }
+
+            return removal != Removal.NotEmpty;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -11,9 +11,11 @@ namespace FileSync.Targets;
 /// <summary>
 /// A running Docker container, over the Engine API: the archive goes in with one streamed <c>PUT archive</c> (no
 /// <c>tar</c> needed in the container), deletes are one <c>rm -f --</c> exec per batch, given as an argv array (or
-/// filesync-launcher's <c>--fsync-rm</c> where the image has no rm).
+/// filesync-launcher's <c>--fsync-rm</c> where the image has no rm). With <paramref name="direct"/> (a local engine's
+/// container written through its root, see <see cref="ContainerRoot"/>) the files, stats and deletes go there instead,
+/// with the same outcomes; the engine is still asked who the container is, and runs the actions.
 /// </summary>
-internal sealed partial class DockerTarget(DockerClient client, ContainerInfo container, ILog log) : ISyncTarget
+internal sealed partial class DockerTarget(DockerClient client, ContainerInfo container, ILog log, ISyncTarget? direct = null) : ISyncTarget
 {
     /// <summary>Arguments per rm exec: far below Linux's ARG_MAX, so no batch is ever refused for length.</summary>
     private const int DeleteBatchChars = 64 * 1024;
@@ -114,6 +116,11 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
 
     public async Task<PathKind> StatAsync(string path, CancellationToken cancellationToken)
     {
+        if (direct is not null)
+        {
+            return await direct.StatAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+
         PathStat? stat = await Call("stat " + path, () => client.StatPathAsync(container.Id, path, cancellationToken)).ConfigureAwait(false);
         return stat is null ? PathKind.Missing
             : stat.IsFolder ? PathKind.Folder
@@ -124,6 +131,12 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
 
     public async Task UploadAsync(string root, Func<Stream, CancellationToken, Task> writeArchive, CancellationToken cancellationToken)
     {
+        if (direct is not null)
+        {
+            await direct.UploadAsync(root, writeArchive, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             // noOverwriteDirNonDir: the engine refuses instead of deleting a folder a file lands on (or the reverse).
@@ -145,6 +158,11 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
 
     public async Task<IReadOnlyList<string>> RemoveFoldersAsync(IReadOnlyList<string> folders, CancellationToken cancellationToken)
     {
+        if (direct is not null)
+        {
+            return await direct.RemoveFoldersAsync(folders, cancellationToken).ConfigureAwait(false);
+        }
+
         // rmdir removes only empty folders and goes on after one it cannot remove; what is still there afterwards was kept.
         var rmdirMissing = new StrongBox<bool>();
         foreach (List<string> batch in Batches(folders))
@@ -170,6 +188,11 @@ internal sealed partial class DockerTarget(DockerClient client, ContainerInfo co
 
     public async Task<IReadOnlyList<string>> DeleteAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
+        if (direct is not null)
+        {
+            return await direct.DeleteAsync(paths, cancellationToken).ConfigureAwait(false);
+        }
+
         var failed = new List<string>();
         int attempted = 0;
         var rmMissing = new StrongBox<bool>();

@@ -56,7 +56,7 @@ internal static class TargetFactory
                     throw new FileSyncException(Diag.ContainerPaused(container.Name));
                 }
 
-                return [new DockerTarget(client, container, log)];
+                return [Docker(client, container, settings, log)];
             }
 
             IReadOnlyList<ContainerSummary> running = await client.ListContainersAsync(settings.DockerLabels(), cancellationToken).ConfigureAwait(false);
@@ -85,7 +85,7 @@ internal static class TargetFactory
                 }
                 else if (container is { Running: true })
                 {
-                    targets.Add(new DockerTarget(client, container, log));
+                    targets.Add(Docker(client, container, settings, log));
                 }
             }
 
@@ -95,6 +95,25 @@ internal static class TargetFactory
         {
             throw new FileSyncException(DockerErrors.Describe(e, client.Endpoint), e);
         }
+    }
+
+    /// <summary>A container, written through its root when it is a local engine's and FileSyncDirectWrite allows it.</summary>
+    private static DockerTarget Docker(DockerClient client, ContainerInfo container, TargetSettings settings, ILog log)
+    {
+        if (!settings.DirectWrite || OperatingSystem.IsWindows())
+        {
+            log.Detail($"FileSync: container '{container.Name}' through the engine's archive API ({(OperatingSystem.IsWindows() ? "Windows" : "FileSyncDirectWrite=false")})");
+            return new DockerTarget(client, container, log);
+        }
+
+        if (ContainerRoot.Find(container, client.IsUnixSocket, out string why) is { } root)
+        {
+            log.Detail($"FileSync: container '{container.Name}' is on this host: files go straight into {root.Display}, without the engine's archive API");
+            return new DockerTarget(client, container, log, new DirectoryTarget(root, new ContainerReporting(container.Name, log)));
+        }
+
+        log.Detail($"FileSync: container '{container.Name}' through the engine's archive API ({why})");
+        return new DockerTarget(client, container, log);
     }
 
     /// <summary>"k=v,k2=v2" (a bare "k" means the label is present), as the engine's label filter takes them.</summary>

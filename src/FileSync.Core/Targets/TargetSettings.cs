@@ -36,6 +36,9 @@ internal sealed record TargetSettings(string Runtime)
 
     public FileOwner? Owner { get; init; }
 
+    /// <summary>FileSyncDirectWrite: a local engine's containers may be written through their root (see ContainerRoot).</summary>
+    public bool DirectWrite { get; init; } = true;
+
     /// <summary>
     /// The one place that decides whether these settings name a target, and validly. Every combination of runtime and
     /// settings gives exactly one outcome: a target kind (possibly with warnings about settings it ignores), nothing

@@ -34,12 +34,13 @@ internal static class UnixAt
     public const int ENOTDIR = 20;
     public const int EISDIR = 21;
     public const int EINVAL = 22;
+    public const int EROFS = 30;
     public static readonly int ELOOP = Mac ? 62 : 40;
     public static readonly int ENOTEMPTY = Mac ? 66 : 39;
 
     /// <summary>strerror(3) text for an errno, as the message of an <see cref="IOException"/>.</summary>
     public static IOException Failure(string call, string name, int errno) =>
-        new($"cannot {call} '{name}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+        new($"cannot {call} '{name}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", errno);
 
     /// <summary>A failed chown, with the usual cause.</summary>
     public static IOException OwnerFailure(string name, Archive.FileOwner owner, int errno) =>

@@ -31,6 +31,9 @@ internal sealed class UnixFolder : TargetFolder
         return fd >= 0 ? new UnixFolder(fd) : throw Failure("open", path, Marshal.GetLastPInvokeError());
     }
 
+    /// <summary>A folder descriptor opened elsewhere (a container's root, see <see cref="ContainerRoot"/>); this takes it over.</summary>
+    public static UnixFolder Adopt(int fd) => new(fd);
+
     public override FolderLookup TryOpen(string name, out TargetFolder? folder)
     {
         folder = null;

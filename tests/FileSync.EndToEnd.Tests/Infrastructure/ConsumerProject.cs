@@ -195,6 +195,9 @@ internal sealed class ConsumerProject : IDisposable
         // No FileSync sync server left running after a test (an environment variable is a property MSBuild reads):
         // the server's own tests turn it on with -p:FileSyncServer=true and end every server they start.
         env["FileSyncServer"] = "false";
+        // The engine's archive API, as a build that is not root gets it (most users): the tests written for it keep
+        // testing it. DirectWriteTests turn the local-engine path on (-p:FileSyncDirectWrite=true) where they mean it.
+        env["FileSyncDirectWrite"] = "false";
         if (packagesFolder is not null)
         {
             env["NUGET_PACKAGES"] = packagesFolder;

@@ -22,7 +22,7 @@ public sealed class DockerJsonTests
 
         ContainerInfo info = DockerJson.ReadContainer(Utf8(json));
 
-        Assert.Equal(new ContainerInfo("abc", "web", "filesync-test:busybox", "sha256:1", true, "running", "/app", "1000:1000", info.Labels) { Env = "A=\"b\"\0" }, info);
+        Assert.Equal(new ContainerInfo("abc", "web", "filesync-test:busybox", "sha256:1", true, "running", "/app", "1000:1000", info.Labels) { Pid = 42, Env = "A=\"b\"\0" }, info);
         Assert.Equal(["A=\"b\""], info.Environment);
         Assert.Equal(new Dictionary<string, string> { ["filesync.role"] = "web", ["café"] = "crème 😀" }, info.Labels);
     }

@@ -87,7 +87,8 @@ public sealed class PausedAndFailingReplicasTests : IDisposable
     {
         await using var container = await TestContainer.StartAsync(ct: Ct);
         using var client = DockerClientTests.NewClient();
-        ISyncTarget target = Assert.Single(await TargetFactory.ResolveAsync(new TargetSettings("docker") { Container = container.Id }, _ => client, _log, Ct));
+        // The engine's path (a paused container's root can still be written directly: only the exec is refused).
+        ISyncTarget target = Assert.Single(await TargetFactory.ResolveAsync(new TargetSettings("docker") { Container = container.Id, DirectWrite = false }, _ => client, _log, Ct));
         await DockerCli.RunCheckedAsync(["pause", container.Id], Ct);
         try
         {

@@ -1,0 +1,81 @@
+using FileSync.Docker;
+using FileSync.Targets;
+using FileSync.Tests.Infrastructure;
+
+namespace FileSync.Tests.Docker;
+
+/// <summary>
+/// Which containers are written through /proc/&lt;pid&gt;/root: only a process proved to be the container's (its cgroup
+/// names the container's id, read through the pinned /proc entry), of an engine on a Unix socket; and the root then
+/// tells the same kinds as the engine's path stat.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class ContainerRootTests(SharedContainer shared) : IClassFixture<SharedContainer>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(PathStatTests.Kinds), MemberType = typeof(PathStatTests))]
+    public async Task The_root_tells_the_kinds_the_engine_tells(string sentence, string relative, string expected)
+    {
+        string root = "/tmp/direct-stat-" + Guid.NewGuid().ToString("N")[..12];
+        await shared.Container.ExecAsync("sh", "-c", $"mkdir -p {root}/folder && echo x > {root}/folder/file.txt && ln -s {root}/folder {root}/link && ln -s /nowhere {root}/dangling && mkfifo {root}/fifo");
+        using var client = DockerClientTests.NewClient();
+        var info = Assert.IsType<ContainerInfo>(await client.InspectContainerAsync(shared.Container.Id, Ct));
+        ContainerRoot found = Assert.IsType<ContainerRoot>(ContainerRoot.Find(info, client.IsUnixSocket, out string why), exactMatch: true);
+        var direct = new DockerTarget(client, info, new Core.RecordingLog(), new DirectoryTarget(found, new ContainerReporting(info.Name, new Core.RecordingLog())));
+
+        PathKind kind = await direct.StatAsync(root + "/" + relative, Ct);
+        PathKind engine = await new DockerTarget(client, info, new Core.RecordingLog()).StatAsync(root + "/" + relative, Ct);
+
+        Assert.True(expected == kind.ToString() && engine == kind, $"{sentence}: expected {expected}, got {kind} (engine: {engine}; {why})");
+    }
+
+    [Fact]
+    public async Task A_process_outside_the_container_cgroup_is_never_taken_for_it()
+    {
+        using var client = DockerClientTests.NewClient();
+        var info = Assert.IsType<ContainerInfo>(await client.InspectContainerAsync(shared.Container.Id, Ct));
+
+        // This test's own process, as if the engine (say, in a VM behind a forwarded socket) had reported its pid.
+        ContainerRoot? root = ContainerRoot.Find(info with { Pid = Environment.ProcessId }, unixSocket: true, out string why);
+
+        Assert.Null(root);
+        Assert.Contains("cgroup", why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_engine_not_on_a_unix_socket_is_never_written_directly()
+    {
+        using var client = DockerClientTests.NewClient();
+        var info = Assert.IsType<ContainerInfo>(await client.InspectContainerAsync(shared.Container.Id, Ct));
+
+        Assert.Null(ContainerRoot.Find(info, unixSocket: false, out string why));
+        Assert.Contains("Unix socket", why, StringComparison.Ordinal);
+        Assert.NotNull(ContainerRoot.Find(info, unixSocket: true, out _));
+    }
+
+    [Fact]
+    public async Task A_removed_container_root_is_not_opened_again()
+    {
+        var container = await TestContainer.StartAsync(ct: Ct);
+        ContainerRoot root;
+        try
+        {
+            using var client = DockerClientTests.NewClient();
+            var info = Assert.IsType<ContainerInfo>(await client.InspectContainerAsync(container.Id, Ct));
+            root = Assert.IsType<ContainerRoot>(ContainerRoot.Find(info, client.IsUnixSocket, out _), exactMatch: true);
+            using (TargetFolder opened = Assert.IsAssignableFrom<TargetFolder>(root.TryOpen(out _)))
+            {
+                Assert.Equal(PathKind.Folder, opened.Kind("app"));
+            }
+        }
+        finally
+        {
+            await container.DisposeAsync();
+        }
+
+        Assert.Null(root.TryOpen(out string why));
+        Assert.NotEmpty(why);
+    }
+}
