@@ -19,7 +19,7 @@ namespace FileSync.Targets;
 /// (<see cref="UnixFolder"/>), so a link in the container never leads a write out of it.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-internal sealed class ContainerRoot
+internal sealed partial class ContainerRoot
 {
     private readonly int _pid;
     private readonly string _containerId;
@@ -138,9 +138,9 @@ internal sealed class ContainerRoot
 
     private const int AtCurrentWorkingDirectory = -100; // AT_FDCWD: the path is absolute anyway
 
-    [DllImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static extern nint read(int fd, ref byte buffer, nint count);
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static partial nint read(int fd, ref byte buffer, nint count);
 
-    [DllImport("libc", EntryPoint = "geteuid")]
-    private static extern uint geteuid();
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint geteuid();
 }

@@ -11,7 +11,7 @@ namespace FileSync.Targets;
 /// saved error would be that probe's.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-internal static class UnixAt
+internal static partial class UnixAt
 {
     private static readonly bool Mac = OperatingSystem.IsMacOS() || OperatingSystem.IsIOS();
     private static readonly bool ArmLinux = !Mac && RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64;
@@ -59,42 +59,42 @@ internal static class UnixAt
         }
     }
 
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    public static extern int open(string path, int flags, int mode);
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags, int mode);
 
-    [DllImport("libc", EntryPoint = "openat", SetLastError = true)]
-    public static extern int openat(int dirfd, string name, int flags, int mode);
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int openat(int dirfd, string name, int flags, int mode);
 
-    [DllImport("libc", EntryPoint = "mkdirat", SetLastError = true)]
-    public static extern int mkdirat(int dirfd, string name, int mode);
+    [LibraryImport("libc", EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mkdirat(int dirfd, string name, int mode);
 
-    [DllImport("libc", EntryPoint = "symlinkat", SetLastError = true)]
-    public static extern int symlinkat(string target, int dirfd, string name);
+    [LibraryImport("libc", EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int symlinkat(string target, int dirfd, string name);
 
-    [DllImport("libc", EntryPoint = "readlinkat", SetLastError = true)]
-    public static extern nint readlinkat(int dirfd, string name, byte[] buffer, nint size);
+    [LibraryImport("libc", EntryPoint = "readlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint readlinkat(int dirfd, string name, [Out] byte[] buffer, nint size);
 
-    [DllImport("libc", EntryPoint = "renameat", SetLastError = true)]
-    public static extern int renameat(int fromfd, string from, int tofd, string to);
+    [LibraryImport("libc", EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int renameat(int fromfd, string from, int tofd, string to);
 
-    [DllImport("libc", EntryPoint = "unlinkat", SetLastError = true)]
-    public static extern int unlinkat(int dirfd, string name, int flags);
+    [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int unlinkat(int dirfd, string name, int flags);
 
-    [DllImport("libc", EntryPoint = "fchownat", SetLastError = true)]
-    public static extern int fchownat(int dirfd, string name, int owner, int group, int flags);
+    [LibraryImport("libc", EntryPoint = "fchownat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int fchownat(int dirfd, string name, int owner, int group, int flags);
 
-    [DllImport("libc", EntryPoint = "utimensat", SetLastError = true)]
-    public static extern int utimensat(int dirfd, string name, TimeSpec[] times, int flags);
+    [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int utimensat(int dirfd, string name, TimeSpec[] times, int flags);
 
-    [DllImport("libc", EntryPoint = "fchown", SetLastError = true)]
-    public static extern int fchown(int fd, int owner, int group);
+    [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]
+    public static partial int fchown(int fd, int owner, int group);
 
-    [DllImport("libc", EntryPoint = "fchmod", SetLastError = true)]
-    public static extern int fchmod(int fd, int mode);
+    [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+    public static partial int fchmod(int fd, int mode);
 
-    [DllImport("libc", EntryPoint = "futimens", SetLastError = true)]
-    public static extern int futimens(int fd, TimeSpec[] times);
+    [LibraryImport("libc", EntryPoint = "futimens", SetLastError = true)]
+    public static partial int futimens(int fd, TimeSpec[] times);
 
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    public static extern int close(int fd);
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int close(int fd);
 }

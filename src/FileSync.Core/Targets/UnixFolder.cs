@@ -8,7 +8,7 @@ namespace FileSync.Targets;
 
 /// <summary>A folder of the directory target held as a descriptor: each name is resolved by one *at(2) call.</summary>
 [UnsupportedOSPlatform("windows")]
-internal sealed class UnixFolder : TargetFolder
+internal sealed partial class UnixFolder : TargetFolder
 {
     private const int NewFileMode = 0b110_000_000; // until the entry's mode is set on the open file
     private const int NewFolderMode = 0b111_000_000; // until the extraction ends and sets the entry's mode
@@ -256,8 +256,8 @@ internal sealed class UnixFolder : TargetFolder
         };
     }
 
-    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
-    private static extern int statx(int dirfd, string name, int flags, uint mask, byte[] buffer);
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int statx(int dirfd, string name, int flags, uint mask, [Out] byte[] buffer);
 
     private SafeFileHandle OpenOwn(string name, int flags, string what, int mode = 0)
     {
