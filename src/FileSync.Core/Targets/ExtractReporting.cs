@@ -23,6 +23,9 @@ internal interface IExtractReporting
 
     /// <summary>A file to delete is a folder now: not ours any more, left alone.</summary>
     void FileBecameFolder(string path);
+
+    /// <summary>A file could not be deleted (e.g. something is mounted on it); it stays pending.</summary>
+    void DeleteFailed(string path, Exception error);
 }
 
 /// <summary>FileSyncRuntime=directory: the folder that stands for the container's '/'.</summary>
@@ -43,6 +46,11 @@ internal sealed class DirectoryReporting(string root) : IExtractReporting
     public void FileBecameFolder(string path)
     {
         // the directory runtime's rm -f: a folder there counts as deleted, silently
+    }
+
+    public void DeleteFailed(string path, Exception error)
+    {
+        // the directory runtime keeps it pending silently, as before
     }
 }
 
@@ -66,6 +74,9 @@ internal sealed class ContainerReporting(string container, ILog log) : IExtractR
     public Diagnostic UploadRootMissing(string uploadRoot) => Diag.UploadFailed(container, $"'{uploadRoot}' is not an existing folder");
 
     public void FileBecameFolder(string path) => log.Warning(Diag.DeletedFileIsNowFolder(container, path));
+
+    /// <summary>As the engine path's failed <c>rm</c> (FSYNC2007).</summary>
+    public void DeleteFailed(string path, Exception error) => log.Error(Diag.DeleteFailed(container, error.Message));
 
     private static string Shown(string[] segments) => "/" + string.Join('/', segments);
 }

@@ -155,6 +155,11 @@ internal sealed class UnixFolder : TargetFolder
 
     public override bool TryReplace(string temporary, string name)
     {
+        if (IsMountPoint(name))
+        {
+            throw Failure("rename", name, EBUSY);
+        }
+
         if (renameat(_fd, temporary, _fd, name) == 0)
         {
             return true;
@@ -166,6 +171,11 @@ internal sealed class UnixFolder : TargetFolder
 
     public override Removal Remove(string name, bool folder)
     {
+        if (IsMountPoint(name))
+        {
+            return folder ? Removal.NotEmpty : throw Failure("delete", name, EBUSY);
+        }
+
         if (unlinkat(_fd, name, folder ? RemoveDirectory : 0) == 0)
         {
             return Removal.Removed;
@@ -255,6 +265,41 @@ internal sealed class UnixFolder : TargetFolder
             _ => PathKind.Other,
         };
     }
+
+    /// <summary>
+    /// Whether something is mounted on <paramref name="name"/> (a container's volume or bind mount). From another mount
+    /// namespace (a container's root reached through /proc/&lt;pid&gt;/root) the kernel lets unlink, rmdir and rename
+    /// of a mount point succeed and detaches the mount, where the container's own untar and rm get EBUSY.
+    /// </summary>
+    private bool IsMountPoint(string name)
+    {
+        if (_noStatx)
+        {
+            return false; // macOS, or Linux before statx: the mount point's own EBUSY stands
+        }
+
+        var child = new byte[256];
+        var self = new byte[256];
+        try
+        {
+            if (statx(_fd, name, SymlinkNoFollow, 0, child) != 0 || statx(_fd, "", EmptyPath, 0, self) != 0)
+            {
+                return false; // missing: nothing mounted there
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            _noStatx = true;
+            return false;
+        }
+
+        const ulong MountRoot = 0x2000; // STATX_ATTR_MOUNT_ROOT (Linux 5.8)
+        return (BitConverter.ToUInt64(child, 56) & MountRoot) != 0
+            ? (BitConverter.ToUInt64(child, 8) & MountRoot) != 0
+            : BitConverter.ToUInt64(child, 136) != BitConverter.ToUInt64(self, 136); // older kernels: another device (stx_dev_major, stx_dev_minor)
+    }
+
+    private const int EmptyPath = 0x1000; // AT_EMPTY_PATH (Linux)
 
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
     private static extern int statx(int dirfd, string name, int flags, uint mask, byte[] buffer);

@@ -57,9 +57,9 @@ internal sealed class TestContainer : IAsyncDisposable
 
     public string Name { get; }
 
-    /// <summary><c>docker run -d</c>: a running container.</summary>
-    public static Task<TestContainer> StartAsync(IReadOnlyDictionary<string, string>? labels = null, string? user = null, CancellationToken ct = default) =>
-        RunAsync(["run", "-d"], labels, user, ct);
+    /// <summary><c>docker run -d</c>: a running container; <paramref name="options"/> are more <c>docker run</c> options (e.g. <c>-v</c>).</summary>
+    public static Task<TestContainer> StartAsync(IReadOnlyDictionary<string, string>? labels = null, string? user = null, CancellationToken ct = default, IReadOnlyList<string>? options = null) =>
+        RunAsync(["run", "-d", .. options ?? []], labels, user, ct);
 
     /// <summary><c>docker create</c>: a container that exists but never ran (e.g. with a user the image cannot start as).</summary>
     public static Task<TestContainer> CreateAsync(IReadOnlyDictionary<string, string>? labels = null, string? user = null, CancellationToken ct = default) =>

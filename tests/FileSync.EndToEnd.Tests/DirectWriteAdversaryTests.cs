@@ -1,0 +1,45 @@
+using FileSync.EndToEnd.Tests.Infrastructure;
+using FileSync.Tests.Infrastructure;
+
+namespace FileSync.EndToEnd.Tests;
+
+/// <summary>
+/// The direct path (a local engine's container written through <c>/proc/&lt;pid&gt;/root</c>) against what containers
+/// really hold, each outcome the one the engine's archive API gives.
+/// </summary>
+public sealed class DirectWriteAdversaryTests(PackageFixture package)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_file_bind_mounted_from_the_host_keeps_its_mount_and_the_sync_fails_as_through_the_engine()
+    {
+        string host = Path.Combine(Path.GetTempPath(), "fsync-direct-mount-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(host);
+        string hostFile = Path.Combine(host, "settings.json");
+        await File.WriteAllTextAsync(hostFile, "host\n", Ct);
+        try
+        {
+            await using var container = await TestContainer.StartAsync(ct: Ct, options: ["-v", hostFile + ":/app/files/settings.json"]);
+            using var project = new ConsumerProject(package, "direct-mount")
+                .Rule("settings.json", dest: "files")
+                .Property("FileSyncContainer", container.Name)
+                .Property("FileSyncDirectWrite", "true");
+            project.WriteFile("settings.json", "synced\n");
+
+            var result = await project.SyncAsync();
+
+            // The engine's untar gets EBUSY on the mount point (FSYNC2005); from this host's mount namespace a rename over
+            // it would succeed and detach the container's mount instead.
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains("FSYNC2005", result.Output, StringComparison.Ordinal);
+            Assert.Contains(" /app/files/settings.json ", await InContainer.CatAsync(container.Id, "/proc/mounts"), StringComparison.Ordinal);
+            Assert.Equal("host\n", await InContainer.CatAsync(container.Id, "/app/files/settings.json"));
+            Assert.Equal("host\n", await File.ReadAllTextAsync(hostFile, Ct));
+        }
+        finally
+        {
+            Directory.Delete(host, recursive: true);
+        }
+    }
+}
