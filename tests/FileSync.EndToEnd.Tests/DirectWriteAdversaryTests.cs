@@ -42,4 +42,23 @@ public sealed class DirectWriteAdversaryTests(PackageFixture package)
             Directory.Delete(host, recursive: true);
         }
     }
+    [Fact]
+    public async Task Names_with_a_newline_land_byte_exact_as_through_the_engine()
+    {
+        await using var container = await TestContainer.StartAsync(ct: Ct);
+        using var project = new ConsumerProject(package, "direct-newline")
+            .Rule("**/*.txt", dest: "files")
+            .Property("FileSyncContainer", container.Name)
+            .Property("FileSyncDirectWrite", "true");
+        // PAX records carry both names; a reader that cuts records at a newline instead of by their length fails.
+        project.WriteFile("new\nline.txt", "one\n");
+        project.WriteFile("sub\nfolder/" + new string('n', 120) + ".txt", "two\n");
+
+        var result = (await project.SyncAsync()).Succeeded();
+
+        Assert.Equal(2, SyncSummary.Single(result).Changed);
+        Assert.Equal("one\n", await InContainer.CatAsync(container.Id, "/app/files/new\nline.txt"));
+        Assert.Equal("two\n", await InContainer.CatAsync(container.Id, "/app/files/sub\nfolder/" + new string('n', 120) + ".txt"));
+        Assert.True(SyncSummary.Single((await project.SyncAsync()).Succeeded()).UpToDate);
+    }
 }
