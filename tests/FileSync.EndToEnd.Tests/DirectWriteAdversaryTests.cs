@@ -61,4 +61,22 @@ public sealed class DirectWriteAdversaryTests(PackageFixture package)
         Assert.Equal("two\n", await InContainer.CatAsync(container.Id, "/app/files/sub\nfolder/" + new string('n', 120) + ".txt"));
         Assert.True(SyncSummary.Single((await project.SyncAsync()).Succeeded()).UpToDate);
     }
+    [Fact]
+    public async Task A_container_whose_process_chroots_gets_the_files_at_its_own_root_as_through_the_engine()
+    {
+        // /proc/<pid>/root is the process's root: here /jail inside the container, not the container's '/'.
+        await using var container = await TestContainer.StartAsync(ct: Ct, command: ["sh", "-c", "mkdir -p /jail/bin && cp /bin/busybox /jail/bin/ && touch /jail/ready && exec chroot /jail /bin/busybox sleep 100000"]);
+        using var project = new ConsumerProject(package, "direct-chroot")
+            .Rule("**/*.txt", dest: "files")
+            .Property("FileSyncContainer", container.Name)
+            .Property("FileSyncDirectWrite", "true");
+        project.WriteFile("a.txt", "root\n");
+        await DockerCli.RunCheckedAsync(["exec", container.Id, "sh", "-c", "until [ -e /jail/ready ] && [ \"$(readlink /proc/1/root)\" = /jail ]; do sleep 0.1; done"], Ct);
+
+        var result = (await project.SyncAsync("-v:d")).Succeeded();
+
+        Assert.Contains("through the engine's archive API", result.Output, StringComparison.Ordinal);
+        Assert.Equal("root\n", await InContainer.CatAsync(container.Id, "/app/files/a.txt"));
+        Assert.False(await InContainer.ExistsAsync(container.Id, "/jail/app/files/a.txt"), "written below the process's chroot");
+    }
 }

@@ -271,7 +271,11 @@ internal sealed class UnixFolder : TargetFolder
     /// namespace (a container's root reached through /proc/&lt;pid&gt;/root) the kernel lets unlink, rmdir and rename
     /// of a mount point succeed and detaches the mount, where the container's own untar and rm get EBUSY.
     /// </summary>
-    private bool IsMountPoint(string name)
+    private bool IsMountPoint(string name) => IsMountRoot(_fd, name);
+
+    /// <summary>Whether <paramref name="name"/> below <paramref name="folder"/> (or, with "", the folder itself) is the
+    /// root of a mount; false where this cannot be told (no statx).</summary>
+    internal static bool IsMountRoot(int folder, string name)
     {
         if (_noStatx)
         {
@@ -279,24 +283,29 @@ internal sealed class UnixFolder : TargetFolder
         }
 
         var child = new byte[256];
-        var self = new byte[256];
+        var parent = new byte[256];
         try
         {
-            if (statx(_fd, name, SymlinkNoFollow, 0, child) != 0 || statx(_fd, "", EmptyPath, 0, self) != 0)
+            if (statx(folder, name, name.Length == 0 ? EmptyPath : SymlinkNoFollow, 0, child) != 0)
             {
                 return false; // missing: nothing mounted there
             }
+
+            const ulong MountRoot = 0x2000; // STATX_ATTR_MOUNT_ROOT (Linux 5.8)
+            if ((BitConverter.ToUInt64(child, 56) & MountRoot) != 0)
+            {
+                return (BitConverter.ToUInt64(child, 8) & MountRoot) != 0;
+            }
+
+            // older kernels: on another device (stx_dev_major, stx_dev_minor) than its parent
+            return statx(folder, name.Length == 0 ? ".." : "", name.Length == 0 ? SymlinkNoFollow : EmptyPath, 0, parent) == 0
+                && BitConverter.ToUInt64(child, 136) != BitConverter.ToUInt64(parent, 136);
         }
         catch (EntryPointNotFoundException)
         {
             _noStatx = true;
             return false;
         }
-
-        const ulong MountRoot = 0x2000; // STATX_ATTR_MOUNT_ROOT (Linux 5.8)
-        return (BitConverter.ToUInt64(child, 56) & MountRoot) != 0
-            ? (BitConverter.ToUInt64(child, 8) & MountRoot) != 0
-            : BitConverter.ToUInt64(child, 136) != BitConverter.ToUInt64(self, 136); // older kernels: another device (stx_dev_major, stx_dev_minor)
     }
 
     private const int EmptyPath = 0x1000; // AT_EMPTY_PATH (Linux)
