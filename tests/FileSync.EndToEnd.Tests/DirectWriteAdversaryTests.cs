@@ -79,4 +79,32 @@ public sealed class DirectWriteAdversaryTests(PackageFixture package)
         Assert.Equal("root\n", await InContainer.CatAsync(container.Id, "/app/files/a.txt"));
         Assert.False(await InContainer.ExistsAsync(container.Id, "/jail/app/files/a.txt"), "written below the process's chroot");
     }
+    [Fact]
+    public async Task A_read_only_volume_is_not_called_a_read_only_root()
+    {
+        string host = Path.Combine(Path.GetTempPath(), "fsync-direct-ro-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(host);
+        try
+        {
+            await using var container = await TestContainer.StartAsync(ct: Ct, options: ["-v", host + ":/app/files:ro"]);
+            using var project = new ConsumerProject(package, "direct-ro-volume")
+                .Rule("**/*.txt", dest: "files")
+                .Property("FileSyncContainer", container.Name)
+                .Property("FileSyncDirectWrite", "true");
+            project.WriteFile("a.txt", "alpha\n");
+
+            var result = await project.SyncAsync();
+
+            // The engine says "mounted volume is marked read-only" (FSYNC2005); its root is writable, so FSYNC2012's
+            // advice (sync below a volume, or run without --read-only) would be wrong.
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains("FSYNC2005", result.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("FSYNC2012", result.Output, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFileSystemEntries(host));
+        }
+        finally
+        {
+            Directory.Delete(host, recursive: true);
+        }
+    }
 }

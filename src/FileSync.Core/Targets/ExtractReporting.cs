@@ -56,12 +56,12 @@ internal sealed class DirectoryReporting(string root) : IExtractReporting
 
 /// <summary>A Docker container written through <c>/proc/&lt;pid&gt;/root</c>: the messages of its archive API path.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-internal sealed class ContainerReporting(string container, ILog log) : IExtractReporting
+internal sealed class ContainerReporting(string container, ILog log, bool readOnlyRoot = false) : IExtractReporting
 {
     public Diagnostic UnsafeEntry(string entry) => Diag.UploadFailed(container, $"the archive entry '{entry}' is not a file, folder or link below the upload folder");
 
     public Diagnostic WriteFailed(string[] segments, Exception error) =>
-        error is IOException { HResult: UnixAt.EROFS } ? Diag.RootReadOnly(container, Shown(segments)) : Diag.UploadFailed(container, error.Message);
+        error is IOException { HResult: UnixAt.EROFS } && readOnlyRoot ? Diag.RootReadOnly(container, Shown(segments)) : Diag.UploadFailed(container, error.Message); // a read-only volume: the engine's FSYNC2005 too
 
     public Diagnostic ReadFailed(string[] segments, Exception error) => Diag.DockerApiFailed("stat " + Shown(segments), container, error.Message);
 
