@@ -94,6 +94,14 @@ internal sealed class ContainerRoot
             return null;
         }
 
+        // A process in the container's cgroup that still has this host's mounts (runc's init before it enters the container,
+        // anything moved into the cgroup) has this host's '/' as its root.
+        if (LinkText(proc, "ns/mnt") is not { } mounts || mounts == LinkText(AtCurrentWorkingDirectory, "/proc/self/ns/mnt"))
+        {
+            why = $"process {_pid} shares this host's mount namespace: it is not inside the container";
+            return null;
+        }
+
         int root = openat(proc, "root", ReadOnly | DirectoryOnly | CloseOnExec, 0);
         if (root < 0)
         {

@@ -45,6 +45,40 @@ public sealed class ContainerRootTests(SharedContainer shared) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_host_process_moved_into_the_container_cgroup_is_never_taken_for_it()
+    {
+        // As runc's init is, for a moment, before it enters the container (a restart reusing the old pid): in the
+        // container's cgroup, but with this host's mount namespace and root.
+        using var client = DockerClientTests.NewClient();
+        var info = Assert.IsType<ContainerInfo>(await client.InspectContainerAsync(shared.Container.Id, Ct));
+        using var host = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "300"))!;
+        try
+        {
+            await File.WriteAllTextAsync(CgroupProcs(info), host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Ct);
+            Assert.Contains(info.Id, await File.ReadAllTextAsync($"/proc/{host.Id}/cgroup", Ct), StringComparison.Ordinal);
+
+            ContainerRoot? root = ContainerRoot.Find(info with { Pid = host.Id }, unixSocket: true, out string why);
+
+            Assert.Null(root);
+            Assert.Contains("mount namespace", why, StringComparison.Ordinal);
+        }
+        finally
+        {
+            host.Kill();
+        }
+    }
+
+    /// <summary>The cgroup.procs of the container's first cgroup line that names it (v1 controller, or v2 / hybrid).</summary>
+    private static string CgroupProcs(ContainerInfo info)
+    {
+        string[] fields = File.ReadAllLines($"/proc/{info.Pid}/cgroup").First(l => l.Contains(info.Id, StringComparison.Ordinal)).Split(':', 3);
+        string controller = fields[1].Split(',')[0].Replace("name=", "", StringComparison.Ordinal);
+        string mount = controller.Length > 0 ? Path.Combine("/sys/fs/cgroup", controller)
+            : Directory.Exists("/sys/fs/cgroup/unified") ? "/sys/fs/cgroup/unified" : "/sys/fs/cgroup";
+        return Path.Combine(mount, fields[2].TrimStart('/'), "cgroup.procs");
+    }
+
+    [Fact]
     public async Task An_engine_not_on_a_unix_socket_is_never_written_directly()
     {
         using var client = DockerClientTests.NewClient();
