@@ -33,6 +33,7 @@ public sealed class DirectWriteAdversaryTests(PackageFixture package)
             // it would succeed and detach the container's mount instead.
             Assert.NotEqual(0, result.ExitCode);
             Assert.Contains("FSYNC2005", result.Output, StringComparison.Ordinal);
+            Assert.Contains("/app/files/settings.json: cannot rename", result.Output, StringComparison.Ordinal);
             Assert.Contains(" /app/files/settings.json ", await InContainer.CatAsync(container.Id, "/proc/mounts"), StringComparison.Ordinal);
             Assert.Equal("host\n", await InContainer.CatAsync(container.Id, "/app/files/settings.json"));
             Assert.Equal("host\n", await File.ReadAllTextAsync(hostFile, Ct));

@@ -61,7 +61,7 @@ internal sealed class ContainerReporting(string container, ILog log, bool readOn
     public Diagnostic UnsafeEntry(string entry) => Diag.UploadFailed(container, $"the archive entry '{entry}' is not a file, folder or link below the upload folder");
 
     public Diagnostic WriteFailed(string[] segments, Exception error) =>
-        error is IOException { HResult: UnixAt.EROFS } && readOnlyRoot ? Diag.RootReadOnly(container, Shown(segments)) : Diag.UploadFailed(container, error.Message); // a read-only volume: the engine's FSYNC2005 too
+        error is IOException { HResult: UnixAt.EROFS } && readOnlyRoot ? Diag.RootReadOnly(container, Shown(segments)) : Diag.UploadFailed(container, $"{Shown(segments)}: {error.Message}"); // a read-only volume: the engine's FSYNC2005 too
 
     public Diagnostic ReadFailed(string[] segments, Exception error) => Diag.DockerApiFailed("stat " + Shown(segments), container, error.Message);
 
