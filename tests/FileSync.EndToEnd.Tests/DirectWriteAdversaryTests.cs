@@ -72,7 +72,8 @@ public sealed class DirectWriteAdversaryTests(PackageFixture package)
             .Property("FileSyncContainer", container.Name)
             .Property("FileSyncDirectWrite", "true");
         project.WriteFile("a.txt", "root\n");
-        await DockerCli.RunCheckedAsync(["exec", container.Id, "sh", "-c", "until [ -e /jail/ready ] && [ \"$(readlink /proc/1/root)\" = /jail ]; do sleep 0.1; done"], Ct);
+        // The container's process has chrooted (bounded wait on that state, not on time).
+        await DockerCli.RunCheckedAsync(["exec", container.Id, "sh", "-c", "for i in $(seq 300); do [ -e /jail/ready ] && [ \"$(readlink /proc/1/root)\" = /jail ] && exit 0; sleep 0.1; done; exit 1"], Ct);
 
         var result = (await project.SyncAsync("-v:d")).Succeeded();
 
