@@ -19,7 +19,7 @@ internal static class DockerJson
     {
         var reader = new Utf8JsonReader(json);
         string? id = null, name = null, imageId = null, status = null, image = null, workingDir = null, user = null;
-        bool running = false, paused = false;
+        bool running = false, paused = false, readOnlyRoot = false;
         int pid = 0;
         IReadOnlyDictionary<string, string>? labels = null;
         var env = new System.Text.StringBuilder();
@@ -57,10 +57,18 @@ internal static class DockerJson
                     else reader.Skip();
                 }
             }
+            else if (reader.ValueTextEquals("HostConfig"u8))
+            {
+                for (bool host = StartObject(ref reader); host && NextProperty(ref reader);)
+                {
+                    if (reader.ValueTextEquals("ReadonlyRootfs"u8)) readOnlyRoot = ReadBool(ref reader);
+                    else reader.Skip();
+                }
+            }
             else reader.Skip();
         }
 
-        return new ContainerInfo(id ?? "", TrimSlash(name), image ?? "", imageId ?? "", running, status ?? "", workingDir ?? "", user ?? "", labels ?? NoLabels) { Paused = paused, Pid = pid, Env = env.ToString() };
+        return new ContainerInfo(id ?? "", TrimSlash(name), image ?? "", imageId ?? "", running, status ?? "", workingDir ?? "", user ?? "", labels ?? NoLabels) { Paused = paused, Pid = pid, ReadOnlyRoot = readOnlyRoot, Env = env.ToString() };
     }
 
     /// <summary>GET /containers/json.</summary>

@@ -19,6 +19,9 @@ internal sealed record ContainerInfo(
     /// <summary>State.Pid: the container's first process as the engine's host sees it (0 when not running).</summary>
     public int Pid { get; init; }
 
+    /// <summary>HostConfig.ReadonlyRootfs (<c>--read-only</c>): tells a read-only root from a read-only volume.</summary>
+    public bool ReadOnlyRoot { get; init; }
+
     /// <summary>Config.Env, each "NAME=value" ended by a NUL (no variable can hold one): a string, so that two
     /// inspections of the same container stay equal records.</summary>
     public string Env { get; init; } = "";

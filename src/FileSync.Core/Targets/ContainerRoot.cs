@@ -15,7 +15,8 @@ namespace FileSync.Targets;
 /// the container (ids mean the same on both sides, and root may give files their owner), and only for a process
 /// proved to be the container's: its cgroup names the container's id, read through the same pinned
 /// <c>/proc/&lt;pid&gt;</c> descriptor that opens the root, so a pid reused by another process (or a pid of a VM behind a
-/// forwarded socket) is never written into. Every name below the root is then opened with O_NOFOLLOW
+/// forwarded socket) is never written into, and only at the container's root (a process chrooted into a folder of it has
+/// another root). Every name below the root is then opened with O_NOFOLLOW
 /// (<see cref="UnixFolder"/>), so a link in the container never leads a write out of it.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
@@ -93,10 +94,25 @@ internal sealed partial class ContainerRoot
             return null;
         }
 
+        // A process in the container's cgroup that still has this host's mounts (runc's init before it enters the container,
+        // anything moved into the cgroup) has this host's '/' as its root.
+        if (LinkText(proc, "ns/mnt") is not { } mounts || mounts == LinkText(AtCurrentWorkingDirectory, "/proc/self/ns/mnt"))
+        {
+            why = $"process {_pid} shares this host's mount namespace: it is not inside the container";
+            return null;
+        }
+
         int root = openat(proc, "root", ReadOnly | DirectoryOnly | CloseOnExec, 0);
         if (root < 0)
         {
             why = $"/proc/{_pid}/root cannot be opened ({Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())})";
+            return null;
+        }
+
+        if (OperatingSystem.IsLinux() && !UnixFolder.IsMountRoot(root, ""))
+        {
+            close(root);
+            why = $"process {_pid} runs in a folder of the container (chroot), not at its root";
             return null;
         }
 

@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using FileSync.Archive;
 using FileSync.Diagnostics;
 
@@ -23,8 +22,8 @@ internal sealed partial class DirectoryTarget
         {
             WalkResult rootWalk = OpenOrFail(() => Walk(top, rootSegments, rootSegments.Length, createFrom: int.MaxValue, created: null), rootSegments);
             using TargetFolder uploadRoot = rootWalk.Folder ?? throw Refusal(rootWalk, rootSegments, rootWalk.At, Shown(rootSegments), uploadRoot: Shown(rootSegments));
-            using var reader = new TarReader(archive, leaveOpen: true);
-            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            var reader = new TarEntryReader(archive);
+            while (await NextEntryAsync(reader, rootSegments, cancellationToken).ConfigureAwait(false) is { } entry)
             {
                 await ExtractEntryAsync(uploadRoot, rootSegments, entry, created, cancellationToken).ConfigureAwait(false);
             }
@@ -38,11 +37,22 @@ internal sealed partial class DirectoryTarget
         await archive.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ExtractEntryAsync(TargetFolder uploadRoot, string[] rootSegments, TarEntry entry, Dictionary<string, CreatedFolder> created, CancellationToken cancellationToken)
+    private async Task<TarItem?> NextEntryAsync(TarEntryReader reader, string[] rootSegments, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.NextAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new FileSyncException(_report.WriteFailed(rootSegments, e), e);
+        }
+    }
+
+    private async Task ExtractEntryAsync(TargetFolder uploadRoot, string[] rootSegments, TarItem entry, Dictionary<string, CreatedFolder> created, CancellationToken cancellationToken)
     {
         string[] below = PathSegments(entry.Name, entry.Name);
-        if (entry.EntryType is not (TarEntryType.Directory or TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.SymbolicLink)
-            || (below.Length == 0 && entry.EntryType != TarEntryType.Directory))
+        if (!(entry.IsFolder || entry.IsFile || entry.IsLink) || (below.Length == 0 && !entry.IsFolder))
         {
             throw new FileSyncException(_report.UnsafeEntry(entry.Name)); // before any folder is made for it
         }
@@ -61,12 +71,12 @@ internal sealed partial class DirectoryTarget
             EntryResolved?.Invoke(entry.Name);
             string name = segments[^1];
             DateTime mtime = entry.ModificationTime.UtcDateTime;
-            switch (entry.EntryType)
+            switch (entry)
             {
-                case TarEntryType.Directory:
+                case { IsFolder: true }:
                     CreateFolderEntry(parent, segments, shown, entry, created);
                     break;
-                case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
+                case { IsFile: true }:
                     await PlaceAsync(parent, name, shown, "file", temporary => parent.WriteNewFileAsync(temporary, entry.DataStream, entry.Mode, OwnerOf(entry), mtime, cancellationToken)).ConfigureAwait(false);
                     break;
                 default:
@@ -78,14 +88,14 @@ internal sealed partial class DirectoryTarget
                     break;
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             throw new FileSyncException(_report.WriteFailed(segments, e), e);
         }
     }
 
     /// <summary>A folder entry creates the folder, or changes nothing when one is there; anything else there is refused.</summary>
-    private void CreateFolderEntry(TargetFolder parent, string[] segments, string shown, TarEntry entry, Dictionary<string, CreatedFolder> created)
+    private void CreateFolderEntry(TargetFolder parent, string[] segments, string shown, TarItem entry, Dictionary<string, CreatedFolder> created)
     {
         string key = string.Join('/', segments);
         if (parent.TryCreateFolder(segments[^1], OwnerOf(entry)) || created.ContainsKey(key))
@@ -233,7 +243,7 @@ internal sealed partial class DirectoryTarget
     }
 
     /// <summary>The owner an entry's file, link or folder gets.</summary>
-    private FileOwner? OwnerOf(TarEntry entry) => _ownersFromEntries ? new FileOwner(entry.Uid, entry.Gid) : _explicitOwner;
+    private FileOwner? OwnerOf(TarItem entry) => _ownersFromEntries ? new FileOwner(entry.Uid, entry.Gid) : _explicitOwner;
 
     private static string Shown(string[] segments) => "/" + string.Join('/', segments);
 }

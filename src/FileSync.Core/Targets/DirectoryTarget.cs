@@ -197,6 +197,11 @@ internal sealed partial class DirectoryTarget : ISyncTarget
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            if (!folder)
+            {
+                _report.DeleteFailed(path, e);
+            }
+
             return false;
         }
     }

@@ -23,6 +23,9 @@ internal interface IExtractReporting
 
     /// <summary>A file to delete is a folder now: not ours any more, left alone.</summary>
     void FileBecameFolder(string path);
+
+    /// <summary>A file could not be deleted (e.g. something is mounted on it); it stays pending.</summary>
+    void DeleteFailed(string path, Exception error);
 }
 
 /// <summary>FileSyncRuntime=directory: the folder that stands for the container's '/'.</summary>
@@ -44,16 +47,21 @@ internal sealed class DirectoryReporting(string root) : IExtractReporting
     {
         // the directory runtime's rm -f: a folder there counts as deleted, silently
     }
+
+    public void DeleteFailed(string path, Exception error)
+    {
+        // the directory runtime keeps it pending silently, as before
+    }
 }
 
 /// <summary>A Docker container written through <c>/proc/&lt;pid&gt;/root</c>: the messages of its archive API path.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-internal sealed class ContainerReporting(string container, ILog log) : IExtractReporting
+internal sealed class ContainerReporting(string container, ILog log, bool readOnlyRoot = false) : IExtractReporting
 {
     public Diagnostic UnsafeEntry(string entry) => Diag.UploadFailed(container, $"the archive entry '{entry}' is not a file, folder or link below the upload folder");
 
     public Diagnostic WriteFailed(string[] segments, Exception error) =>
-        error is IOException { HResult: UnixAt.EROFS } ? Diag.RootReadOnly(container, Shown(segments)) : Diag.UploadFailed(container, error.Message);
+        error is IOException { HResult: UnixAt.EROFS } && readOnlyRoot ? Diag.RootReadOnly(container, Shown(segments)) : Diag.UploadFailed(container, $"{Shown(segments)}: {error.Message}"); // a read-only volume: the engine's FSYNC2005 too
 
     public Diagnostic ReadFailed(string[] segments, Exception error) => Diag.DockerApiFailed("stat " + Shown(segments), container, error.Message);
 
@@ -66,6 +74,9 @@ internal sealed class ContainerReporting(string container, ILog log) : IExtractR
     public Diagnostic UploadRootMissing(string uploadRoot) => Diag.UploadFailed(container, $"'{uploadRoot}' is not an existing folder");
 
     public void FileBecameFolder(string path) => log.Warning(Diag.DeletedFileIsNowFolder(container, path));
+
+    /// <summary>As the engine path's failed <c>rm</c> (FSYNC2007).</summary>
+    public void DeleteFailed(string path, Exception error) => log.Error(Diag.DeleteFailed(container, error.Message));
 
     private static string Shown(string[] segments) => "/" + string.Join('/', segments);
 }

@@ -109,7 +109,7 @@ internal static class TargetFactory
         if (ContainerRoot.Find(container, client.IsUnixSocket, out string why) is { } root)
         {
             log.Detail($"FileSync: container '{container.Name}' is on this host: files go straight into {root.Display}, without the engine's archive API");
-            return new DockerTarget(client, container, log, new DirectoryTarget(root, new ContainerReporting(container.Name, log)));
+            return new DockerTarget(client, container, log, new DirectoryTarget(root, new ContainerReporting(container.Name, log, container.ReadOnlyRoot)));
         }
 
         log.Detail($"FileSync: container '{container.Name}' through the engine's archive API ({why})");

@@ -30,6 +30,7 @@ internal static partial class UnixAt
     // errno values the callers tell apart; the same on Linux and macOS unless noted.
     public const int EPERM = 1;
     public const int ENOENT = 2;
+    public const int EBUSY = 16;
     public const int EEXIST = 17;
     public const int ENOTDIR = 20;
     public const int EISDIR = 21;

@@ -155,6 +155,11 @@ internal sealed partial class UnixFolder : TargetFolder
 
     public override bool TryReplace(string temporary, string name)
     {
+        if (IsMountPoint(name))
+        {
+            throw Failure("rename", name, EBUSY);
+        }
+
         if (renameat(_fd, temporary, _fd, name) == 0)
         {
             return true;
@@ -166,6 +171,11 @@ internal sealed partial class UnixFolder : TargetFolder
 
     public override Removal Remove(string name, bool folder)
     {
+        if (IsMountPoint(name))
+        {
+            return folder ? Removal.NotEmpty : throw Failure("delete", name, EBUSY);
+        }
+
         if (unlinkat(_fd, name, folder ? RemoveDirectory : 0) == 0)
         {
             return Removal.Removed;
@@ -255,6 +265,50 @@ internal sealed partial class UnixFolder : TargetFolder
             _ => PathKind.Other,
         };
     }
+
+    /// <summary>
+    /// Whether something is mounted on <paramref name="name"/> (a container's volume or bind mount). From another mount
+    /// namespace (a container's root reached through /proc/&lt;pid&gt;/root) the kernel lets unlink, rmdir and rename
+    /// of a mount point succeed and detaches the mount, where the container's own untar and rm get EBUSY.
+    /// </summary>
+    private bool IsMountPoint(string name) => IsMountRoot(_fd, name);
+
+    /// <summary>Whether <paramref name="name"/> below <paramref name="folder"/> (or, with "", the folder itself) is the
+    /// root of a mount; false where this cannot be told (no statx).</summary>
+    internal static bool IsMountRoot(int folder, string name)
+    {
+        if (_noStatx)
+        {
+            return false; // macOS, or Linux before statx: the mount point's own EBUSY stands
+        }
+
+        var child = new byte[256];
+        var parent = new byte[256];
+        try
+        {
+            if (statx(folder, name, name.Length == 0 ? EmptyPath : SymlinkNoFollow, 0, child) != 0)
+            {
+                return false; // missing: nothing mounted there
+            }
+
+            const ulong MountRoot = 0x2000; // STATX_ATTR_MOUNT_ROOT (Linux 5.8)
+            if ((BitConverter.ToUInt64(child, 56) & MountRoot) != 0)
+            {
+                return (BitConverter.ToUInt64(child, 8) & MountRoot) != 0;
+            }
+
+            // older kernels: on another device (stx_dev_major, stx_dev_minor) than its parent
+            return statx(folder, name.Length == 0 ? ".." : "", name.Length == 0 ? SymlinkNoFollow : EmptyPath, 0, parent) == 0
+                && BitConverter.ToUInt64(child, 136) != BitConverter.ToUInt64(parent, 136);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            _noStatx = true;
+            return false;
+        }
+    }
+
+    private const int EmptyPath = 0x1000; // AT_EMPTY_PATH (Linux)
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int statx(int dirfd, string name, int flags, uint mask, [Out] byte[] buffer);

@@ -57,6 +57,7 @@ public sealed class DirectoryTargetTests : IDisposable
         { "a name that merely starts with dots is fine", "app/..hidden", "app/..hidden" },
         { "a '.' name is dropped", "./app/./a.txt", "app/a.txt" },
         { "a backslash is a name's own byte, as in the container", "app\\..\\x.txt", "app\\..\\x.txt" },
+        { "a newline is a name's own byte (its PAX record is cut by length, not at the newline)", "app/new\nline.txt", "app/new\nline.txt" },
     };
 
     [Theory(Timeout = 60_000)]

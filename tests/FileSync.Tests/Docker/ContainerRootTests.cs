@@ -45,6 +45,40 @@ public sealed class ContainerRootTests(SharedContainer shared) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_host_process_moved_into_the_container_cgroup_is_never_taken_for_it()
+    {
+        // As runc's init is, for a moment, before it enters the container (a restart reusing the old pid): in the
+        // container's cgroup, but with this host's mount namespace and root.
+        using var client = DockerClientTests.NewClient();
+        var info = Assert.IsType<ContainerInfo>(await client.InspectContainerAsync(shared.Container.Id, Ct));
+        using var host = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "300"))!;
+        try
+        {
+            await File.WriteAllTextAsync(CgroupProcs(info), host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Ct);
+            Assert.Contains(info.Id, await File.ReadAllTextAsync($"/proc/{host.Id}/cgroup", Ct), StringComparison.Ordinal);
+
+            ContainerRoot? root = ContainerRoot.Find(info with { Pid = host.Id }, unixSocket: true, out string why);
+
+            Assert.Null(root);
+            Assert.Contains("mount namespace", why, StringComparison.Ordinal);
+        }
+        finally
+        {
+            host.Kill();
+        }
+    }
+
+    /// <summary>The cgroup.procs of the container's first cgroup line that names it (v1 controller, or v2 / hybrid).</summary>
+    private static string CgroupProcs(ContainerInfo info)
+    {
+        string[] fields = File.ReadAllLines($"/proc/{info.Pid}/cgroup").First(l => l.Contains(info.Id, StringComparison.Ordinal)).Split(':', 3);
+        string controller = fields[1].Split(',')[0].Replace("name=", "", StringComparison.Ordinal);
+        string mount = controller.Length > 0 ? Path.Combine("/sys/fs/cgroup", controller)
+            : Directory.Exists("/sys/fs/cgroup/unified") ? "/sys/fs/cgroup/unified" : "/sys/fs/cgroup";
+        return Path.Combine(mount, fields[2].TrimStart('/'), "cgroup.procs");
+    }
+
+    [Fact]
     public async Task An_engine_not_on_a_unix_socket_is_never_written_directly()
     {
         using var client = DockerClientTests.NewClient();
@@ -77,5 +111,49 @@ public sealed class ContainerRootTests(SharedContainer shared) : IClassFixture<S
 
         Assert.Null(root.TryOpen(out string why));
         Assert.NotEmpty(why);
+    }
+    [Fact]
+    public async Task A_file_the_container_has_mounted_is_neither_replaced_nor_deleted()
+    {
+        // Unlinking or renaming over a mount point of another mount namespace succeeds and detaches the mount there:
+        // the container would lose its bind mount (the engine's untar and rm inside the container get EBUSY).
+        string root = "/tmp/direct-mount-" + Guid.NewGuid().ToString("N")[..12];
+        await shared.Container.ExecAsync("sh", "-c", $"mkdir -p {root}/volume && echo mounted > {root}/source && echo under > {root}/m.txt");
+        (DockerTarget direct, int pid) = await DirectAsync();
+        await MountInContainerAsync(pid, $"{root}/source", $"{root}/m.txt");
+        await MountInContainerAsync(pid, $"{root}/volume", $"{root}/volume");
+
+        IReadOnlyList<string> notDeleted = await direct.DeleteAsync([root + "/m.txt"], Ct);
+        IReadOnlyList<string> kept = await direct.RemoveFoldersAsync([root + "/volume"], Ct);
+        var replace = await Record.ExceptionAsync(() => direct.UploadAsync(root, Core.TestArchive.Of(Core.TestArchive.File("m.txt", "synced\n")), Ct));
+
+        string mounts = await shared.Container.ExecAsync("cat", "/proc/mounts");
+        Assert.Equal([root + "/m.txt"], notDeleted);
+        Assert.Equal([root + "/volume"], kept);
+        Assert.Contains("FSYNC2005", Assert.IsType<FileSync.Diagnostics.FileSyncException>(replace).Message, StringComparison.Ordinal);
+        Assert.Contains($" {root}/m.txt ", mounts, StringComparison.Ordinal);
+        Assert.Contains($" {root}/volume ", mounts, StringComparison.Ordinal);
+        Assert.Equal("mounted\n", await shared.Container.ExecAsync("cat", root + "/m.txt"));
+    }
+
+    private async Task<(DockerTarget Target, int Pid)> DirectAsync()
+    {
+        using var client = DockerClientTests.NewClient();
+        var info = Assert.IsType<ContainerInfo>(await client.InspectContainerAsync(shared.Container.Id, Ct));
+        ContainerRoot found = Assert.IsType<ContainerRoot>(ContainerRoot.Find(info, client.IsUnixSocket, out _), exactMatch: true);
+        return (new DockerTarget(DockerClientTests.NewClient(), info, new Core.RecordingLog(), new DirectoryTarget(found, new ContainerReporting(info.Name, new Core.RecordingLog()))), info.Pid);
+    }
+
+    /// <summary>A bind mount made in the container's own mount namespace, as <c>docker run -v</c> makes them.</summary>
+    private static async Task MountInContainerAsync(int pid, string source, string target)
+    {
+        using var mount = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("nsenter")
+        {
+            ArgumentList = { "-t", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "--", "mount", "--bind", source, target },
+            RedirectStandardError = true,
+        })!;
+        string error = await mount.StandardError.ReadToEndAsync(Ct);
+        await mount.WaitForExitAsync(Ct);
+        Assert.True(mount.ExitCode == 0, $"nsenter mount --bind {source} {target}: {error}");
     }
 }

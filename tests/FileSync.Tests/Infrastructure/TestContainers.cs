@@ -57,15 +57,16 @@ internal sealed class TestContainer : IAsyncDisposable
 
     public string Name { get; }
 
-    /// <summary><c>docker run -d</c>: a running container.</summary>
-    public static Task<TestContainer> StartAsync(IReadOnlyDictionary<string, string>? labels = null, string? user = null, CancellationToken ct = default) =>
-        RunAsync(["run", "-d"], labels, user, ct);
+    /// <summary><c>docker run -d</c>: a running container; <paramref name="options"/> are more <c>docker run</c> options (e.g. <c>-v</c>),
+    /// <paramref name="command"/> the container's command instead of the image's.</summary>
+    public static Task<TestContainer> StartAsync(IReadOnlyDictionary<string, string>? labels = null, string? user = null, CancellationToken ct = default, IReadOnlyList<string>? options = null, IReadOnlyList<string>? command = null) =>
+        RunAsync(["run", "-d", .. options ?? []], labels, user, ct, command);
 
     /// <summary><c>docker create</c>: a container that exists but never ran (e.g. with a user the image cannot start as).</summary>
     public static Task<TestContainer> CreateAsync(IReadOnlyDictionary<string, string>? labels = null, string? user = null, CancellationToken ct = default) =>
         RunAsync(["create"], labels, user, ct);
 
-    private static async Task<TestContainer> RunAsync(string[] command, IReadOnlyDictionary<string, string>? labels, string? user, CancellationToken ct)
+    private static async Task<TestContainer> RunAsync(string[] command, IReadOnlyDictionary<string, string>? labels, string? user, CancellationToken ct, IReadOnlyList<string>? containerCommand = null)
     {
         string name = "filesync-test-" + Guid.NewGuid().ToString("N")[..12];
         var args = new List<string>(command) { "--network", "none", "--name", name, "--label", "filesync.test=1" };
@@ -86,6 +87,7 @@ internal sealed class TestContainer : IAsyncDisposable
         args.Add("--cidfile");
         args.Add(idFile);
         args.Add(DockerCli.Image);
+        args.AddRange(containerCommand ?? []);
         try
         {
             var result = await DockerCli.RunAsync(args, ct);
