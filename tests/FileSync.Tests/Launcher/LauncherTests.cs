@@ -193,8 +193,20 @@ public sealed class LauncherTests : IDisposable
     [Fact]
     public async Task The_launchers_own_runtime_settings_do_not_reach_the_app()
     {
+        // The same app run directly, without the launcher: what its own runtimeconfig and this environment give it.
+        var direct = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet") { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "launcher-test-app.dll"), "--print-runtime", "--exit", "0" })
+        {
+            direct.ArgumentList.Add(argument);
+        }
+
+        using var alone = System.Diagnostics.Process.Start(direct)!;
+        string expected = (await alone.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken))!;
+        await alone.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.StartsWith("app runtime EventSource=", expected);
+
         using var launcher = new LauncherProcess(Socket, "--print-runtime", "--exit", "0");
-        Assert.Equal("app runtime EventSource=default GC=Interactive", await launcher.NextLineAsync());
+        Assert.Equal(expected, await launcher.NextLineAsync());
         Assert.Equal(0, await launcher.ExitCodeAsync());
     }
 
