@@ -21,7 +21,7 @@ internal static class Program
             "--fsync-rm" => Commands.Remove(Operands(args), folders: false, Console.Error),
             "--fsync-rmdir" => Commands.Remove(Operands(args), folders: true, Console.Error),
             "--fsync-extract" when args.Length == 2 => Extractor.Extract(Console.OpenStandardInput(), args[1], Console.Error),
-            "--fsync-restart" => await RestartChannel.RequestAsync(RestartChannel.DefaultPath, Operands(args), Console.Out, Console.Error).ConfigureAwait(false),
+            "--fsync-restart" => RestartChannel.Request(RestartChannel.DefaultPath, Operands(args), Console.Out, Console.Error),
             _ => await new Supervisor(Environment.ProcessPath ?? "dotnet", args, RestartChannel.DefaultPath, Console.Out).RunAsync().ConfigureAwait(false),
         };
     }

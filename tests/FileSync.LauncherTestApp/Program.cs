@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 
-// launcher-test-app [--exit N] [--signal-exit N] [--crash-file F]: exits with 70 at once when the file F exists (an app
-// that fails at startup); else prints "app <version> pid <pid>" (version.txt beside the dll, else 1), then exits with N at once, or waits for SIGTERM/SIGINT/SIGQUIT, prints "app got <signal>" and exits with the
+// launcher-test-app [--exit N] [--signal-exit N] [--crash-file F] [--print-runtime]: exits with 70 at once when the file F exists (an app
+// that fails at startup); --print-runtime first prints the runtime settings it got; else prints "app <version> pid <pid>" (version.txt beside the dll, else 1), then exits with N at once, or waits for SIGTERM/SIGINT/SIGQUIT, prints "app got <signal>" and exits with the
 // --signal-exit code (default 0).
 string versionFile = Path.Combine(AppContext.BaseDirectory, "version.txt");
 string version = File.Exists(versionFile) ? File.ReadAllText(versionFile).Trim() : "1";
@@ -10,6 +10,13 @@ if (Array.IndexOf(args, "--crash-file") is int crash and >= 0 && File.Exists(arg
 {
     Console.WriteLine("app crashed at startup");
     return 70;
+}
+
+if (Array.IndexOf(args, "--print-runtime") >= 0)
+{
+    // The runtime settings this app got (the launcher's runtimeconfig must not be among them).
+    string eventSource = AppContext.TryGetSwitch("System.Diagnostics.Tracing.EventSource.IsSupported", out bool on) ? on.ToString() : "default";
+    Console.WriteLine($"app runtime EventSource={eventSource} GC={System.Runtime.GCSettings.LatencyMode}");
 }
 
 if (Array.IndexOf(args, "--exit") >= 0)

@@ -42,7 +42,7 @@ public sealed class LauncherTests : IDisposable
         var output = new StringWriter();
         var error = new StringWriter();
 
-        int status = await RestartChannel.RequestAsync(Socket, ["/app/app.dll", "/app/app.pdb"], output, error);
+        int status = RestartChannel.Request(Socket, ["/app/app.dll", "/app/app.pdb"], output, error);
 
         Assert.True(status == 0, error.ToString());
         Assert.Equal("app got SIGTERM", await launcher.NextLineAsync()); // stopped gracefully first
@@ -66,7 +66,7 @@ public sealed class LauncherTests : IDisposable
         Assert.StartsWith("app 1 pid ", await launcher.NextLineAsync());
         File.WriteAllText(crash, "a bad edit");
 
-        Assert.Equal(0, await RestartChannel.RequestAsync(Socket, ["/app/app.dll"], new StringWriter(), new StringWriter()));
+        Assert.Equal(0, RestartChannel.Request(Socket, ["/app/app.dll"], new StringWriter(), new StringWriter()));
         Assert.Equal("app got SIGTERM", await launcher.NextLineAsync());
         Assert.StartsWith("filesync-launcher: restarting ", await launcher.NextLineAsync());
         Assert.Equal("app crashed at startup", await launcher.NextLineAsync());
@@ -75,7 +75,7 @@ public sealed class LauncherTests : IDisposable
         File.Delete(crash); // the fix is synced
         var output = new StringWriter();
         var error = new StringWriter();
-        Assert.True(await RestartChannel.RequestAsync(Socket, ["/app/app.dll"], output, error) == 0, error.ToString());
+        Assert.True(RestartChannel.Request(Socket, ["/app/app.dll"], output, error) == 0, error.ToString());
         Assert.StartsWith("filesync-launcher: restarting ", await launcher.NextLineAsync());
         Assert.StartsWith("app 1 pid ", await launcher.NextLineAsync());
 
@@ -96,7 +96,7 @@ public sealed class LauncherTests : IDisposable
         Assert.Contains("exited with code 70 after a sync changed it; waiting for the next sync", await launcher.NextLineAsync(), StringComparison.Ordinal);
 
         File.Delete(crash);
-        Assert.Equal(0, await RestartChannel.RequestAsync(Socket, ["/app/app.dll"], new StringWriter(), new StringWriter()));
+        Assert.Equal(0, RestartChannel.Request(Socket, ["/app/app.dll"], new StringWriter(), new StringWriter()));
         Assert.StartsWith("filesync-launcher: restarting ", await launcher.NextLineAsync());
         Assert.StartsWith("app 1 pid ", await launcher.NextLineAsync());
     }
@@ -108,7 +108,7 @@ public sealed class LauncherTests : IDisposable
         using var launcher = new LauncherProcess(Socket, "--crash-file", crash);
         Assert.StartsWith("app 1 pid ", await launcher.NextLineAsync());
         File.WriteAllText(crash, "a bad edit");
-        Assert.Equal(0, await RestartChannel.RequestAsync(Socket, [], new StringWriter(), new StringWriter()));
+        Assert.Equal(0, RestartChannel.Request(Socket, [], new StringWriter(), new StringWriter()));
         while (!(await launcher.NextLineAsync()).Contains("waiting for the next sync", StringComparison.Ordinal))
         {
         }
@@ -126,7 +126,7 @@ public sealed class LauncherTests : IDisposable
         await silent.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(Socket), TestContext.Current.CancellationToken);
 
         var error = new StringWriter();
-        Task<int> restart = RestartChannel.RequestAsync(Socket, ["/app/app.dll"], new StringWriter(), error);
+        Task<int> restart = Task.Run(() => RestartChannel.Request(Socket, ["/app/app.dll"], new StringWriter(), error), TestContext.Current.CancellationToken);
 
         // The launcher's own timeout for a silent client is 10 s; the restart must be answered well before the test's.
         Assert.True(await restart.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken) == 0, error.ToString());
@@ -139,7 +139,7 @@ public sealed class LauncherTests : IDisposable
         using var launcher = new LauncherProcess(Socket, "--signal-exit", "5");
         Assert.StartsWith("app 1 pid ", await launcher.NextLineAsync());
 
-        Assert.Equal(0, await RestartChannel.RequestAsync(Socket, ["/app/a\nfilesync-launcher: forged"], new StringWriter(), new StringWriter()));
+        Assert.Equal(0, RestartChannel.Request(Socket, ["/app/a\nfilesync-launcher: forged"], new StringWriter(), new StringWriter()));
 
         Assert.Equal("app got SIGTERM", await launcher.NextLineAsync());
         Assert.EndsWith("(files synced: /app/a\\x0afilesync-launcher: forged)", await launcher.NextLineAsync());
@@ -147,12 +147,67 @@ public sealed class LauncherTests : IDisposable
     }
 
     [Fact]
-    public async Task A_restart_request_with_no_launcher_running_says_so()
+    public void A_restart_request_with_no_launcher_running_says_so()
     {
         var error = new StringWriter();
-        int status = await RestartChannel.RequestAsync(Socket, ["/app/app.dll"], new StringWriter(), error);
+        int status = RestartChannel.Request(Socket, ["/app/app.dll"], new StringWriter(), error);
         Assert.Equal(3, status);
         Assert.Contains("no launcher is running", error.ToString());
+    }
+
+    [Fact]
+    public async Task A_launcher_that_drops_the_request_unread_is_reported_not_thrown()
+    {
+        // What the launcher does to a request over its size bound: closes it unread, so the client's read fails
+        // (ECONNRESET) instead of ending: a coded answer for the sync, not a stack trace.
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Socket));
+        listener.Listen(1);
+        Task drop = Task.Run(() =>
+        {
+            using System.Net.Sockets.Socket client = listener.Accept();
+            client.Poll(-1, System.Net.Sockets.SelectMode.SelectRead); // the request has arrived; close without reading it
+        }, TestContext.Current.CancellationToken);
+        var error = new StringWriter();
+
+        int status = RestartChannel.Request(Socket, ["/app/app.dll"], new StringWriter(), error);
+
+        await drop;
+        Assert.Equal(1, status);
+        Assert.Contains($"the launcher on {Socket} closed the request without an answer", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_restart_client_starts_lean_no_event_sources_and_no_background_gc()
+    {
+        // Each restart runs the client as a new process on the loop's critical path: measured here, EventSource support
+        // (socket telemetry) is ~1/4 of its start and CPU. The launcher never serves a trace, so it is off for its own
+        // process only (runtimeconfig, not environment: the app's runtime keeps its settings; next test).
+        string config = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "filesync-launcher.runtimeconfig.json"));
+        using var json = System.Text.Json.JsonDocument.Parse(config);
+        System.Text.Json.JsonElement properties = json.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.False(properties.GetProperty("System.Diagnostics.Tracing.EventSource.IsSupported").GetBoolean());
+        Assert.False(properties.GetProperty("System.GC.Concurrent").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_launchers_own_runtime_settings_do_not_reach_the_app()
+    {
+        // The same app run directly, without the launcher: what its own runtimeconfig and this environment give it.
+        var direct = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet") { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "launcher-test-app.dll"), "--print-runtime", "--exit", "0" })
+        {
+            direct.ArgumentList.Add(argument);
+        }
+
+        using var alone = System.Diagnostics.Process.Start(direct)!;
+        string expected = (await alone.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken))!;
+        await alone.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.StartsWith("app runtime EventSource=", expected);
+
+        using var launcher = new LauncherProcess(Socket, "--print-runtime", "--exit", "0");
+        Assert.Equal(expected, await launcher.NextLineAsync());
+        Assert.Equal(0, await launcher.ExitCodeAsync());
     }
 
     [Fact]
