@@ -6,9 +6,13 @@ FILESYNC_SERVER_DIR=$(mktemp -d /tmp/filesync-srv.XXXXXX) # mode 0700, as the se
 export FILESYNC_SERVER_DIR
 
 end_sync_servers() {
-  local pidfile
+  local pidfile pid i
   for pidfile in "$FILESYNC_SERVER_DIR"/*.pid; do
-    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || continue
+    # It writes its log while it ends: the folder goes once the server is gone (5 s at most), never failing the exit trap.
+    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
   done
-  rm -rf "$FILESYNC_SERVER_DIR"
+  rm -rf "$FILESYNC_SERVER_DIR" 2>/dev/null || rm -rf "$FILESYNC_SERVER_DIR" 2>/dev/null || true
 }
