@@ -318,21 +318,26 @@ internal sealed class Syncer(ILog log)
     /// </summary>
     private bool RecordInFlight(string statePath, SyncState state, List<CopyOperation> copies, Dictionary<string, StateEntry> undo, List<string> noted)
     {
-        var known = new HashSet<string>(state.Entries.Values.SelectMany(entry => entry.Destinations), StringComparer.Ordinal);
+        // Every known destination only when a copy goes somewhere its own entry does not (a new file, a changed rule):
+        // a changed file of 100,000 known ones is looked up in its own entry.
+        HashSet<string>? known = null;
         foreach (CopyOperation copy in copies)
         {
-            if (state.Entries.TryGetValue(copy.Source.RelativePath, out StateEntry? entry) && entry.Hash != StateEntry.UnknownHash)
-            {
-                undo[copy.Source.RelativePath] = entry;
-                state.Entries[copy.Source.RelativePath] = entry with { Hash = StateEntry.UnknownHash };
-            }
-
+            state.Entries.TryGetValue(copy.Source.RelativePath, out StateEntry? entry);
             foreach (Destination destination in copy.Destinations)
             {
-                if (!known.Contains(destination.Path) && state.PendingDeletes.Add(destination.Path))
+                if (entry?.Destinations.Contains(destination.Path, StringComparer.Ordinal) != true
+                    && !(known ??= new HashSet<string>(state.Entries.Values.SelectMany(other => other.Destinations), StringComparer.Ordinal)).Contains(destination.Path)
+                    && state.PendingDeletes.Add(destination.Path))
                 {
                     noted.Add(destination.Path);
                 }
+            }
+
+            if (entry is not null && entry.Hash != StateEntry.UnknownHash)
+            {
+                undo[copy.Source.RelativePath] = entry;
+                state.Entries[copy.Source.RelativePath] = entry with { Hash = StateEntry.UnknownHash };
             }
         }
 
@@ -340,6 +345,8 @@ internal sealed class Syncer(ILog log)
     }
 
     /// <summary>Moves the state forward by exactly what the target confirmed. Returns whether anything changed.</summary>
+    /// <remarks>In place: of 100,000 entries only those that change are written (a table rebuilt whole per sync is most
+    /// of a one-file sync's time); the order of the entries that stay is kept (the journal's record walks them in step).</remarks>
     private static bool Record(SyncState state, IReadOnlyList<SourceFile> sources, SyncPlan plan, ArchiveResult sent, IReadOnlyList<string> notDeleted, string workingDirectory, FileOwner owner)
     {
         // Files not sent under a new owner still have the old one: kept (so a delete still finds them), but resent.
@@ -348,36 +355,66 @@ internal sealed class Syncer(ILog log)
             || state.WorkingDirectory != workingDirectory || ownerChanged;
         var touched = plan.Touched.ToHashSet();
         var copies = plan.Copies.ToDictionary(copy => copy.Source);
-        var entries = new Dictionary<string, StateEntry>(StringComparer.Ordinal);
+        var kept = plan.Unreadable.Keys.Concat(plan.Kept).Distinct(StringComparer.Ordinal).ToDictionary(key => key, key => state.Entries[key], StringComparer.Ordinal);
+        int staying = 0; // sources (by path) that keep an entry
+        string? path = null;
+        StateEntry? known = null; // the path's entry as it was before this loop: sources are sorted, a path twice comes in a row
+        bool set = false;
         foreach (SourceFile source in sources)
         {
-            state.Entries.TryGetValue(source.RelativePath, out StateEntry? known);
+            if (source.RelativePath != path)
+            {
+                path = source.RelativePath;
+                state.Entries.TryGetValue(path, out known);
+                set = false;
+            }
+
+            StateEntry? next = null;
             if (sent.Sent.TryGetValue(source, out UInt128 hash))
             {
                 string[] destinations = copies[source].Destinations.Select(d => d.Path).ToArray();
-                entries[source.RelativePath] = new StateEntry(source.Size, source.MtimeTicks, hash, source.Mode, source.LinkTarget, destinations);
+                next = new StateEntry(source.Size, source.MtimeTicks, hash, source.Mode, source.LinkTarget, destinations);
             }
             else if (known is not null && touched.Contains(source))
             {
-                entries[source.RelativePath] = known with { MtimeTicks = source.MtimeTicks };
+                next = known with { MtimeTicks = source.MtimeTicks };
             }
-            else if (known is not null && known.Destinations.All(path => plan.SourcesByDestination.TryGetValue(path, out string? current) && current == source.RelativePath))
+            else if (known is not null && known.Destinations.All(destination => plan.SourcesByDestination.TryGetValue(destination, out string? current) && current == path))
             {
                 // unchanged, or not sent this time: the container holds what it held
-                entries[source.RelativePath] = ownerChanged ? known with { Hash = StateEntry.UnknownHash } : known;
+                next = ownerChanged ? known with { Hash = StateEntry.UnknownHash } : known;
+            }
+
+            if (next is not null)
+            {
+                staying += set ? 0 : 1;
+                set = true;
+                if (!state.Entries.TryGetValue(path, out StateEntry? now) || !ReferenceEquals(now, next))
+                {
+                    state.Entries[path] = next;
+                }
+            }
+            else if (!set && known is not null)
+            {
+                changed |= state.Entries.Remove(path); // a later source of the same path may set it again
             }
         }
 
-        foreach (string kept in plan.Unreadable.Keys.Concat(plan.Kept))
+        foreach ((string key, StateEntry entry) in kept)
         {
-            entries[kept] = state.Entries[kept]; // could not be read, so not deleted: its destinations stay as they were
+            state.Entries[key] = entry; // could not be read, so not deleted: its destinations stay as they were
         }
 
-        changed |= entries.Count != state.Entries.Count;
-        state.Entries.Clear();
-        foreach ((string source, StateEntry entry) in entries)
+        if (state.Entries.Count != staying + kept.Count)
         {
-            state.Entries[source] = entry;
+            // Known sources that left the sources (deleted, or a rule that no longer takes them): gone from the state.
+            var current = new HashSet<string>(sources.Select(source => source.RelativePath), StringComparer.Ordinal);
+            foreach (string key in state.Entries.Keys.Where(key => !current.Contains(key) && !kept.ContainsKey(key)).ToList())
+            {
+                state.Entries.Remove(key);
+            }
+
+            changed = true;
         }
 
         state.PendingDeletes.Clear();

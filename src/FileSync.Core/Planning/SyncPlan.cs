@@ -18,7 +18,8 @@ internal sealed record CopyOperation(SourceFile Source, IReadOnlyList<Destinatio
 /// What a sync will do to one target instance, computed without touching it (Skaffold's split): copies, deletes, and
 /// the state entries that only need their stat fields refreshed (touched, content unchanged).
 /// </summary>
-internal sealed class SyncPlan
+/// <param name="sources">How many sources are planned (sizes the map of destinations).</param>
+internal sealed class SyncPlan(int sources = 0)
 {
     public List<CopyOperation> Copies { get; } = [];
 
@@ -28,7 +29,7 @@ internal sealed class SyncPlan
     public List<SourceFile> Touched { get; } = [];
 
     /// <summary>Every destination of a current source (copied or already there), and that source's path relative to the context.</summary>
-    public Dictionary<string, string> SourcesByDestination { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> SourcesByDestination { get; } = new(sources, StringComparer.Ordinal);
 
     /// <summary>
     /// Known sources (by path) that left the items because a folder on their path cannot be listed, with that folder:
