@@ -162,7 +162,7 @@ internal sealed class Syncer(ILog log)
             {
                 // What was deleted or removed is gone, whatever the upload does next.
                 deletes.RemoveAll(folders.DeletesFirst.Contains);
-                Record(state, sources, plan, sent, [.. deletes, .. notDeleted], workingDirectory, owner);
+                Recorder.Record(state, sources, plan, sent, [.. deletes, .. notDeleted], workingDirectory, owner);
                 Save(statePath, state);
                 foldersChanged = true;
             }
@@ -212,7 +212,7 @@ internal sealed class Syncer(ILog log)
             if (sent.Sent.Count > 0 && stateWritable)
             {
                 // Record the confirmed upload before deleting: a failed delete must not cost a resend.
-                Record(state, sources, plan, sent, [.. deletes, .. notDeleted], workingDirectory, owner);
+                Recorder.Record(state, sources, plan, sent, [.. deletes, .. notDeleted], workingDirectory, owner);
                 Save(statePath, state);
             }
 
@@ -224,7 +224,7 @@ internal sealed class Syncer(ILog log)
             }
         }
 
-        bool changed = Record(state, sources, plan, sent, notDeleted, workingDirectory, owner) | foldersChanged;
+        bool changed = Recorder.Record(state, sources, plan, sent, notDeleted, workingDirectory, owner) | foldersChanged;
         if (changed && stateWritable)
         {
             Save(statePath, state);
@@ -342,86 +342,6 @@ internal sealed class Syncer(ILog log)
         }
 
         return (undo.Count == 0 && noted.Count == 0) || Save(statePath, state);
-    }
-
-    /// <summary>Moves the state forward by exactly what the target confirmed. Returns whether anything changed.</summary>
-    /// <remarks>In place: of 100,000 entries only those that change are written (a table rebuilt whole per sync is most
-    /// of a one-file sync's time); the order of the entries that stay is kept (the journal's record walks them in step).</remarks>
-    private static bool Record(SyncState state, IReadOnlyList<SourceFile> sources, SyncPlan plan, ArchiveResult sent, IReadOnlyList<string> notDeleted, string workingDirectory, FileOwner owner)
-    {
-        // Files not sent under a new owner still have the old one: kept (so a delete still finds them), but resent.
-        bool ownerChanged = state.AppliedOwner != owner.ToString();
-        bool changed = sent.Sent.Count > 0 || plan.Touched.Count > 0 || plan.Deletes.Count > 0
-            || state.WorkingDirectory != workingDirectory || ownerChanged;
-        var touched = plan.Touched.ToHashSet();
-        var copies = plan.Copies.ToDictionary(copy => copy.Source);
-        var kept = plan.Unreadable.Keys.Concat(plan.Kept).Distinct(StringComparer.Ordinal).ToDictionary(key => key, key => state.Entries[key], StringComparer.Ordinal);
-        int staying = 0; // sources (by path) that keep an entry
-        string? path = null;
-        StateEntry? known = null; // the path's entry as it was before this loop: sources are sorted, a path twice comes in a row
-        bool set = false;
-        foreach (SourceFile source in sources)
-        {
-            if (source.RelativePath != path)
-            {
-                path = source.RelativePath;
-                state.Entries.TryGetValue(path, out known);
-                set = false;
-            }
-
-            StateEntry? next = null;
-            if (sent.Sent.TryGetValue(source, out UInt128 hash))
-            {
-                string[] destinations = copies[source].Destinations.Select(d => d.Path).ToArray();
-                next = new StateEntry(source.Size, source.MtimeTicks, hash, source.Mode, source.LinkTarget, destinations);
-            }
-            else if (known is not null && touched.Contains(source))
-            {
-                next = known with { MtimeTicks = source.MtimeTicks };
-            }
-            else if (known is not null && known.Destinations.All(destination => plan.SourcesByDestination.TryGetValue(destination, out string? current) && current == path))
-            {
-                // unchanged, or not sent this time: the container holds what it held
-                next = ownerChanged ? known with { Hash = StateEntry.UnknownHash } : known;
-            }
-
-            if (next is not null)
-            {
-                staying += set ? 0 : 1;
-                set = true;
-                if (!state.Entries.TryGetValue(path, out StateEntry? now) || !ReferenceEquals(now, next))
-                {
-                    state.Entries[path] = next;
-                }
-            }
-            else if (!set && known is not null)
-            {
-                changed |= state.Entries.Remove(path); // a later source of the same path may set it again
-            }
-        }
-
-        foreach ((string key, StateEntry entry) in kept)
-        {
-            state.Entries[key] = entry; // could not be read, so not deleted: its destinations stay as they were
-        }
-
-        if (state.Entries.Count != staying + kept.Count)
-        {
-            // Known sources that left the sources (deleted, or a rule that no longer takes them): gone from the state.
-            var current = new HashSet<string>(sources.Select(source => source.RelativePath), StringComparer.Ordinal);
-            foreach (string key in state.Entries.Keys.Where(key => !current.Contains(key) && !kept.ContainsKey(key)).ToList())
-            {
-                state.Entries.Remove(key);
-            }
-
-            changed = true;
-        }
-
-        state.PendingDeletes.Clear();
-        state.PendingDeletes.UnionWith(notDeleted);
-        state.WorkingDirectory = workingDirectory;
-        state.AppliedOwner = owner.ToString();
-        return changed;
     }
 
     private bool Save(string statePath, SyncState state)

@@ -64,6 +64,11 @@ internal static class Planner
                 continue;
             }
 
+            if (!owned)
+            {
+                plan.Departed.Add(known);
+            }
+
             if (keptOutputs is not null && keptOutputs.Keeps(known)
                 && !(current ??= new HashSet<string>(sources.Select(source => source.RelativePath), StringComparer.Ordinal)).Contains(known))
             {

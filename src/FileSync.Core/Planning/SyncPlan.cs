@@ -37,6 +37,11 @@ internal sealed class SyncPlan(int sources = 0)
     /// </summary>
     public Dictionary<string, (string Folder, string Reason)> Unreadable { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Known sources (by path) that own none of their recorded destinations any more (deleted, renamed, another
+    /// rule or source took them): the state drops them unless they are sent again, kept or unreadable. Every other known
+    /// source still owns what it recorded, so recording a sync need not go through them.</summary>
+    public List<string> Departed { get; } = [];
+
     /// <summary>Known build outputs that left the sources but stay (<see cref="OutputsKept"/>): not deleted, their state kept.</summary>
     public HashSet<string> Kept { get; } = new(StringComparer.Ordinal);
 
