@@ -3,7 +3,8 @@
 // Makes a context of N files (default 100,000: 100 folders of 1,000 files of 64 bytes), starts a server of this
 // checkout, syncs everything once, then per round rewrites one file (same size, new bytes) and syncs, and prints per
 // round and as medians: the client's whole request (write, the server's sync, the answer), the server's own figure
-// (from the request received to the result sent), its scan, its plan and its summary line. Checks after each round
+// (from the request received to the result sent, and the server's CPU time for it: steadier on a shared machine), its
+// scan, its plan and its summary line. Checks after each round
 // that the changed file arrived (directory runtime: reads it back; Docker: the summary says "1 changed").
 //
 //   dotnet FileSync.Bench.Warm100k.dll run <container | dir:FOLDER> [rounds] [files]
@@ -74,7 +75,7 @@ try
     string changedSpec = specs[Math.Min(specs.Count - 1, 42 * perFolder + 42 % perFolder)]; // ctx/d42/f00042 of 100,000
     string changed = Path.Combine(project, changedSpec);
     var table = new Dictionary<string, List<double>>();
-    Console.WriteLine("round  client  server  read  scan  plan  summary  scan+summary  (ms)");
+    Console.WriteLine("round  client  server  (cpu)  read  scan  plan  summary  scan+summary  (ms)");
     for (int round = 1; round <= rounds; round++)
     {
         File.WriteAllText(changed, $"round {round:000000} of the warm100k benchmark, same size each time....\n"[..64]);
@@ -89,6 +90,7 @@ try
             ["client"] = client,
             ["server"] = log.Ms(@"sync server: request of \d+ rule item\(s\) read in \d+ ms, synced in (\d+) ms"),
             ["read"] = log.Ms(@"sync server: request of \d+ rule item\(s\) read in (\d+) ms"),
+            ["cpu"] = log.Ms(@"sync server: .* \((\d+) ms of CPU\)"),
             ["scan"] = log.Ms(@"scanned in (\d+) ms"),
             ["plan"] = log.Ms(@"known files in (\d+) ms"),
             ["summary"] = log.Ms(@"FileSync: 1 changed.* in (\d+) ms"),
@@ -99,14 +101,14 @@ try
             (table.TryGetValue(name, out List<double>? list) ? list : table[name] = []).Add(ms);
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{round,5} {row["client"],7:0.0} {row["server"],7:0} {row["read"],5:0} {row["scan"],5:0} {row["plan"],5:0} {row["summary"],8:0} {row["scan+summary"],13:0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{round,5} {row["client"],7:0.0} {row["server"],7:0} {row["cpu"],6:0} {row["read"],5:0} {row["scan"],5:0} {row["plan"],5:0} {row["summary"],8:0} {row["scan+summary"],13:0}"));
         if (round == 1)
         {
             Console.Error.WriteLine(string.Join(Environment.NewLine, log.All.Select(line => "  | " + line)));
         }
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {Median(table["client"]),6:0.0} {Median(table["server"]),7:0} {Median(table["read"]),5:0} {Median(table["scan"]),5:0} {Median(table["plan"]),5:0} {Median(table["summary"]),8:0} {Median(table["scan+summary"]),13:0}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {Median(table["client"]),6:0.0} {Median(table["server"]),7:0} {Median(table["cpu"]),6:0} {Median(table["read"]),5:0} {Median(table["scan"]),5:0} {Median(table["plan"]),5:0} {Median(table["summary"]),8:0} {Median(table["scan+summary"]),13:0}"));
     return 0;
 
     double Sync(string? title, string expect, out Lines log)
