@@ -29,7 +29,7 @@ internal sealed class ServerClient(ServerEndpoint endpoint, ServerOptions option
         }
 
         // The rule items by fingerprint: the server asks for them only when it does not hold that set (NeedRules).
-        (byte[] rules, UInt128 fingerprint) = Frames.EncodeItems(request.Rules);
+        UInt128 fingerprint = Frames.Fingerprint(request.Rules);
         using Socket? socket = Connect();
         if (socket is null)
         {
@@ -65,7 +65,7 @@ internal sealed class ServerClient(ServerEndpoint endpoint, ServerOptions option
                     case FrameKind.Heartbeat:
                         break;
                     case FrameKind.NeedRules:
-                        Frames.Write(stream, FrameKind.Rules, w => w.Write(rules));
+                        Frames.Write(stream, FrameKind.Rules, w => w.Write(Frames.EncodeItems(request.Rules).Encoded));
                         break;
                     case FrameKind.Message:
                         (reader.ReadBoolean() ? (Action<string>)log.Summary : log.Detail)(reader.ReadString());

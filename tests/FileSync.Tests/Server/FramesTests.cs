@@ -46,6 +46,7 @@ public sealed class FramesTests
         Assert.Equal((fingerprint, 0, "web"), (back.RulesFingerprint, back.Rules.Count, back.Container));
         Assert.Equal(Describe(rules), Describe(Frames.DecodeItems(encoded, fingerprint)));
         Assert.Equal(fingerprint, Frames.EncodeItems([.. rules]).Fingerprint); // the same set names itself the same way
+        Assert.Equal(fingerprint, Frames.Fingerprint(rules)); // what the task sends, without encoding the items
         Assert.NotEqual(fingerprint, Frames.EncodeItems([rules[1], rules[0]]).Fingerprint); // order is part of the set
         Assert.Throws<InvalidDataException>(() => Frames.DecodeItems(encoded, fingerprint + 1));
     }
