@@ -14,7 +14,8 @@
 #   Item 2 also times the same one-file sync on the warm sync server (-p:FileSyncServer=true) against the cold
 #   in-process path (FileSyncServer=false)             (targets: warm <= 0.6x `docker cp`, cold <= 1.5x `docker cp`)
 #   Item 4 also times the one-change sync on the warm sync server, whose watcher journal spares the scan of every file
-#   (target: the server's own work <= 50 ms: its scan plus its summary line)
+#   (target: the server's own work <= 50 ms: from the request received to the result sent, its -v:d line "sync server:
+#   ... synced in X ms"; build/bench/warm100k/run.sh times the same without MSBuild)
 #
 # Usage (as root, on Debian with the .NET SDK): bash build/bench.sh
 # Settings, from the environment:
@@ -533,6 +534,8 @@ if [[ " $SECTIONS " == *" 4 "* ]]; then
     timed sync-big-warm build "$P/big" -t:SyncToContainer -p:FileSyncServer=true -v:d
     task_time sync-big-warm '1 changed'
     grep -o 'scanned in [0-9]* ms' "$LAST_LOG" | tail -n 1 | tr -dc 0-9 >>"$TIMES/sync-big-warm.scan" && echo >>"$TIMES/sync-big-warm.scan"
+    # The server's own figure: from the request received to the result sent (scan, plan, upload, record and all).
+    grep -o 'sync server: request of .* synced in [0-9]* ms' "$LAST_LOG" | tail -n 1 | sed 's/.* in \([0-9]*\) ms$/\1/' >>"$TIMES/sync-big-warm.server" || true
     grep -q 'path(s) named since the last sync' "$LAST_LOG" || note "warm run $i did not use the watcher journal: $LAST_LOG"
   done
   touch_change "$changed"
@@ -555,7 +558,9 @@ if [[ " $SECTIONS " == *" 4 "* ]]; then
   warm=$(median "$TIMES/sync-big-warm")
   row 4 '100,000 files: `-t:SyncToContainer` on the warm sync server (watcher journal), 1 changed file' sync-big-warm "$((warm - empty)) ms above the empty target"
   row 4 '(same runs) the server: its scan / its summary line (lock, state, plan, upload, record)' sync-big-warm.task "scan $(median "$TIMES/sync-big-warm.scan") ms + summary line; the SyncFiles task $(median "$TIMES/sync-big-warm.msb") ms"
-  target "4. 100,000 files, one change, warm: the sync's own work <= 50 ms" "server: scan $(median "$TIMES/sync-big-warm.scan") ms + summary line $(median "$TIMES/sync-big-warm.task") ms" "$([ $(($(median "$TIMES/sync-big-warm.scan") + $(median "$TIMES/sync-big-warm.task"))) -le 50 ] && echo yes || echo no)"
+  server_ms=$(median "$TIMES/sync-big-warm.server")
+  [ "$server_ms" != "?" ] || server_ms=$(($(median "$TIMES/sync-big-warm.scan") + $(median "$TIMES/sync-big-warm.task")))
+  target "4. 100,000 files, one change, warm: the sync's own work <= 50 ms" "server: request to result $server_ms ms (scan $(median "$TIMES/sync-big-warm.scan") ms, summary line $(median "$TIMES/sync-big-warm.task") ms)" "$([ "$server_ms" -le 50 ] && echo yes || echo no)"
   msb=$(median "$TIMES/sync-big.msb")
   target "4. change detection over 100,000 files, task's own time < 150 ms" "SyncFiles task $msb ms; its summary line $task ms" "$([ "$msb" -lt 150 ] && echo yes || echo no)"
 fi

@@ -162,7 +162,7 @@ internal sealed class Syncer(ILog log)
             {
                 // What was deleted or removed is gone, whatever the upload does next.
                 deletes.RemoveAll(folders.DeletesFirst.Contains);
-                Record(state, sources, plan, sent, [.. deletes, .. notDeleted], workingDirectory, owner);
+                Recorder.Record(state, sources, plan, sent, [.. deletes, .. notDeleted], workingDirectory, owner);
                 Save(statePath, state);
                 foldersChanged = true;
             }
@@ -212,7 +212,7 @@ internal sealed class Syncer(ILog log)
             if (sent.Sent.Count > 0 && stateWritable)
             {
                 // Record the confirmed upload before deleting: a failed delete must not cost a resend.
-                Record(state, sources, plan, sent, [.. deletes, .. notDeleted], workingDirectory, owner);
+                Recorder.Record(state, sources, plan, sent, [.. deletes, .. notDeleted], workingDirectory, owner);
                 Save(statePath, state);
             }
 
@@ -224,7 +224,7 @@ internal sealed class Syncer(ILog log)
             }
         }
 
-        bool changed = Record(state, sources, plan, sent, notDeleted, workingDirectory, owner) | foldersChanged;
+        bool changed = Recorder.Record(state, sources, plan, sent, notDeleted, workingDirectory, owner) | foldersChanged;
         if (changed && stateWritable)
         {
             Save(statePath, state);
@@ -318,73 +318,30 @@ internal sealed class Syncer(ILog log)
     /// </summary>
     private bool RecordInFlight(string statePath, SyncState state, List<CopyOperation> copies, Dictionary<string, StateEntry> undo, List<string> noted)
     {
-        var known = new HashSet<string>(state.Entries.Values.SelectMany(entry => entry.Destinations), StringComparer.Ordinal);
+        // Every known destination only when a copy goes somewhere its own entry does not (a new file, a changed rule):
+        // a changed file of 100,000 known ones is looked up in its own entry.
+        HashSet<string>? known = null;
         foreach (CopyOperation copy in copies)
         {
-            if (state.Entries.TryGetValue(copy.Source.RelativePath, out StateEntry? entry) && entry.Hash != StateEntry.UnknownHash)
-            {
-                undo[copy.Source.RelativePath] = entry;
-                state.Entries[copy.Source.RelativePath] = entry with { Hash = StateEntry.UnknownHash };
-            }
-
+            state.Entries.TryGetValue(copy.Source.RelativePath, out StateEntry? entry);
             foreach (Destination destination in copy.Destinations)
             {
-                if (!known.Contains(destination.Path) && state.PendingDeletes.Add(destination.Path))
+                if (entry?.Destinations.Contains(destination.Path, StringComparer.Ordinal) != true
+                    && !(known ??= new HashSet<string>(state.Entries.Values.SelectMany(other => other.Destinations), StringComparer.Ordinal)).Contains(destination.Path)
+                    && state.PendingDeletes.Add(destination.Path))
                 {
                     noted.Add(destination.Path);
                 }
             }
+
+            if (entry is not null && entry.Hash != StateEntry.UnknownHash)
+            {
+                undo[copy.Source.RelativePath] = entry;
+                state.Entries[copy.Source.RelativePath] = entry with { Hash = StateEntry.UnknownHash };
+            }
         }
 
         return (undo.Count == 0 && noted.Count == 0) || Save(statePath, state);
-    }
-
-    /// <summary>Moves the state forward by exactly what the target confirmed. Returns whether anything changed.</summary>
-    private static bool Record(SyncState state, IReadOnlyList<SourceFile> sources, SyncPlan plan, ArchiveResult sent, IReadOnlyList<string> notDeleted, string workingDirectory, FileOwner owner)
-    {
-        // Files not sent under a new owner still have the old one: kept (so a delete still finds them), but resent.
-        bool ownerChanged = state.AppliedOwner != owner.ToString();
-        bool changed = sent.Sent.Count > 0 || plan.Touched.Count > 0 || plan.Deletes.Count > 0
-            || state.WorkingDirectory != workingDirectory || ownerChanged;
-        var touched = plan.Touched.ToHashSet();
-        var copies = plan.Copies.ToDictionary(copy => copy.Source);
-        var entries = new Dictionary<string, StateEntry>(StringComparer.Ordinal);
-        foreach (SourceFile source in sources)
-        {
-            state.Entries.TryGetValue(source.RelativePath, out StateEntry? known);
-            if (sent.Sent.TryGetValue(source, out UInt128 hash))
-            {
-                string[] destinations = copies[source].Destinations.Select(d => d.Path).ToArray();
-                entries[source.RelativePath] = new StateEntry(source.Size, source.MtimeTicks, hash, source.Mode, source.LinkTarget, destinations);
-            }
-            else if (known is not null && touched.Contains(source))
-            {
-                entries[source.RelativePath] = known with { MtimeTicks = source.MtimeTicks };
-            }
-            else if (known is not null && known.Destinations.All(path => plan.SourcesByDestination.TryGetValue(path, out string? current) && current == source.RelativePath))
-            {
-                // unchanged, or not sent this time: the container holds what it held
-                entries[source.RelativePath] = ownerChanged ? known with { Hash = StateEntry.UnknownHash } : known;
-            }
-        }
-
-        foreach (string kept in plan.Unreadable.Keys.Concat(plan.Kept))
-        {
-            entries[kept] = state.Entries[kept]; // could not be read, so not deleted: its destinations stay as they were
-        }
-
-        changed |= entries.Count != state.Entries.Count;
-        state.Entries.Clear();
-        foreach ((string source, StateEntry entry) in entries)
-        {
-            state.Entries[source] = entry;
-        }
-
-        state.PendingDeletes.Clear();
-        state.PendingDeletes.UnionWith(notDeleted);
-        state.WorkingDirectory = workingDirectory;
-        state.AppliedOwner = owner.ToString();
-        return changed;
     }
 
     private bool Save(string statePath, SyncState state)

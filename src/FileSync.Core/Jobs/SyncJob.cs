@@ -108,6 +108,11 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string state = Path.TrimEndingDirectorySeparator(stateDirectory) + Path.DirectorySeparatorChar;
         IEnumerable<SyncItem> items = request.Rules.Select(ToItem).Where(item => Ignored?.Invoke(item.FullPath) != true).Concat(ExtraItems).Where(item => !item.FullPath.StartsWith(state, StringComparison.Ordinal)); // never our own state or lock
+        if (Scanner is not null && Ignored is null && ExtraItems.Count == 0)
+        {
+            items = WarmItems(request.Rules, state, items);
+        }
+
         IReadOnlyList<SourceFile> sources = (Scanner ?? new SourceScanner(context, log)).Scan(items);
         log.Detail($"FileSync: {sources.Count} source file(s) from {request.Rules.Count + ExtraItems.Count} rule item(s), context '{request.ContextDirectory}', scanned in {clock.ElapsedMilliseconds} ms");
         SyncRule? outputRule = request.OutputFiles.Count == 0 || string.IsNullOrWhiteSpace(request.OutputDirectory) ? null : SyncRule.ForBuildOutput(request.OutputDest);
@@ -246,6 +251,23 @@ internal sealed class SyncJob(SyncRequest request, ILog log, DockerClientSource 
     {
         string webRoot = Path.Combine(string.IsNullOrEmpty(request.ProjectDirectory) ? context : Full(request.ProjectDirectory), "wwwroot") + Path.DirectorySeparatorChar;
         return sources.Any(source => source.FullPath.StartsWith(webRoot, StringComparison.Ordinal));
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<RequestItem>, Tuple<string, SyncItem[]>> ItemsOfRules = [];
+
+    /// <summary>A resident process that is handed the same rule item list again (the sync server's set of that fingerprint)
+    /// gets the same items as last time, not merely equal ones: its warm scanner then rescans only what the journal named.</summary>
+    private IReadOnlyList<SyncItem> WarmItems(IReadOnlyList<RequestItem> rules, string state, IEnumerable<SyncItem> items)
+    {
+        string key = string.Join('\0', request.ProjectDirectory, request.BaseDirectory, state);
+        if (ItemsOfRules.TryGetValue(rules, out Tuple<string, SyncItem[]>? kept) && kept.Item1 == key)
+        {
+            return kept.Item2;
+        }
+
+        SyncItem[] made = [.. items];
+        ItemsOfRules.AddOrUpdate(rules, Tuple.Create(key, made));
+        return made;
     }
 
     /// <summary>A rule item's path: its FullPath metadata when the project folder is not given, else resolved against it.</summary>

@@ -14,6 +14,11 @@ internal sealed record SyncRequest
 {
     public IReadOnlyList<RequestItem> Rules { get; init; } = [];
 
+    /// <summary>On the socket only: the rule items left out of the request, named by the XxHash128 of their encoding
+    /// (<see cref="Server.Frames.EncodeItems"/>); the server asks for them when it does not hold that set. Null: they
+    /// travel in <see cref="Rules"/>.</summary>
+    public UInt128? RulesFingerprint { get; init; }
+
     public IReadOnlyList<RequestItem> OutputFiles { get; init; } = [];
 
     public IReadOnlyList<RequestItem> Actions { get; init; } = [];

@@ -28,10 +28,15 @@ internal sealed class KnownFiles
         files.Add(path);
     }
 
-    /// <summary>The file at <paramref name="path"/>, or every file below the folder there, is statted again.</summary>
-    public void Forget(string path)
+    /// <summary>The file at <paramref name="path"/>, or every file below the folder there, is statted again; each one
+    /// forgotten is added to <paramref name="forgotten"/>.</summary>
+    public void Forget(string path, ISet<string> forgotten)
     {
-        _files.Remove(path); // its folder still lists it: harmless, a later Add of it is the same name
+        if (_files.Remove(path)) // its folder still lists it: harmless, a later Add of it is the same name
+        {
+            forgotten.Add(path);
+        }
+
         if (!_folders.Contains(path))
         {
             return;
@@ -42,7 +47,10 @@ internal sealed class KnownFiles
         {
             foreach (string file in _byFolder[folder])
             {
-                _files.Remove(file);
+                if (_files.Remove(file))
+                {
+                    forgotten.Add(file);
+                }
             }
 
             _byFolder.Remove(folder);

@@ -14,12 +14,12 @@ internal static class Planner
     /// <param name="keptOutputs">Build outputs that stay although not among the sources; null: none.</param>
     public static SyncPlan Plan(IReadOnlyList<SourceFile> sources, SyncState state, string workingDirectory, bool resendAll, ILog log, SourceProbe? probe = null, string? outputBase = null, OutputsKept? keptOutputs = null)
     {
-        var plan = new SyncPlan();
+        var plan = new SyncPlan(sources.Count);
         // Only a destination two sources share needs the first one's file (rare): looked up then, not recorded for each.
         var bySource = new Lazy<Dictionary<string, SourceFile>>(() => sources.DistinctBy(source => source.RelativePath).ToDictionary(source => source.RelativePath, StringComparer.Ordinal));
         foreach (SourceFile source in sources)
         {
-            List<Destination> destinations = Map(source, workingDirectory, outputBase, plan, bySource, log);
+            IReadOnlyList<Destination> destinations = Map(source, workingDirectory, outputBase, plan, bySource, log);
             if (destinations.Count == 0)
             {
                 continue;
@@ -41,22 +41,42 @@ internal static class Planner
 
         // Whatever the instance holds that no current source owns any more: deleted sources, changed rules, retries.
         var deletes = new SortedSet<string>(state.PendingDeletes, StringComparer.Ordinal);
-        var current = keptOutputs is null ? null : new HashSet<string>(sources.Select(source => source.RelativePath), StringComparer.Ordinal);
+        HashSet<string>? current = null; // made only when a known build output may be kept
         foreach ((string known, StateEntry entry) in state.Entries)
         {
-            if (current is not null && !current.Contains(known) && keptOutputs!.Keeps(known))
+            // One look-up per destination: a current source's own destinations are neither deleted nor probed (most known files).
+            bool owned = false;
+            List<string>? orphaned = null;
+            foreach (string destination in entry.Destinations)
+            {
+                if (plan.SourcesByDestination.TryGetValue(destination, out string? owner))
+                {
+                    owned |= owner == known;
+                }
+                else
+                {
+                    (orphaned ??= []).Add(destination);
+                }
+            }
+
+            if (owned && orphaned is null)
+            {
+                continue;
+            }
+
+            if (!owned)
+            {
+                plan.Departed.Add(known);
+            }
+
+            if (keptOutputs is not null && keptOutputs.Keeps(known)
+                && !(current ??= new HashSet<string>(sources.Select(source => source.RelativePath), StringComparer.Ordinal)).Contains(known))
             {
                 plan.Kept.Add(known);
             }
-            else if (probe is null || !KeepUnreadable(known, entry, plan, probe))
+            else if (owned || probe is null || !KeepUnreadable(known, plan, probe))
             {
-                foreach (string destination in entry.Destinations)
-                {
-                    if (!plan.SourcesByDestination.ContainsKey(destination))
-                    {
-                        deletes.Add(destination); // a current source's destination never is (cheap: most known files are current)
-                    }
-                }
+                deletes.UnionWith(orphaned ?? []); // a current source's destination never is
             }
         }
 
@@ -73,18 +93,10 @@ internal static class Planner
 
     /// <summary>
     /// A known source that left the items but that the glob could not have seen (a folder it cannot list) is kept:
-    /// unreadable is not deleted. Only sources that own none of their destinations any more are probed.
+    /// unreadable is not deleted. Only sources that own none of their destinations any more are probed (the caller checks).
     /// </summary>
-    private static bool KeepUnreadable(string known, StateEntry entry, SyncPlan plan, SourceProbe probe)
+    private static bool KeepUnreadable(string known, SyncPlan plan, SourceProbe probe)
     {
-        foreach (string destination in entry.Destinations)
-        {
-            if (plan.SourcesByDestination.TryGetValue(destination, out string? owner) && owner == known)
-            {
-                return false;
-            }
-        }
-
         if (probe.FindUnlistableFolder(known) is not { } hidden)
         {
             return false;
@@ -113,7 +125,7 @@ internal static class Planner
         Content,
     }
 
-    private static Change Compare(SourceFile source, StateEntry? known, List<Destination> destinations)
+    private static Change Compare(SourceFile source, StateEntry? known, IReadOnlyList<Destination> destinations)
     {
         if (known is null || known.Hash == StateEntry.UnknownHash || known.Mode != source.Mode
             || known.Size != source.Size || known.LinkTarget != source.LinkTarget
@@ -138,7 +150,7 @@ internal static class Planner
         }
     }
 
-    private static bool SameDestinations(string[] known, List<Destination> current)
+    private static bool SameDestinations(string[] known, IReadOnlyList<Destination> current)
     {
         if (known.Length != current.Count)
         {
@@ -157,10 +169,16 @@ internal static class Planner
     }
 
     /// <summary>Every destination of a source, sorted; one source per destination (the first, by path, wins).</summary>
-    private static List<Destination> Map(SourceFile source, string workingDirectory, string? outputBase, SyncPlan plan, Lazy<Dictionary<string, SourceFile>> bySource, ILog log)
+    private static IReadOnlyList<Destination> Map(SourceFile source, string workingDirectory, string? outputBase, SyncPlan plan, Lazy<Dictionary<string, SourceFile>> bySource, ILog log)
     {
+        Destination[] mapping = Mapping(source, workingDirectory, outputBase);
+        if (mapping.Length == 1 && plan.SourcesByDestination.TryAdd(mapping[0].Path, source.RelativePath))
+        {
+            return mapping; // one rule, its destination free (most files): nothing to sort, no list to make
+        }
+
         var destinations = new List<Destination>(source.Rules.Count);
-        foreach (Destination mapped in Mapping(source, workingDirectory, outputBase))
+        foreach (Destination mapped in mapping)
         {
             string path = mapped.Path;
             if (plan.SourcesByDestination.TryGetValue(path, out string? first))

@@ -9,7 +9,7 @@ namespace FileSync.Planning;
 /// refusing anything that would carry content from outside the context (paths, parent folder links, file links).
 /// </summary>
 /// <param name="host">What '\' and modes mean on the build host (tests: the other host's); null: this process's.</param>
-internal sealed class SourceScanner(string contextDirectory, ILog log, HostPaths? host = null)
+internal sealed partial class SourceScanner(string contextDirectory, ILog log, HostPaths? host = null)
 {
     private readonly HostPaths _host = host ?? HostPaths.Current;
     private readonly string _context = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextDirectory));
@@ -51,7 +51,7 @@ internal sealed class SourceScanner(string contextDirectory, ILog log, HostPaths
         foreach (string path in paths)
         {
             string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
-            _known.Forget(full);
+            _known.Forget(full, _forgotten);
             if (!full.StartsWith(_contextPrefix, StringComparison.Ordinal))
             {
                 _realFolders.Clear(); // the context itself (or a path above it)
@@ -77,13 +77,23 @@ internal sealed class SourceScanner(string contextDirectory, ILog log, HostPaths
         _known?.Clear();
         _realFolders.Clear();
         _realContext = null;
+        _last = null;
+        _forgotten.Clear();
     }
 
     public IReadOnlyList<SourceFile> Scan(IEnumerable<SyncItem> items)
     {
+        if (_last is { } last && ReferenceEquals(last.Items, items))
+        {
+            return Rescan(last);
+        }
+
+        _last = null;
+        _forgotten.Clear(); // the full scan below stats whatever the warm memory does not hold
         var rules = new Dictionary<(string Dest, string Strip, string Mode), SyncRule>();
         var files = new Dictionary<string, SourceFile?>(StringComparer.Ordinal);
         var ordered = new List<SourceFile>();
+        ScanMemory? memory = _known is not null && items is IReadOnlyList<SyncItem> list ? new ScanMemory(list) : null;
         bool anyMode = false;
         foreach (SyncItem item in items)
         {
@@ -107,9 +117,10 @@ internal sealed class SourceScanner(string contextDirectory, ILog log, HostPaths
                 }
             }
 
-            if (file is not null && !file.Rules.Contains(rule))
+            List<SyncRule>? fileRules = memory is null ? file?.Rules : memory.Note(item, file);
+            if (fileRules is not null && !fileRules.Contains(rule))
             {
-                file.Rules.Add(rule);
+                fileRules.Add(rule);
             }
         }
 
@@ -118,7 +129,13 @@ internal sealed class SourceScanner(string contextDirectory, ILog log, HostPaths
             ApplyRuleMode(file);
         }
 
-        ordered.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        ordered.Sort(ScanMemory.ByRelativePath);
+        if (memory is not null)
+        {
+            _last = memory.Keep(ordered, anyMode, IsRemembered);
+            return [.. ordered]; // the memory's own list stays the scanner's
+        }
+
         return ordered;
     }
 
@@ -163,6 +180,10 @@ internal sealed class SourceScanner(string contextDirectory, ILog log, HostPaths
 
         return file;
     }
+
+    /// <summary>Whether the file the scan found at the item's path is the warm memory's (not statted again until an event names it).</summary>
+    private bool IsRemembered(string itemPath, SourceFile? file) =>
+        file is not null && _known is not null && _known.TryGet(itemPath, out SourceFile? known) && ReferenceEquals(known, file);
 
     private SourceFile? Stat(SyncItem item)
     {

@@ -18,7 +18,8 @@ internal sealed record CopyOperation(SourceFile Source, IReadOnlyList<Destinatio
 /// What a sync will do to one target instance, computed without touching it (Skaffold's split): copies, deletes, and
 /// the state entries that only need their stat fields refreshed (touched, content unchanged).
 /// </summary>
-internal sealed class SyncPlan
+/// <param name="sources">How many sources are planned (sizes the map of destinations).</param>
+internal sealed class SyncPlan(int sources = 0)
 {
     public List<CopyOperation> Copies { get; } = [];
 
@@ -28,13 +29,18 @@ internal sealed class SyncPlan
     public List<SourceFile> Touched { get; } = [];
 
     /// <summary>Every destination of a current source (copied or already there), and that source's path relative to the context.</summary>
-    public Dictionary<string, string> SourcesByDestination { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> SourcesByDestination { get; } = new(sources, StringComparer.Ordinal);
 
     /// <summary>
     /// Known sources (by path) that left the items because a folder on their path cannot be listed, with that folder:
     /// not deleted, their state kept (an unreadable source is not a deleted one).
     /// </summary>
     public Dictionary<string, (string Folder, string Reason)> Unreadable { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Known sources (by path) that own none of their recorded destinations any more (deleted, renamed, another
+    /// rule or source took them): the state drops them unless they are sent again, kept or unreadable. Every other known
+    /// source still owns what it recorded, so recording a sync need not go through them.</summary>
+    public List<string> Departed { get; } = [];
 
     /// <summary>Known build outputs that left the sources but stay (<see cref="OutputsKept"/>): not deleted, their state kept.</summary>
     public HashSet<string> Kept { get; } = new(StringComparer.Ordinal);

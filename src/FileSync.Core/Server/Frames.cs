@@ -10,6 +10,7 @@ internal enum FrameKind : byte
     // client -> server
     Sync = 1,
     Shutdown = 2,
+    Rules = 3, // the rule items of a Sync that named them by fingerprint, when the server asked
 
     // server -> client
     Stale = 10,
@@ -19,6 +20,7 @@ internal enum FrameKind : byte
     Heartbeat = 14,
     Result = 15,
     ShuttingDown = 16,
+    NeedRules = 17, // the server does not hold the rule items a Sync named by fingerprint: send them (FrameKind.Rules)
 }
 
 internal readonly record struct Frame(FrameKind Kind, byte[] Payload)
@@ -136,7 +138,17 @@ internal static class Frames
 
     public static void WriteRequest(BinaryWriter w, SyncRequest r)
     {
-        WriteItems(w, r.Rules);
+        if (r.RulesFingerprint is { } fingerprint)
+        {
+            w.Write(-1); // in place of a count: the items are named, not sent
+            w.Write((ulong)(fingerprint >> 64));
+            w.Write((ulong)fingerprint);
+        }
+        else
+        {
+            WriteItems(w, r.Rules);
+        }
+
         WriteItems(w, r.OutputFiles);
         WriteItems(w, r.Actions);
         foreach (string? value in (string?[])[r.OutputDirectory, r.OutputDest, r.UnresolvedTargetFrameworks, r.ContextDirectory, r.ProjectDirectory, r.StateDirectory,
@@ -155,7 +167,19 @@ internal static class Frames
 
     public static SyncRequest ReadRequest(BinaryReader r)
     {
-        IReadOnlyList<RequestItem> rules = ReadItems(r), outputs = ReadItems(r), actions = ReadItems(r);
+        UInt128? fingerprint = null;
+        IReadOnlyList<RequestItem> rules = [];
+        int count = r.ReadInt32();
+        if (count == -1)
+        {
+            fingerprint = new UInt128(r.ReadUInt64(), r.ReadUInt64());
+        }
+        else
+        {
+            rules = ReadItems(r, count);
+        }
+
+        IReadOnlyList<RequestItem> outputs = ReadItems(r), actions = ReadItems(r);
         string?[] s = new string?[26];
         for (int i = 0; i < s.Length; i++)
         {
@@ -164,7 +188,7 @@ internal static class Frames
 
         return new SyncRequest
         {
-            Rules = rules, OutputFiles = outputs, Actions = actions,
+            Rules = rules, RulesFingerprint = fingerprint, OutputFiles = outputs, Actions = actions,
             OutputDirectory = s[0], OutputDest = s[1], UnresolvedTargetFrameworks = s[2], ContextDirectory = s[3] ?? "", ProjectDirectory = s[4],
             StateDirectory = s[5] ?? "", Runtime = s[6] ?? "docker", Container = s[7], Selector = s[8], Image = s[9], ComposeService = s[10],
             ComposeProject = s[11], ComposeFile = s[12], DockerHost = s[13], DockerTimeout = s[14], Directory = s[15], WorkingDirectory = s[16],
@@ -222,9 +246,49 @@ internal static class Frames
         }
     }
 
-    private static RequestItem[] ReadItems(BinaryReader r)
+    /// <summary>Items as a Rules frame carries them, and their fingerprint (what a Sync names them by).</summary>
+    public static (byte[] Encoded, UInt128 Fingerprint) EncodeItems(IReadOnlyList<RequestItem> items)
     {
-        var items = new RequestItem[r.ReadInt32()];
+        var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            WriteItems(writer, items);
+        }
+
+        byte[] encoded = buffer.ToArray();
+        return (encoded, System.IO.Hashing.XxHash128.HashToUInt128(encoded));
+    }
+
+    /// <summary>The fingerprint of <see cref="EncodeItems"/>'s bytes, without keeping them (100,000 items are ~5 MB: the
+    /// task encodes them only when the server asks).</summary>
+    public static UInt128 Fingerprint(IReadOnlyList<RequestItem> items)
+    {
+        var hash = new HashingStream();
+        using (var writer = new BinaryWriter(hash, Encoding.UTF8, leaveOpen: true))
+        {
+            WriteItems(writer, items);
+        }
+
+        return hash.Hash.GetCurrentHashAsUInt128();
+    }
+
+    /// <summary>The items of a Rules frame, checked against the fingerprint the Sync named them by.</summary>
+    public static RequestItem[] DecodeItems(byte[] encoded, UInt128 fingerprint)
+    {
+        if (System.IO.Hashing.XxHash128.HashToUInt128(encoded) != fingerprint)
+        {
+            throw new InvalidDataException("the rule items sent are not the ones the request named");
+        }
+
+        using var reader = new BinaryReader(new MemoryStream(encoded), Encoding.UTF8);
+        return ReadItems(reader);
+    }
+
+    private static RequestItem[] ReadItems(BinaryReader r) => ReadItems(r, r.ReadInt32());
+
+    private static RequestItem[] ReadItems(BinaryReader r, int count)
+    {
+        var items = new RequestItem[count];
         for (int i = 0; i < items.Length; i++)
         {
             items[i] = new RequestItem(r.ReadString(), ReadMap(r));
@@ -254,4 +318,36 @@ internal static class Frames
 
         return map;
     }
+}
+
+/// <summary>A write-only stream that hashes what is written to it.</summary>
+internal sealed class HashingStream : Stream
+{
+    public System.IO.Hashing.XxHash128 Hash { get; } = new();
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Hash.Append(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer) => Hash.Append(buffer);
+
+    public override void WriteByte(byte value) => Hash.Append([value]);
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -28,6 +28,8 @@ internal sealed class ServerClient(ServerEndpoint endpoint, ServerOptions option
             return null;
         }
 
+        // The rule items by fingerprint: the server asks for them only when it does not hold that set (NeedRules).
+        UInt128 fingerprint = Frames.Fingerprint(request.Rules);
         using Socket? socket = Connect();
         if (socket is null)
         {
@@ -47,7 +49,8 @@ internal sealed class ServerClient(ServerEndpoint endpoint, ServerOptions option
         var held = new List<(bool Error, Diagnostic Diagnostic)>(); // replayed once the result arrives: a server that dies first leaves no error behind
         try
         {
-            Frames.Write(stream, FrameKind.Sync, w => { w.Write(endpoint.Key); Frames.WriteRequest(w, request); });
+            SyncRequest named = request with { Rules = [], RulesFingerprint = fingerprint };
+            Frames.Write(stream, FrameKind.Sync, w => { w.Write(endpoint.Key); Frames.WriteRequest(w, named); });
             while (true)
             {
                 if (Frames.Read(stream) is not { } frame)
@@ -60,6 +63,9 @@ internal sealed class ServerClient(ServerEndpoint endpoint, ServerOptions option
                 switch (frame.Kind)
                 {
                     case FrameKind.Heartbeat:
+                        break;
+                    case FrameKind.NeedRules:
+                        Frames.Write(stream, FrameKind.Rules, w => w.Write(Frames.EncodeItems(request.Rules).Encoded));
                         break;
                     case FrameKind.Message:
                         (reader.ReadBoolean() ? (Action<string>)log.Summary : log.Detail)(reader.ReadString());

@@ -19,6 +19,8 @@ internal sealed class ServerConnection(SyncServer server, Socket socket)
 
     public async Task HandleAsync()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew(); // the client writes its request as soon as it is connected
+        TimeSpan cpu = ProcessorTime();
         using (socket)
         {
             if (!ServerNative.TryPeer(socket, out int peerPid, out uint peerUid) || peerUid != ServerNative.EffectiveUid)
@@ -52,7 +54,8 @@ internal sealed class ServerConnection(SyncServer server, Socket socket)
                 }
                 else if (frame.Kind == FrameKind.Sync)
                 {
-                    await SyncAsync(Frames.ReadRequest(reader)).ConfigureAwait(false);
+                    SyncRequest request = await WithRulesAsync(Frames.ReadRequest(reader), stream).ConfigureAwait(false);
+                    await SyncAsync(request, clock, cpu).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (e is IOException or SocketException or InvalidDataException or EndOfStreamException or OperationCanceledException or ObjectDisposedException)
@@ -67,8 +70,42 @@ internal sealed class ServerConnection(SyncServer server, Socket socket)
         }
     }
 
-    private async Task SyncAsync(SyncRequest request)
+    /// <summary>The request with its rule items: those it named by fingerprint come from the server's sets, or, when
+    /// it does not hold them, from the client, asked for them.</summary>
+    private async Task<SyncRequest> WithRulesAsync(SyncRequest request, NetworkStream stream)
     {
+        if (request.RulesFingerprint is not { } fingerprint)
+        {
+            return request;
+        }
+
+        if (!server.RuleItems.TryGet(fingerprint, out RequestItem[]? items))
+        {
+            Send(FrameKind.NeedRules, _ => { });
+            using var bound = new CancellationTokenSource(RequestBound);
+            Frame? frame = await Frames.ReadAsync(stream, bound.Token).ConfigureAwait(false);
+            if (frame is not { Kind: FrameKind.Rules } rules)
+            {
+                throw new InvalidDataException(frame is null ? "the client left before sending the rule items" : $"a frame of kind {(int)frame.Value.Kind} where the rule items belong");
+            }
+
+            items = Frames.DecodeItems(rules.Payload, fingerprint);
+            server.RuleItems.Add(fingerprint, items);
+        }
+
+        return request with { Rules = items, RulesFingerprint = null };
+    }
+
+    /// <summary>The server's CPU time so far (all threads): what a sync cost it, whatever else runs on the machine.</summary>
+    private static TimeSpan ProcessorTime()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    private async Task SyncAsync(SyncRequest request, System.Diagnostics.Stopwatch clock, TimeSpan cpu)
+    {
+        long read = clock.ElapsedMilliseconds;
         _ = WatchForHangUpAsync();
         using var heartbeat = new Timer(_ => TrySend(FrameKind.Heartbeat, _ => { }), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         var log = new FrameLog(this, request.Detailed);
@@ -83,6 +120,7 @@ internal sealed class ServerConnection(SyncServer server, Socket socket)
 
         var job = new SyncJob(request, log, server.ClientsFor(request, log)) { Scanner = scanner, States = server.States };
         SyncResult result = await job.RunAsync(_gone.Token).ConfigureAwait(false);
+        log.Detail($"FileSync: sync server: request of {request.Rules.Count} rule item(s) read in {read} ms, synced in {clock.ElapsedMilliseconds} ms ({(ProcessorTime() - cpu).TotalMilliseconds:0} ms of CPU)");
         Send(FrameKind.Result, w => Frames.WriteResult(w, result));
     }
 

@@ -19,6 +19,7 @@ internal sealed class SyncServer(ServerEndpoint endpoint, TimeSpan idle)
     private readonly CancellationTokenSource _stopping = new();
     private readonly ContextJournals _journals = new();
     private readonly State.StateCache _states = new();
+    private readonly RuleItemSets _ruleItems = new();
     private int _active;
     private long _lastActivity = Environment.TickCount64;
 
@@ -101,6 +102,9 @@ internal sealed class SyncServer(ServerEndpoint endpoint, TimeSpan idle)
 
     /// <summary>Each instance's state as this server last read or wrote it (read again when another process wrote it).</summary>
     internal State.StateCache States => _states;
+
+    /// <summary>The rule item sets requests sent, by fingerprint: a request whose set is here names it instead of sending it.</summary>
+    internal RuleItemSets RuleItems => _ruleItems;
 
     internal string? CrashAt => _crashAt;
 
