@@ -45,13 +45,24 @@ internal static class FolderPlanner
 
     public static async Task<FolderPlan> PlanAsync(SyncPlan plan, SyncState state, ISyncTarget target, FileOwner owner, string label, ILog log, CancellationToken cancellationToken)
     {
-        var known = new HashSet<string>(state.CreatedFolders, StringComparer.Ordinal);
-        foreach (StateEntry entry in state.Entries.Values)
+        // The parents of every confirmed file, built only when a copy's own entry does not vouch for its folders (a
+        // warm one-change sync of a big tree then never walks the whole state).
+        HashSet<string>? knownFolders = null;
+        HashSet<string> Known()
         {
-            foreach (string destination in entry.Destinations)
+            if (knownFolders is null)
             {
-                known.Add(Parent(destination));
+                knownFolders = new HashSet<string>(state.CreatedFolders, StringComparer.Ordinal);
+                foreach (StateEntry entry in state.Entries.Values)
+                {
+                    foreach (string destination in entry.Destinations)
+                    {
+                        knownFolders.Add(Parent(destination));
+                    }
+                }
             }
+
+            return knownFolders;
         }
 
         var deletes = new HashSet<string>(plan.Deletes, StringComparer.Ordinal);
@@ -81,7 +92,8 @@ internal static class FolderPlanner
                 }
 
                 List<string> chain = Ancestors(destination.Path);
-                int deepestKnown = chain.FindLastIndex(known.Contains);
+                bool confirmedHere = state.Entries.TryGetValue(copy.Source.RelativePath, out StateEntry? own) && own.Destinations.Contains(destination.Path);
+                int deepestKnown = confirmedHere ? chain.Count - 1 : chain.FindLastIndex(Known().Contains);
                 string deepestExisting = "/";
                 bool allExisting = true;
                 Status previous = Status.Existing;
