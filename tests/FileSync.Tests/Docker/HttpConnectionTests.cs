@@ -280,7 +280,16 @@ public sealed partial class HttpConnectionTests
         {
             await _stop.CancelAsync();
             _listener.Dispose();
-            await Task.WhenAll([_loop, .. _connections]).WaitAsync(TimeSpan.FromSeconds(10));
+            // The accept loop ends first: only then is the list of connections complete, and read under its lock (read
+            // while the loop still added to it, the copy could hold a null).
+            await _loop.WaitAsync(TimeSpan.FromSeconds(10));
+            Task[] connections;
+            lock (_connections)
+            {
+                connections = [.. _connections];
+            }
+
+            await Task.WhenAll(connections).WaitAsync(TimeSpan.FromSeconds(10));
             File.Delete(_path);
             _stop.Dispose();
         }
