@@ -40,7 +40,7 @@ internal static class Recorder
             }
 
             StateEntry? next = null;
-            if (sent.Sent.TryGetValue(source, out UInt128 hash))
+            if (sent.Sent.TryGetValue(source, out Planning.Hash128 hash))
             {
                 next = Sent(copies[source], hash);
             }
@@ -114,7 +114,7 @@ internal static class Recorder
         foreach (CopyOperation copy in plan.Copies)
         {
             string path = copy.Source.RelativePath;
-            if (sent.Sent.TryGetValue(copy.Source, out UInt128 hash))
+            if (sent.Sent.TryGetValue(copy.Source, out Planning.Hash128 hash))
             {
                 state.Entries[path] = Sent(copy, hash);
             }
@@ -133,7 +133,7 @@ internal static class Recorder
         return changed;
     }
 
-    private static StateEntry Sent(CopyOperation copy, UInt128 hash)
+    private static StateEntry Sent(CopyOperation copy, Planning.Hash128 hash)
     {
         SourceFile source = copy.Source;
         return new StateEntry(source.Size, source.MtimeTicks, hash, source.Mode, source.LinkTarget, [.. copy.Destinations.Select(d => d.Path)]);

@@ -7,7 +7,7 @@ namespace FileSync.Archive;
 /// <summary>What the archive carried: sources sent (with the hash of what was read) and sources left out.</summary>
 internal sealed class ArchiveResult
 {
-    public Dictionary<SourceFile, UInt128> Sent { get; } = [];
+    public Dictionary<SourceFile, Hash128> Sent { get; } = [];
 
     public List<SourceFile> Skipped { get; } = [];
 
@@ -87,7 +87,7 @@ internal static class ArchiveWriter
     /// once (see <see cref="SourceOpener"/>) and read once per destination, since each tar entry carries its own
     /// data; the hash is kept only when every pass read the same bytes.
     /// </summary>
-    private static async Task<UInt128?> WriteSourceAsync(TarStream tar, CopyOperation copy, ArchiveLayout layout, FileOwner owner, SourceOpener opener, ILog log, ArchiveResult result, CancellationToken cancellationToken)
+    private static async Task<Hash128?> WriteSourceAsync(TarStream tar, CopyOperation copy, ArchiveLayout layout, FileOwner owner, SourceOpener opener, ILog log, ArchiveResult result, CancellationToken cancellationToken)
     {
         SourceFile source = copy.Source;
         var modified = new DateTimeOffset(source.MtimeTicks, TimeSpan.Zero);
@@ -107,7 +107,7 @@ internal static class ArchiveWriter
             return null;
         }
 
-        UInt128? hash = null;
+        Hash128? hash = null;
         bool changed = false;
         await using (file.ConfigureAwait(false))
         {

@@ -16,7 +16,7 @@ internal sealed class SourceReadStream(Stream inner, long length, Action<int>? o
     /// <summary>True when the file changed size while being read: the content sent is not trustworthy.</summary>
     public bool Changed { get; private set; }
 
-    public UInt128 Hash => _hash.GetCurrentHashAsUInt128();
+    public Planning.Hash128 Hash => Planning.Hash128.Of(_hash);
 
     public override bool CanRead => true;
 

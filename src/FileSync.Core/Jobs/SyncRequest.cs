@@ -17,7 +17,7 @@ internal sealed record SyncRequest
     /// <summary>On the socket only: the rule items left out of the request, named by the XxHash128 of their encoding
     /// (<see cref="Server.Frames.EncodeItems"/>); the server asks for them when it does not hold that set. Null: they
     /// travel in <see cref="Rules"/>.</summary>
-    public UInt128? RulesFingerprint { get; init; }
+    public Planning.Hash128? RulesFingerprint { get; init; }
 
     public IReadOnlyList<RequestItem> OutputFiles { get; init; } = [];
 

@@ -9,7 +9,7 @@ internal static class ContentHash
     /// Hashes a source the way the archive reads it: without following any link, and only when it is still the
     /// regular file the scan saw (never blocking on a FIFO swapped in); throws <see cref="IOException"/> otherwise.
     /// </summary>
-    public static UInt128 Of(SourceFile source)
+    public static Hash128 Of(SourceFile source)
     {
         using var opener = new Archive.SourceOpener();
         if (opener.Open(source, out FileStream? stream, out string reason) != Archive.OpenOutcome.Opened)
@@ -23,13 +23,13 @@ internal static class ContentHash
         }
     }
 
-    public static UInt128 Of(string path)
+    public static Hash128 Of(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
         return Of(stream);
     }
 
-    private static UInt128 Of(Stream stream)
+    private static Hash128 Of(Stream stream)
     {
         var hash = new XxHash128();
         byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
@@ -46,9 +46,9 @@ internal static class ContentHash
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return hash.GetCurrentHashAsUInt128();
+        return Hash128.Of(hash);
     }
 
     /// <summary>A link's "content" is its target text.</summary>
-    public static UInt128 OfText(string text) => XxHash128.HashToUInt128(System.Text.Encoding.UTF8.GetBytes(text));
+    public static Hash128 OfText(string text) => Hash128.Of(System.Text.Encoding.UTF8.GetBytes(text));
 }

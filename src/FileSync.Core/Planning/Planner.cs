@@ -141,7 +141,7 @@ internal static class Planner
 
         try
         {
-            UInt128 hash = source.Kind == SourceKind.Symlink ? ContentHash.OfText(source.LinkTarget!) : ContentHash.Of(source);
+            Hash128 hash = source.Kind == SourceKind.Symlink ? ContentHash.OfText(source.LinkTarget!) : ContentHash.Of(source);
             return hash == known.Hash ? Change.Touched : Change.Content;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

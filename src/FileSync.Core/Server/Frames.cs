@@ -141,8 +141,8 @@ internal static class Frames
         if (r.RulesFingerprint is { } fingerprint)
         {
             w.Write(-1); // in place of a count: the items are named, not sent
-            w.Write((ulong)(fingerprint >> 64));
-            w.Write((ulong)fingerprint);
+            w.Write(fingerprint.High);
+            w.Write(fingerprint.Low);
         }
         else
         {
@@ -167,12 +167,12 @@ internal static class Frames
 
     public static SyncRequest ReadRequest(BinaryReader r)
     {
-        UInt128? fingerprint = null;
+        Planning.Hash128? fingerprint = null;
         IReadOnlyList<RequestItem> rules = [];
         int count = r.ReadInt32();
         if (count == -1)
         {
-            fingerprint = new UInt128(r.ReadUInt64(), r.ReadUInt64());
+            fingerprint = new Planning.Hash128(r.ReadUInt64(), r.ReadUInt64());
         }
         else
         {
@@ -247,7 +247,7 @@ internal static class Frames
     }
 
     /// <summary>Items as a Rules frame carries them, and their fingerprint (what a Sync names them by).</summary>
-    public static (byte[] Encoded, UInt128 Fingerprint) EncodeItems(IReadOnlyList<RequestItem> items)
+    public static (byte[] Encoded, Planning.Hash128 Fingerprint) EncodeItems(IReadOnlyList<RequestItem> items)
     {
         var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
@@ -256,12 +256,12 @@ internal static class Frames
         }
 
         byte[] encoded = buffer.ToArray();
-        return (encoded, System.IO.Hashing.XxHash128.HashToUInt128(encoded));
+        return (encoded, Planning.Hash128.Of(encoded));
     }
 
     /// <summary>The fingerprint of <see cref="EncodeItems"/>'s bytes, without keeping them (100,000 items are ~5 MB: the
     /// task encodes them only when the server asks).</summary>
-    public static UInt128 Fingerprint(IReadOnlyList<RequestItem> items)
+    public static Planning.Hash128 Fingerprint(IReadOnlyList<RequestItem> items)
     {
         var hash = new HashingStream();
         using (var writer = new BinaryWriter(hash, Encoding.UTF8, leaveOpen: true))
@@ -269,13 +269,13 @@ internal static class Frames
             WriteItems(writer, items);
         }
 
-        return hash.Hash.GetCurrentHashAsUInt128();
+        return Planning.Hash128.Of(hash.Hash);
     }
 
     /// <summary>The items of a Rules frame, checked against the fingerprint the Sync named them by.</summary>
-    public static RequestItem[] DecodeItems(byte[] encoded, UInt128 fingerprint)
+    public static RequestItem[] DecodeItems(byte[] encoded, Planning.Hash128 fingerprint)
     {
-        if (System.IO.Hashing.XxHash128.HashToUInt128(encoded) != fingerprint)
+        if (Planning.Hash128.Of(encoded) != fingerprint)
         {
             throw new InvalidDataException("the rule items sent are not the ones the request named");
         }

@@ -12,10 +12,10 @@ internal sealed class RuleItemSets
     /// <summary>Sets kept at once (one per project synced, about); the least recently used one beyond is let go.</summary>
     internal const int MaxSets = 8;
 
-    private readonly Dictionary<UInt128, (RequestItem[] Items, long LastUsed)> _sets = [];
+    private readonly Dictionary<Planning.Hash128, (RequestItem[] Items, long LastUsed)> _sets = [];
     private long _uses;
 
-    public bool TryGet(UInt128 fingerprint, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RequestItem[]? items)
+    public bool TryGet(Planning.Hash128 fingerprint, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RequestItem[]? items)
     {
         lock (_sets)
         {
@@ -31,7 +31,7 @@ internal sealed class RuleItemSets
         return false;
     }
 
-    public void Add(UInt128 fingerprint, RequestItem[] items)
+    public void Add(Planning.Hash128 fingerprint, RequestItem[] items)
     {
         lock (_sets)
         {

@@ -29,7 +29,7 @@ internal sealed class ServerClient(ServerEndpoint endpoint, ServerOptions option
         }
 
         // The rule items by fingerprint: the server asks for them only when it does not hold that set (NeedRules).
-        UInt128 fingerprint = Frames.Fingerprint(request.Rules);
+        Planning.Hash128 fingerprint = Frames.Fingerprint(request.Rules);
         using Socket? socket = Connect();
         if (socket is null)
         {

@@ -312,8 +312,8 @@ internal static class StateStore
     {
         writer.Write(entry.Size);
         writer.Write(entry.MtimeTicks);
-        writer.Write((ulong)(entry.Hash >> 64));
-        writer.Write((ulong)entry.Hash);
+        writer.Write(entry.Hash.High);
+        writer.Write(entry.Hash.Low);
         writer.Write((int)entry.Mode);
         writer.Write(entry.LinkTarget ?? "");
         writer.Write(entry.Destinations.Length);
@@ -327,7 +327,7 @@ internal static class StateStore
     {
         long size = reader.ReadInt64();
         long mtime = reader.ReadInt64();
-        var hash = new UInt128(reader.ReadUInt64(), reader.ReadUInt64());
+        var hash = new Planning.Hash128(reader.ReadUInt64(), reader.ReadUInt64());
         var mode = (UnixFileMode)reader.ReadInt32();
         string link = reader.ReadString();
         var destinations = new string[reader.ReadInt32()];

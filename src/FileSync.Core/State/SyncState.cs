@@ -65,10 +65,10 @@ internal sealed class StoredState(ulong snapshotChecksum, long snapshotLength, l
 }
 
 /// <summary>A source as it was when the target confirmed it: stat fields (fast path), content hash, destinations.</summary>
-internal sealed record StateEntry(long Size, long MtimeTicks, UInt128 Hash, UnixFileMode Mode, string? LinkTarget, string[] Destinations)
+internal sealed record StateEntry(long Size, long MtimeTicks, Planning.Hash128 Hash, UnixFileMode Mode, string? LinkTarget, string[] Destinations)
 {
     /// <summary>A hash that never matches: the content was not confirmed (e.g. the file changed while it was sent).</summary>
-    public static readonly UInt128 UnknownHash = UInt128.Zero;
+    public static readonly Planning.Hash128 UnknownHash = default;
 }
 
 /// <summary>A configured container user and what it resolved to.</summary>

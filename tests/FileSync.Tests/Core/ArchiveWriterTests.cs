@@ -138,7 +138,7 @@ public sealed class ArchiveWriterTests(RichArchive archive) : IClassFixture<Rich
         Assert.Equal(archive.Sources.Count, archive.Result.Sent.Count);
         foreach (SourceFile source in archive.Sources)
         {
-            UInt128 expected = source.Kind == SourceKind.Symlink ? ContentHash.OfText(source.LinkTarget!) : ContentHash.Of(source.FullPath);
+            FileSync.Planning.Hash128 expected = source.Kind == SourceKind.Symlink ? ContentHash.OfText(source.LinkTarget!) : ContentHash.Of(source.FullPath);
             Assert.True(expected == archive.Result.Sent[source], source.RelativePath);
         }
 

@@ -44,7 +44,7 @@ public sealed class StateJournalTests : IDisposable
     }
 
     private static StateEntry Entry(int i, string? destination = null) =>
-        new(i, 638_400_000_000_000_000 + i, new UInt128((ulong)i, 7), (UnixFileMode)0b110_100_100, null, [destination ?? $"/app/wwwroot/f{i:000}.txt"]);
+        new(i, 638_400_000_000_000_000 + i, new FileSync.Planning.Hash128((ulong)i, 7), (UnixFileMode)0b110_100_100, null, [destination ?? $"/app/wwwroot/f{i:000}.txt"]);
 
     /// <summary>Saves a fresh large state (a snapshot) and loads it back, as the next build does.</summary>
     private SyncState SavedAndLoaded(int entries = 200)
@@ -329,7 +329,7 @@ public sealed class StateWritersTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static StateEntry Entry(int i) => new(i, 638_400_000_000_000_000 + i, new UInt128(1, (ulong)i), (UnixFileMode)0b110_100_100, null, [$"/app/f{i:000}"]);
+    private static StateEntry Entry(int i) => new(i, 638_400_000_000_000_000 + i, new FileSync.Planning.Hash128(1, (ulong)i), (UnixFileMode)0b110_100_100, null, [$"/app/f{i:000}"]);
 
     private SyncState Saved()
     {

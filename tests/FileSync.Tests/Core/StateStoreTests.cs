@@ -35,13 +35,13 @@ public sealed class StateStoreTests : IDisposable
         };
         state.CreatedFolders.UnionWith(["/app/wwwroot", "/app/wwwroot/css", "/srv/ünï"]);
         state.Entries["wwwroot/css/site.css"] = new StateEntry(
-            12_345_678_901, 638_400_000_000_000_001, new UInt128(0xFEDC_BA98_7654_3210, 0x0123_4567_89AB_CDEF), (UnixFileMode)0b111_101_101, null,
+            12_345_678_901, 638_400_000_000_000_001, new FileSync.Planning.Hash128(0xFEDC_BA98_7654_3210, 0x0123_4567_89AB_CDEF), (UnixFileMode)0b111_101_101, null,
             ["/app/wwwroot/css/site.css", "/srv/site/css/site.css"]);
         state.Entries["données/文件 with space.txt"] = new StateEntry(
-            0, -1, UInt128.MaxValue, UnixFileMode.SetUser | UnixFileMode.UserRead | UnixFileMode.StickyBit, null, ["/app/données/文件 with space.txt"]);
+            0, -1, new FileSync.Planning.Hash128(ulong.MaxValue, ulong.MaxValue), UnixFileMode.SetUser | UnixFileMode.UserRead | UnixFileMode.StickyBit, null, ["/app/données/文件 with space.txt"]);
         state.Entries["links/alias"] = new StateEntry(
             0, 42, StateEntry.UnknownHash, (UnixFileMode)0b111_111_111, "../data/real.txt", ["/app/links/alias"]);
-        state.Entries["lost.txt"] = new StateEntry(1, 2, new UInt128(0, 1), UnixFileMode.None, null, []);
+        state.Entries["lost.txt"] = new StateEntry(1, 2, new FileSync.Planning.Hash128(0, 1), UnixFileMode.None, null, []);
         state.PendingDeletes.UnionWith(["/app/old.txt", "/srv/ünï.txt"]);
         return state;
     }

@@ -108,7 +108,7 @@ public sealed class WarmSyncTests : IDisposable
         var state = SyncState.Empty(instance);
         foreach (string source in sources)
         {
-            state.Entries[source] = new StateEntry(1, 2, new UInt128(3, 4), UnixFileMode.UserRead, null, ["/app/" + source]);
+            state.Entries[source] = new StateEntry(1, 2, new FileSync.Planning.Hash128(3, 4), UnixFileMode.UserRead, null, ["/app/" + source]);
         }
 
         return state;

@@ -39,7 +39,7 @@ public sealed class FramesTests
     public async Task A_request_can_name_its_rule_items_by_fingerprint_and_the_items_sent_later_must_be_those()
     {
         RequestItem[] rules = [new("wwwroot/a b;%.txt", new Dictionary<string, string> { ["Dest"] = "/app", ["Strip"] = "" }), new("x", new Dictionary<string, string>())];
-        (byte[] encoded, UInt128 fingerprint) = Frames.EncodeItems(rules);
+        (byte[] encoded, FileSync.Planning.Hash128 fingerprint) = Frames.EncodeItems(rules);
 
         SyncRequest back = await RoundTripAsync(new SyncRequest { RulesFingerprint = fingerprint, Container = "web" }, Frames.WriteRequest, Frames.ReadRequest);
 
@@ -48,7 +48,7 @@ public sealed class FramesTests
         Assert.Equal(fingerprint, Frames.EncodeItems([.. rules]).Fingerprint); // the same set names itself the same way
         Assert.Equal(fingerprint, Frames.Fingerprint(rules)); // what the task sends, without encoding the items
         Assert.NotEqual(fingerprint, Frames.EncodeItems([rules[1], rules[0]]).Fingerprint); // order is part of the set
-        Assert.Throws<InvalidDataException>(() => Frames.DecodeItems(encoded, fingerprint + 1));
+        Assert.Throws<InvalidDataException>(() => Frames.DecodeItems(encoded, fingerprint with { Low = fingerprint.Low + 1 }));
     }
 
     [Fact]
