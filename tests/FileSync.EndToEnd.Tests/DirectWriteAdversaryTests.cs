@@ -21,10 +21,7 @@ public sealed class DirectWriteAdversaryTests(PackageFixture package)
         try
         {
             await using var container = await TestContainer.StartAsync(ct: Ct, options: ["-v", hostFile + ":/app/files/settings.json"]);
-            using var project = new ConsumerProject(package, "direct-mount")
-                .Rule("settings.json", dest: "files")
-                .Property("FileSyncContainer", container.Name)
-                .Property("FileSyncDirectWrite", "true");
+            using var project = Direct("direct-mount", "settings.json", container);
             project.WriteFile("settings.json", "synced\n");
 
             var result = await project.SyncAsync();
@@ -47,10 +44,7 @@ public sealed class DirectWriteAdversaryTests(PackageFixture package)
     public async Task Names_with_a_newline_land_byte_exact_as_through_the_engine()
     {
         await using var container = await TestContainer.StartAsync(ct: Ct);
-        using var project = new ConsumerProject(package, "direct-newline")
-            .Rule("**/*.txt", dest: "files")
-            .Property("FileSyncContainer", container.Name)
-            .Property("FileSyncDirectWrite", "true");
+        using var project = Direct("direct-newline", "**/*.txt", container);
         // PAX records carry both names; a reader that cuts records at a newline instead of by their length fails.
         project.WriteFile("new\nline.txt", "one\n");
         project.WriteFile("sub\nfolder/" + new string('n', 120) + ".txt", "two\n");
@@ -67,10 +61,7 @@ public sealed class DirectWriteAdversaryTests(PackageFixture package)
     {
         // /proc/<pid>/root is the process's root: here /jail inside the container, not the container's '/'.
         await using var container = await TestContainer.StartAsync(ct: Ct, command: ["sh", "-c", "mkdir -p /jail/bin && cp /bin/busybox /jail/bin/ && touch /jail/ready && exec chroot /jail /bin/busybox sleep 100000"]);
-        using var project = new ConsumerProject(package, "direct-chroot")
-            .Rule("**/*.txt", dest: "files")
-            .Property("FileSyncContainer", container.Name)
-            .Property("FileSyncDirectWrite", "true");
+        using var project = Direct("direct-chroot", "**/*.txt", container);
         project.WriteFile("a.txt", "root\n");
         // The container's process has chrooted (bounded wait on that state, not on time).
         await DockerCli.RunCheckedAsync(["exec", container.Id, "sh", "-c", "for i in $(seq 300); do [ -e /jail/ready ] && [ \"$(readlink /proc/1/root)\" = /jail ] && exit 0; sleep 0.1; done; exit 1"], Ct);
@@ -89,10 +80,7 @@ public sealed class DirectWriteAdversaryTests(PackageFixture package)
         try
         {
             await using var container = await TestContainer.StartAsync(ct: Ct, options: ["-v", host + ":/app/files:ro"]);
-            using var project = new ConsumerProject(package, "direct-ro-volume")
-                .Rule("**/*.txt", dest: "files")
-                .Property("FileSyncContainer", container.Name)
-                .Property("FileSyncDirectWrite", "true");
+            using var project = Direct("direct-ro-volume", "**/*.txt", container);
             project.WriteFile("a.txt", "alpha\n");
 
             var result = await project.SyncAsync();
@@ -109,4 +97,10 @@ public sealed class DirectWriteAdversaryTests(PackageFixture package)
             Directory.Delete(host, recursive: true);
         }
     }
+
+    /// <summary>A consumer whose rule puts <paramref name="include"/> under /app/files, written straight into the container.</summary>
+    private ConsumerProject Direct(string name, string include, TestContainer container) => new ConsumerProject(package, name)
+        .Rule(include, dest: "files")
+        .Property("FileSyncContainer", container.Name)
+        .Property("FileSyncDirectWrite", "true");
 }
