@@ -35,11 +35,7 @@ public sealed class KubernetesKubeconfigAdversaryTests(PackageFixture package)
         string plugin = Path.Combine(Path.GetDirectoryName(cluster.KubeconfigPath)!, "token plugin.sh");
         File.WriteAllText(plugin, "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"" + KubeCluster.Token + "\"}}'\n");
         File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        string config = File.ReadAllText(cluster.KubeconfigPath).Replace(
-            $"    token: \"{KubeCluster.Token}\"",
-            $"    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: \"{plugin}\"\n      interactiveMode: Never",
-            StringComparison.Ordinal);
-        File.WriteAllText(cluster.KubeconfigPath, config);
+        ReplaceToken(cluster, $"    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: \"{plugin}\"\n      interactiveMode: Never");
         await SyncsWithoutShowingTheTokenAsync(cluster, pod, "kube-exec-plugin");
     }
 
@@ -48,15 +44,8 @@ public sealed class KubernetesKubeconfigAdversaryTests(PackageFixture package)
     {
         await using KubeCluster cluster = await KubeCluster.StartAsync();
         await cluster.AddWebPodAsync("web-0");
-        string config = File.ReadAllText(cluster.KubeconfigPath).Replace(
-            $"    token: \"{KubeCluster.Token}\"",
-            "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: /nonexistent/plugin\n      interactiveMode: Never",
-            StringComparison.Ordinal);
-        File.WriteAllText(cluster.KubeconfigPath, config);
-        using var project = new ConsumerProject(package, "kube-exec-plugin-missing")
-            .Rule("a.txt", dest: "/app")
-            .Property("FileSyncRuntime", "kubernetes")
-            .Property("FileSyncPod", "web-0");
+        ReplaceToken(cluster, "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: /nonexistent/plugin\n      interactiveMode: Never");
+        using var project = OnePodProject("kube-exec-plugin-missing");
         project.WriteFile("a.txt", "a\n");
 
         ProcessResult result = (await project.SyncAsync(cluster.Environment)).Failed();
@@ -70,15 +59,8 @@ public sealed class KubernetesKubeconfigAdversaryTests(PackageFixture package)
     {
         await using KubeCluster cluster = await KubeCluster.StartAsync();
         await cluster.AddWebPodAsync("web-0");
-        string config = File.ReadAllText(cluster.KubeconfigPath).Replace(
-            $"    token: \"{KubeCluster.Token}\"",
-            "    client-certificate: missing/client.crt\n    client-key: missing/client.key",
-            StringComparison.Ordinal);
-        File.WriteAllText(cluster.KubeconfigPath, config);
-        using var project = new ConsumerProject(package, "kube-client-cert")
-            .Rule("a.txt", dest: "/app")
-            .Property("FileSyncRuntime", "kubernetes")
-            .Property("FileSyncPod", "web-0");
+        ReplaceToken(cluster, "    client-certificate: missing/client.crt\n    client-key: missing/client.key");
+        using var project = OnePodProject("kube-client-cert");
         project.WriteFile("a.txt", "a\n");
 
         ProcessResult result = (await project.SyncAsync(cluster.Environment)).Failed();
@@ -100,11 +82,7 @@ public sealed class KubernetesKubeconfigAdversaryTests(PackageFixture package)
         string plugin = Path.Combine(Path.GetDirectoryName(cluster.KubeconfigPath)!, "plugin.sh");
         File.WriteAllText(plugin, "#!/bin/sh\n" + body + "\n");
         File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        string config = File.ReadAllText(cluster.KubeconfigPath).Replace(
-            $"    token: \"{KubeCluster.Token}\"",
-            $"    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: \"{plugin}\"\n      interactiveMode: Never",
-            StringComparison.Ordinal);
-        File.WriteAllText(cluster.KubeconfigPath, config);
+        ReplaceToken(cluster, $"    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: \"{plugin}\"\n      interactiveMode: Never");
         using var project = new ConsumerProject(package, "kube-plugin-useless")
             .Rule("a.txt", dest: "/app")
             .Property("FileSyncRuntime", "kubernetes")
@@ -195,13 +173,8 @@ public sealed class KubernetesKubeconfigAdversaryTests(PackageFixture package)
     {
         await using KubeCluster cluster = await KubeCluster.StartAsync();
         await cluster.AddWebPodAsync("web-0");
-        string config = File.ReadAllText(cluster.KubeconfigPath).Replace(
-            $"    token: \"{KubeCluster.Token}\"", "    tokenFile: gone/token", StringComparison.Ordinal);
-        File.WriteAllText(cluster.KubeconfigPath, config);
-        using var project = new ConsumerProject(package, "kube-token-file-missing")
-            .Rule("a.txt", dest: "/app")
-            .Property("FileSyncRuntime", "kubernetes")
-            .Property("FileSyncPod", "web-0");
+        ReplaceToken(cluster, "    tokenFile: gone/token");
+        using var project = OnePodProject("kube-token-file-missing");
         project.WriteFile("a.txt", "a\n");
 
         ProcessResult result = (await project.SyncAsync(cluster.Environment)).Failed();
@@ -251,4 +224,14 @@ public sealed class KubernetesKubeconfigAdversaryTests(PackageFixture package)
         Assert.Equal("a\n", await InContainer.CatAsync(pod.DockerId("app"), "/app/a.txt"));
         Assert.DoesNotContain(KubeCluster.Token, result.Output, StringComparison.Ordinal);
     }
+
+    /// <summary>The kubeconfig's user with <paramref name="credentials"/> (kubeconfig lines) instead of its token.</summary>
+    private static void ReplaceToken(KubeCluster cluster, string credentials) =>
+        File.WriteAllText(cluster.KubeconfigPath, File.ReadAllText(cluster.KubeconfigPath).Replace($"    token: \"{KubeCluster.Token}\"", credentials, StringComparison.Ordinal));
+
+    /// <summary>A consumer that syncs a.txt into /app of the pod web-0.</summary>
+    private ConsumerProject OnePodProject(string name) => new ConsumerProject(package, name)
+        .Rule("a.txt", dest: "/app")
+        .Property("FileSyncRuntime", "kubernetes")
+        .Property("FileSyncPod", "web-0");
 }
